@@ -1,0 +1,1 @@
+"""Generative models for the teaching site."""

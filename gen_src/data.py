@@ -1,0 +1,259 @@
+"""Fashion-MNIST (and MNIST) as in-memory tensors, plus 2-D toy data.
+
+Where the images come from, in this order:
+1. the folder in the environment variable GEN_DATA_DIR;
+2. ./data in the current directory;
+3. /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist);
+4. torchvision's own download, when the network allows it.
+
+Taught on the page "Data" of the site.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import hashlib
+import math
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
+DATASETS = {"fashion-mnist": "FashionMNIST", "mnist": "MNIST"}
+RAW_FILES = (
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte",
+)
+FASHION_CLASSES = (
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+)
+MNIST_CLASSES = tuple(str(i) for i in range(10))
+# IDX header: magic (2 zero bytes, dtype 0x08, ndim) then ndim big-endian
+# sizes; images are 28x28, so the expected size follows from the header.
+IDX_UBYTE = 0x08
+
+
+class DatasetError(RuntimeError):
+    """The dataset is missing, truncated or corrupt; the text says why."""
+
+
+@dataclass(frozen=True)
+class ImageData:
+    """One split as tensors: images in [0, 1], shape (N, 1, 28, 28)."""
+
+    images: torch.Tensor
+    labels: torch.Tensor
+    classes: tuple[str, ...]
+    fingerprint: str
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+
+def search_dirs() -> list[Path]:
+    """The places searched for the raw files, in order."""
+    dirs = []
+    if os.environ.get("GEN_DATA_DIR"):
+        dirs.append(Path(os.environ["GEN_DATA_DIR"]))
+    dirs += [Path.cwd() / "data", DEBIAN_DIR]
+    return dirs
+
+
+def prepared_root() -> Path:
+    """Where torchvision's raw layout is written: GEN_DATA_DIR or ./data."""
+    return Path(os.environ.get("GEN_DATA_DIR") or Path.cwd() / "data")
+
+
+def _find_raw(folder: Path, stem: str) -> Path | None:
+    """A raw file in folder (or its torchvision layout), plain or gzipped."""
+    for sub in ("", "FashionMNIST/raw", "MNIST/raw"):
+        for name in (stem, stem + ".gz"):
+            path = folder / sub / name if sub else folder / name
+            if path.is_file():
+                return path
+    return None
+
+
+def check_idx(path: Path, data: bytes) -> None:
+    """Fail, naming the file, unless data is a complete IDX ubyte file."""
+    if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] != IDX_UBYTE:
+        raise DatasetError(
+            f"{path} is not an IDX file (bad header). Delete it and run "
+            "`make data` again, or reinstall dataset-fashion-mnist."
+        )
+    ndim = data[3]
+    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big")
+            for i in range(ndim)]
+    want = 4 + 4 * ndim + math.prod(dims)
+    if len(data) != want:
+        raise DatasetError(
+            f"{path} is truncated or corrupt: it holds {len(data)} bytes "
+            f"but its header promises {want}. Delete it and run `make data` "
+            "again, or reinstall dataset-fashion-mnist."
+        )
+
+
+def _read_raw(path: Path) -> bytes:
+    try:
+        if path.suffix == ".gz":
+            with gzip.open(path, "rb") as f:
+                return f.read()
+        return path.read_bytes()
+    except (OSError, EOFError, gzip.BadGzipFile) as err:
+        raise DatasetError(
+            f"{path} cannot be read ({err}). Delete it and run `make data` "
+            "again, or reinstall dataset-fashion-mnist."
+        ) from err
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".")
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)
+
+
+def prepare(name: str = "fashion-mnist", download: bool = True) -> Path:
+    """Make sure root/<Name>/raw holds the four IDX files; return root.
+
+    Local copies are found and decompressed into torchvision's layout; the
+    network is tried only when no copy exists anywhere.
+    """
+    if name not in DATASETS:
+        raise ValueError(
+            f"dataset={name!r} is unknown; choose one of {', '.join(DATASETS)}"
+        )
+    folder = DATASETS[name]
+    root = prepared_root()
+    raw = root / folder / "raw"
+    if name == "fashion-mnist":
+        searched = search_dirs()
+    else:
+        searched = [d for d in search_dirs() if d != DEBIAN_DIR]
+    for base in searched:
+        found = {s: _find_raw(base / folder / "raw", s) or
+                 (_find_raw(base, s) if name == "fashion-mnist" else None)
+                 for s in RAW_FILES}
+        if all(found.values()):
+            for stem, src in found.items():
+                dst = raw / stem
+                if src == dst:
+                    check_idx(src, src.read_bytes())
+                    continue
+                if dst.is_file() and dst.stat().st_size > 0:
+                    continue  # checked below when loaded
+                data = _read_raw(src)
+                check_idx(src, data)
+                _write_atomic(dst, data)
+            return root
+    if download and _download(name, root):
+        return root
+    places = "\n".join(f"  - {d}" for d in searched)
+    debian = ("  - install the Debian package: "
+              "sudo apt-get install dataset-fashion-mnist\n"
+              if name == "fashion-mnist" else "")
+    raise DatasetError(
+        f"{name} was not found. Looked for {', '.join(RAW_FILES)} "
+        f"(plain or .gz) in:\n{places}\nand torchvision's download failed "
+        f"or was not allowed. Fix it either way:\n{debian}"
+        "  - connect to the internet and run `make data` "
+        "(torchvision downloads it),\n"
+        "  - or put the four files in a folder and set GEN_DATA_DIR to it."
+    )
+
+
+def _download(name: str, root: Path) -> bool:
+    from torchvision import datasets
+
+    cls = getattr(datasets, DATASETS[name])
+    try:
+        cls(str(root), train=True, download=True)
+        cls(str(root), train=False, download=True)
+    except Exception:  # no network: the caller explains what to do
+        return False
+    return True
+
+
+def _fingerprint(raw: Path) -> str:
+    digest = hashlib.sha256()
+    for stem in RAW_FILES:
+        with open(raw / stem, "rb") as f:
+            digest.update(hashlib.file_digest(f, "sha256").digest())
+    return digest.hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=4)
+def load(name: str = "fashion-mnist", split: str = "train") -> ImageData:
+    """Load one split once per process, as float tensors in memory."""
+    if split not in ("train", "test"):
+        raise ValueError(f"split={split!r} is unknown; choose train or test")
+    root = prepare(name)
+    raw = root / DATASETS[name] / "raw"
+    prefix = "train" if split == "train" else "t10k"
+    for kind in ("images-idx3", "labels-idx1"):
+        path = raw / f"{prefix}-{kind}-ubyte"
+        check_idx(path, path.read_bytes())
+    from torchvision import datasets
+
+    ds = getattr(datasets, DATASETS[name])(
+        str(root), train=split == "train", download=False
+    )
+    images = ds.data.unsqueeze(1).float().div_(255.0)
+    classes = FASHION_CLASSES if name == "fashion-mnist" else MNIST_CLASSES
+    return ImageData(images, ds.targets.clone(), classes, _fingerprint(raw))
+
+
+def subset(data: ImageData, size: int | None, seed: int = 0) -> ImageData:
+    """A class-balanced-by-chance random subset (the whole set if None)."""
+    if size is None or size >= len(data):
+        return data
+    gen = torch.Generator().manual_seed(seed)
+    idx = torch.randperm(len(data), generator=gen)[:size]
+    return ImageData(data.images[idx], data.labels[idx], data.classes,
+                     f"{data.fingerprint}:{size}:{seed}")
+
+
+class Batches:
+    """Shuffled mini-batches of in-memory tensors, reshuffled every pass.
+
+    No DataLoader: the data already sits in memory as tensors, and a
+    per-image transform would only slow training down.
+    """
+
+    def __init__(self, *tensors: torch.Tensor, batch_size: int,
+                 generator: torch.Generator | None = None,
+                 drop_last: bool = True):
+        if not tensors or any(len(t) != len(tensors[0]) for t in tensors):
+            raise ValueError("Batches needs tensors of one common length")
+        self.tensors = tensors
+        self.batch_size = batch_size
+        self.generator = generator
+        self.drop_last = drop_last
+
+    def __len__(self) -> int:
+        n = len(self.tensors[0])
+        full, rest = divmod(n, self.batch_size)
+        return full + (0 if self.drop_last or not rest else 1)
+
+    def __iter__(self):
+        order = torch.randperm(len(self.tensors[0]), generator=self.generator)
+        for i in range(len(self)):
+            idx = order[i * self.batch_size:(i + 1) * self.batch_size]
+            picked = tuple(t[idx] for t in self.tensors)
+            yield picked if len(picked) > 1 else picked[0]
+
+
+def ensure_dataset() -> Path:
+    """Entry point of `make data`: prepare Fashion-MNIST, print the path."""
+    root = prepare("fashion-mnist")
+    print(f"Fashion-MNIST ready in {root / 'FashionMNIST' / 'raw'}")
+    return root

@@ -1,0 +1,145 @@
+"""DCGAN: the GAN with convolutional networks, sized for 28x28 images.
+
+Radford, Metz and Chintala 2015, "Unsupervised Representation Learning
+with Deep Convolutional Generative Adversarial Networks", section 3:
+strided convolutions instead of pooling, batch norm in both networks
+(not on G's output nor D's input), ReLU in G with tanh on the output,
+LeakyReLU(0.2) in D, no fully connected hidden layers, Adam with
+lr 2e-4 and beta1 0.5. Only the networks live here: the losses and the
+training step are gen_src.gan's. Taught on the page "DCGAN".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from . import gan, runtime
+from .train import Run
+
+
+@dataclass(frozen=True, kw_only=True)
+class DCGANConfig:
+    dataset: str = "fashion-mnist"  # 28x28 grey images
+    loss: str = "nonsaturating"  # the loss DCGAN was trained with
+    d_steps: int = 1  # k = 1, as in the paper
+    g_steps: int = 1
+    order: str = "d_first"
+    latent_dim: int = 64  # z; the paper used 100, 64 is plenty here
+    channels: int = 64  # G: 2c -> c channels; D: c -> 2c
+    lr: float = 2e-4  # the paper's Adam settings
+    betas: tuple[float, float] = (0.5, 0.999)  # beta1 = 0.5 (paper)
+    batch_size: int = 128  # the paper's mini-batch size
+    num_epochs: int = 5  # passes over train_size images
+    train_size: int | None = None  # images used (None = all 60,000)
+    num_samples: int = 5000  # generated samples for the Frechet distance
+    seed: int = 0
+
+    def __post_init__(self):
+        runtime.check_choice("dataset", self.dataset, ("fashion-mnist",))
+        runtime.check_choice("loss", self.loss, gan.LOSSES)
+        runtime.check_choice("order", self.order, gan.ORDERS)
+        runtime.check_int("d_steps", self.d_steps, 1)
+        runtime.check_int("g_steps", self.g_steps, 2 if
+                          self.order == "g_heavy" else 1)
+        runtime.check_int("latent_dim", self.latent_dim, 1)
+        runtime.check_int("channels", self.channels, 1)
+        runtime.check_float("lr", self.lr, 0.0, low_open=True)
+        for beta in self.betas:
+            runtime.check_float("betas", beta, 0.0, 1.0)
+        runtime.check_int("batch_size", self.batch_size, 1)
+        runtime.check_int("num_epochs", self.num_epochs, 1)
+        if self.train_size is not None:
+            runtime.check_int("train_size", self.train_size, 1)
+        runtime.check_int("num_samples", self.num_samples, 1)
+        runtime.check_int("seed", self.seed, 0)
+
+
+def config_for(profile: str, **overrides) -> DCGANConfig:
+    """smoke: seconds for tests; quick: the CPU budget; full: a GPU."""
+    runtime.check_profile(profile)
+    presets = {
+        "smoke": dict(train_size=256, batch_size=32, num_epochs=1,
+                      channels=8, num_samples=500),
+        "quick": dict(train_size=12800, num_epochs=1),
+        "full": dict(num_epochs=10),
+    }[profile]
+    return DCGANConfig(**{**presets, **overrides})
+
+
+# --8<-- [start:generator]
+class Generator(nn.Module):
+    """z (B, latent_dim) -> image (B, 1, 28, 28) in [-1, 1]."""
+
+    def __init__(self, latent_dim: int, channels: int = 64):
+        super().__init__()
+        c = channels
+        self.net = nn.Sequential(
+            # (B, latent_dim, 1, 1): z as a 1x1 image with many channels
+            nn.ConvTranspose2d(latent_dim, 2 * c, 7, 1, 0, bias=False),
+            nn.BatchNorm2d(2 * c),
+            nn.ReLU(),  # (B, 2c, 7, 7): the "project and reshape" step
+            nn.ConvTranspose2d(2 * c, c, 4, 2, 1, bias=False),
+            nn.BatchNorm2d(c),
+            nn.ReLU(),  # (B, c, 14, 14): stride 2 doubles the size
+            nn.ConvTranspose2d(c, 1, 4, 2, 1),
+            nn.Tanh(),  # (B, 1, 28, 28): no batch norm on the output
+        )
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.net(z[:, :, None, None])
+# --8<-- [end:generator]
+
+
+# --8<-- [start:discriminator]
+class Discriminator(nn.Module):
+    """image (B, 1, 28, 28) -> a logit (B,); no pooling, no linear."""
+
+    def __init__(self, channels: int = 64):
+        super().__init__()
+        c = channels
+        self.net = nn.Sequential(
+            # (B, 1, 28, 28): no batch norm on the input layer
+            nn.Conv2d(1, c, 4, 2, 1),
+            nn.LeakyReLU(0.2),  # (B, c, 14, 14): stride 2 halves it
+            nn.Conv2d(c, 2 * c, 4, 2, 1, bias=False),
+            nn.BatchNorm2d(2 * c),
+            nn.LeakyReLU(0.2),  # (B, 2c, 7, 7)
+            nn.Conv2d(2 * c, 1, 7, 1, 0),  # (B, 1, 1, 1): one logit
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x).flatten()
+# --8<-- [end:discriminator]
+
+
+def init_weights(module: nn.Module) -> None:
+    """Weights from N(0, 0.02), as in the paper (section 4)."""
+    if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
+        nn.init.normal_(module.weight, 0.0, 0.02)
+    elif isinstance(module, nn.BatchNorm2d):
+        nn.init.normal_(module.weight, 1.0, 0.02)
+        nn.init.zeros_(module.bias)
+
+
+def build(config: DCGANConfig) -> dict[str, nn.Module]:
+    G = Generator(config.latent_dim, config.channels)
+    D = Discriminator(config.channels)
+    G.apply(init_weights)
+    D.apply(init_weights)
+    return {"G": G, "D": D}
+
+
+def train(config: DCGANConfig, *, device: str = "auto",
+          progress: bool = True) -> Run:
+    """Train with gan.make_step (the same alternation as the MLP GAN)."""
+    runtime.set_seed(config.seed)
+    return gan.train_adversarial(config, build(config), device=device,
+                                 progress=progress, label="dcgan")
+
+
+score = gan.score  # Frechet distance with the real-vs-real floor
+
+RUNS = {"dcgan": lambda p: config_for(p)}

@@ -1,0 +1,77 @@
+# Two commands on a fresh machine:
+#   make serve   set everything up, then serve the site at http://127.0.0.1:8000
+#   make test    set everything up, then run the whole test suite
+# Both are idempotent: a second run installs nothing when nothing changed.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PY_STAMP := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
+DATA_STAMP := data/FashionMNIST/raw/t10k-labels-idx1-ubyte
+CHROMIUM ?= /usr/bin/chromium
+ADDR ?= 127.0.0.1:8000
+PYTEST_ARGS ?=
+
+# Debian packages: apt as root, else through sudo when it asks no password.
+APT := $(shell if [ "$$(id -u)" = 0 ]; then echo apt-get; \
+	elif sudo -n true 2>/dev/null; then echo "sudo -n apt-get"; fi)
+
+.PHONY: setup serve build test bench figures data clean help
+
+help:
+	@echo "make serve   set up, then serve the site at http://$(ADDR)"
+	@echo "make test    set up, then run the whole test suite"
+	@echo "make build   set up, then write the static site to site/"
+	@echo "make bench   quality and speed benchmarks (quick profile)"
+	@echo "make setup   only set up (.venv, npm assets, dataset, chromium)"
+
+setup: $(PY_STAMP) $(NPM_STAMP) $(DATA_STAMP) $(CHROMIUM)
+
+$(PY_STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The dataset: the Debian package when it is missing and apt is usable,
+# then torchvision's raw layout under data/ (or the network, if online).
+$(DATA_STAMP): | $(PY_STAMP)
+	@if [ ! -d /usr/share/datasets/fashion-mnist ] && [ -z "$$GEN_DATA_DIR" ] \
+	    && [ -n "$(APT)" ]; then \
+	  $(APT) install -y -q dataset-fashion-mnist \
+	  || { $(APT) update -q && $(APT) install -y -q dataset-fashion-mnist; } \
+	  || echo "warning: could not install dataset-fashion-mnist; trying the network"; \
+	fi
+	$(PY) -m gen_src data
+
+# Debian's Chromium, for the browser tests.
+$(CHROMIUM):
+	@if [ -z "$(APT)" ]; then \
+	  echo "error: $(CHROMIUM) is missing and apt-get is not usable here;" \
+	       "install Debian's chromium package, or set CHROMIUM=/path/to/chromium"; \
+	  exit 1; fi
+	$(APT) install -y -q chromium || { $(APT) update -q && $(APT) install -y -q chromium; }
+
+serve: setup
+	$(VENV)/bin/mkdocs serve --dev-addr $(ADDR)
+
+build: setup
+	$(VENV)/bin/mkdocs build --strict
+
+test: setup
+	$(PY) -m pytest --cov=gen_src --cov=snippets --cov-report=term $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) -m gen_src bench
+
+figures: setup
+	$(PY) -m gen_src figures
+
+clean:
+	rm -rf site .cache .pytest_cache .coverage

@@ -1,0 +1,90 @@
+"""Fixes and checks around mkdocs-static-i18n (English at /, Chinese at /zh/).
+
+- Every page `name.md` needs its twin `name.zh.md` (and the reverse): a
+  missing twin is reported with the file to create.
+- A page suffix that is not a configured language (`name.fr.md`) is an
+  error, not a silent extra page.
+- The language switcher's links are made relative to the page, so it works
+  wherever the site is mounted (static-i18n makes the home page's links
+  absolute from site_url).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+LANG_SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2}(?:[_-][A-Za-z]{2})?)$")
+
+
+def i18n_plugin_config(config) -> tuple[str, list[str]]:
+    """(default locale, all locales) from the i18n plugin in mkdocs.yml."""
+    plugin = config.plugins.get("i18n")
+    if plugin is None:
+        raise ValueError("mkdocs.yml: the i18n plugin is not configured")
+    langs = [lang.locale for lang in plugin.config.languages]
+    default = next(lang.locale for lang in plugin.config.languages
+                   if lang.default)
+    return default, langs
+
+
+def check_twins(docs_dir: Path, default: str, langs: list[str]) -> list[str]:
+    """Problems with page pairs, one message per problem (empty: fine)."""
+    problems = []
+    others = [lang for lang in langs if lang != default]
+    stems: dict[str, set[str]] = {}
+    for path in sorted(docs_dir.rglob("*.md")):
+        rel = path.relative_to(docs_dir).with_suffix("").as_posix()
+        match = LANG_SUFFIX.match(rel)
+        if match and match["lang"] not in langs:
+            problems.append(
+                f"docs/{rel}.md: unknown language key {match['lang']!r}; "
+                f"mkdocs.yml's i18n plugin knows {', '.join(langs)}. Rename "
+                "the file or add the language to mkdocs.yml."
+            )
+            continue
+        stem, lang = (match["stem"], match["lang"]) if match else (rel, default)
+        stems.setdefault(stem, set()).add(lang)
+    for stem, have in sorted(stems.items()):
+        for lang in [default, *others]:
+            if lang not in have:
+                name = f"{stem}.md" if lang == default else f"{stem}.{lang}.md"
+                source = sorted(have)[0]
+                problems.append(
+                    f"docs/{name} is missing: docs/"
+                    f"{stem if source == default else stem + '.' + source}.md"
+                    f" has no {lang!r} twin. Create docs/{name} with the "
+                    "same headings, code and figures."
+                )
+    return problems
+
+
+def relative_alternates(alternates: list[dict]) -> None:
+    """Make the switcher's absolute links site-root-relative.
+
+    static-i18n gives the home pages links like "/zh/" (or "/sub/zh/" when
+    site_url has a path), which break wherever else the site is mounted.
+    Links without a leading slash are relativised to the page by MkDocs'
+    `url` filter in Material's template, so they work at any mount point.
+    """
+    absolute = [a for a in alternates if a.get("link", "").startswith("/")]
+    if not absolute:
+        return
+    base = min((a["link"] for a in absolute), key=len)
+    for alt in absolute:
+        alt["link"] = alt["link"][len(base):] or "."
+
+
+HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+
+
+def strip_head_alternates(html: str) -> str:
+    """Drop the per-page <link rel=alternate hreflang> tags from <head>.
+
+    Material's JavaScript takes them for language roots: it fetches
+    `<link>/sitemap.xml` for each (a 404 for every page but the home page)
+    and rewrites clicks on the switcher by guesswork, which sends readers
+    to the wrong page. The switcher's own links are already right.
+    """
+    head, sep, body = html.partition("</head>")
+    return HEAD_ALTERNATE.sub("", head) + sep + body

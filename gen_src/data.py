@@ -6,6 +6,9 @@ Where the images come from, in this order:
 3. /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist);
 4. torchvision's own download, when the network allows it.
 
+Finding and fingerprinting the files needs no torch, so a warm site build
+(which only checks its cache) never imports it; torch is imported where
+tensors are made.
 Taught on the page "Data" of the site.
 """
 
@@ -20,8 +23,10 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import torch
+if TYPE_CHECKING:
+    import torch
 
 DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
 DATASETS = {"fashion-mnist": "FashionMNIST", "mnist": "MNIST"}
@@ -183,6 +188,12 @@ def _download(name: str, root: Path) -> bool:
     return True
 
 
+def fingerprint(name: str = "fashion-mnist") -> str:
+    """A short content hash of the dataset's raw files (no torch needed)."""
+    return _fingerprint(prepare(name) / DATASETS[name] / "raw")
+
+
+@functools.lru_cache(maxsize=8)
 def _fingerprint(raw: Path) -> str:
     digest = hashlib.sha256()
     for stem in RAW_FILES:
@@ -216,6 +227,8 @@ def subset(data: ImageData, size: int | None, seed: int = 0) -> ImageData:
     """A class-balanced-by-chance random subset (the whole set if None)."""
     if size is None or size >= len(data):
         return data
+    import torch
+
     gen = torch.Generator().manual_seed(seed)
     idx = torch.randperm(len(data), generator=gen)[:size]
     return ImageData(data.images[idx], data.labels[idx], data.classes,
@@ -245,6 +258,8 @@ class Batches:
         return full + (0 if self.drop_last or not rest else 1)
 
     def __iter__(self):
+        import torch
+
         order = torch.randperm(len(self.tensors[0]), generator=self.generator)
         for i in range(len(self)):
             idx = order[i * self.batch_size:(i + 1) * self.batch_size]

@@ -2,20 +2,39 @@
 
 Registered in mkdocs.yml under `hooks:`. Every event runs once per
 language (static-i18n builds English, then Chinese), and this module is
-loaded once per process, so its state survives `mkdocs serve` rebuilds.
+loaded once per process, so its state survives `mkdocs serve` rebuilds:
+figures are trained once per process, and again only when their key (their
+source, config, data, profile) changes.
+
+Settings, in mkdocs.yml (each overridden by an environment variable):
+
+    extra:
+      gen_src:
+        profile: quick     # GEN_PROFILE: smoke | quick | full
+        device: auto       # GEN_DEVICE: auto | cpu | cuda | mps
+        cache_dir: .cache/gen_src   # GEN_CACHE_DIR
+        figures: true      # GEN_FIGURES=off: skip the pipeline entirely
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import time
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
 
-from gen_src.site import assets, i18n
+from gen_src.site import assets, figures_md, i18n
 
 log = logging.getLogger("mkdocs.hooks.gen_src")
 ROOT = Path(__file__).resolve().parent.parent
+_state = {"command": "build", "pipeline": None, "results": {}}
+
+
+def on_startup(command, dirty):
+    _state["command"] = command
 
 
 def on_config(config):
@@ -27,12 +46,89 @@ def on_config(config):
     return config
 
 
+def _options(config) -> dict:
+    options = dict((config.extra or {}).get("gen_src") or {})
+    unknown = set(options) - {"profile", "device", "cache_dir", "figures"}
+    if unknown:
+        raise PluginError(
+            f"mkdocs.yml: extra.gen_src has unknown keys {sorted(unknown)}; "
+            "known: profile, device, cache_dir, figures")
+    return options
+
+
+def _figures_enabled(options: dict) -> bool:
+    env = os.environ.get("GEN_FIGURES", "").strip().lower()
+    if env:
+        if env not in ("on", "off", "1", "0", "true", "false"):
+            raise PluginError(f"GEN_FIGURES={env!r} is unknown; use on or off")
+        return env in ("on", "1", "true")
+    return bool(options.get("figures", True))
+
+
+def _pipeline(options: dict):
+    from gen_src import pipeline
+
+    try:
+        settings = pipeline.Settings.resolve(
+            options.get("profile"), options.get("device"),
+            options.get("cache_dir"))
+        current = _state["pipeline"]
+        if current is None or current.settings != settings:
+            current = pipeline.Pipeline(settings)
+            _state["pipeline"] = current
+    except (ValueError, OSError, RuntimeError) as err:
+        raise PluginError(str(err)) from err
+    return current
+
+
 def on_files(files, config):
     try:
         assets.add_vendor_files(files, config, ROOT)
     except assets.MissingAssetError as err:
         raise PluginError(str(err)) from err
+    options = _options(config)
+    if not _figures_enabled(options):
+        _state["results"] = None
+        return files
+    pipe = _pipeline(options)
+    started = time.perf_counter()
+    results = pipe.build()
+    _state["results"] = results
+    failed = {n: r for n, r in results.items() if isinstance(r, Exception)}
+    if failed and _state["command"] != "serve":
+        raise PluginError("figures failed:\n" + "\n".join(
+            f"  {name}: {type(err).__name__}: {err}"
+            for name, err in failed.items()))
+    for name, result in results.items():
+        if isinstance(result, Exception):
+            log.error("figure %s failed: %s", name, result)
+            continue
+        for suffix, src in ((".png", result.png),
+                            (".json", result.png.with_name("record.json"))):
+            uri = figures_md.site_path(name, suffix)
+            if files.get_file_from_path(uri) is None:
+                files.append(File.generated(config, uri,
+                                            abs_src_path=str(src)))
+    trained = sum(1 for r in results.values()
+                  if not isinstance(r, Exception) and r.trained)
+    log.info("gen_src: %d figures (%d drawn now, profile %s) in %.1f s",
+             len(results), trained, pipe.settings.profile,
+             time.perf_counter() - started)
     return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    if not figures_md.referenced(markdown):
+        return markdown
+    lang = getattr(page.file, "locale", None) or config.theme.language
+    results = _state["results"]
+    try:
+        if results is None:  # pipeline switched off
+            return figures_md.placeholders(markdown, page.file.src_uri)
+        return figures_md.expand(markdown, page.file.src_uri, lang, results,
+                                 serve=_state["command"] == "serve")
+    except (figures_md.FigureBuildError, KeyError) as err:
+        raise PluginError(str(err.args[0] if err.args else err)) from err
 
 
 def on_page_context(context, page, config, nav):

@@ -1,0 +1,175 @@
+"""Every run and every figure by name, read statically from the source.
+
+Family modules declare `RUNS = {"name": config_fn, ...}` and plotting
+modules declare `FIGURES = {"name": (("run", ...), plot_fn), ...}`. This
+module reads those names, and the source files each one depends on, with
+`ast`, without importing the modules: a warm build never imports torch.
+Taught on the page "How the figures are made" (about).
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+FAMILY_MODULES = ("gan", "dcgan", "autoencoder", "vae", "cvae", "classifier")
+PLOT_MODULES = ("plots.gan", "plots.vae")
+CLASSIFIER_RUN = "classifier"
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    name: str
+    module: str  # e.g. "vae" for gen_src.vae
+    scored: bool  # the module has score(): metrics need the classifier
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    name: str
+    module: str  # e.g. "plots.vae"
+    runs: tuple[str, ...]
+
+
+class UnknownFigureError(KeyError):
+    """A page names a figure that no plotting module defines."""
+
+
+def module_path(module: str) -> Path:
+    return PACKAGE_DIR.joinpath(*module.split(".")).with_suffix(".py")
+
+
+@functools.lru_cache(maxsize=None)
+def _tree(module: str) -> ast.Module:
+    path = module_path(module)
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+def _top_dict(module: str, name: str) -> ast.Dict | None:
+    for node in _tree(module).body:
+        targets = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets = [node.target]
+        for target in targets:
+            if isinstance(target, ast.Name) and target.id == name:
+                if not isinstance(node.value, ast.Dict):
+                    raise TypeError(f"{module_path(module)}: {name} must be "
+                                    "a dict literal")
+                return node.value
+    return None
+
+
+def _defines(module: str, name: str) -> bool:
+    for node in _tree(module).body:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            return True
+        if isinstance(node, ast.ImportFrom) and any(
+                (a.asname or a.name) == name for a in node.names):
+            return True
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == name
+                for t in node.targets):
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=1)
+def runs() -> dict[str, RunSpec]:
+    found: dict[str, RunSpec] = {}
+    for module in FAMILY_MODULES:
+        if not module_path(module).is_file():
+            continue
+        table = _top_dict(module, "RUNS")
+        if table is None:
+            continue
+        scored = _defines(module, "score")
+        for key in table.keys:
+            name = ast.literal_eval(key)
+            if name in found:
+                raise ValueError(f"run {name!r} is defined twice: in "
+                                 f"{found[name].module} and {module}")
+            found[name] = RunSpec(name, module, scored)
+    return found
+
+
+@functools.lru_cache(maxsize=1)
+def figures() -> dict[str, FigureSpec]:
+    found: dict[str, FigureSpec] = {}
+    known_runs = runs()
+    for module in PLOT_MODULES:
+        if not module_path(module).is_file():
+            continue
+        table = _top_dict(module, "FIGURES")
+        if table is None:
+            continue
+        for key, value in zip(table.keys, table.values):
+            name = ast.literal_eval(key)
+            if not isinstance(value, ast.Tuple) or len(value.elts) != 2:
+                raise TypeError(f"{module_path(module)}: FIGURES[{name!r}] "
+                                "must be a (run names, function) tuple")
+            needed = tuple(ast.literal_eval(value.elts[0]))
+            for run in needed:
+                if run not in known_runs:
+                    raise ValueError(
+                        f"{module_path(module)}: figure {name!r} needs run "
+                        f"{run!r}, which no module in RUNS defines")
+            found[name] = FigureSpec(name, module, needed)
+    return found
+
+
+def figure(name: str, page: str | None = None) -> FigureSpec:
+    """The figure called name, or an error naming the page and the name."""
+    table = figures()
+    if name not in table:
+        where = f"{page}: " if page else ""
+        raise UnknownFigureError(
+            f"{where}unknown figure {name!r}. Known figures: "
+            f"{', '.join(sorted(table))}. Fix the name on the page, or "
+            "register the figure in a FIGURES dict under gen_src/plots/."
+        )
+    return table[name]
+
+
+def source_closure(module: str) -> list[Path]:
+    """The module's file and every gen_src file it imports, transitively."""
+    seen: set[str] = set()
+    todo = [module]
+    while todo:
+        current = todo.pop()
+        if current in seen or not module_path(current).is_file():
+            continue
+        seen.add(current)
+        todo += _gen_src_imports(current)
+    return sorted(module_path(m) for m in seen)
+
+
+def _gen_src_imports(module: str) -> list[str]:
+    package = module.rsplit(".", 1)[0] if "." in module else ""
+    found = []
+    for node in ast.walk(_tree(module)):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".") if package else []
+                base = base[:len(base) - (node.level - 1)] if node.level > 1 \
+                    else base
+                prefix = ".".join([*base, node.module or ""]).strip(".")
+            elif (node.module or "").startswith("gen_src"):
+                prefix = node.module.removeprefix("gen_src").strip(".")
+            else:
+                continue
+            for alias in node.names:
+                candidate = f"{prefix}.{alias.name}".strip(".")
+                if module_path(candidate).is_file():
+                    found.append(candidate)
+                elif prefix and module_path(prefix).is_file():
+                    found.append(prefix)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("gen_src."):
+                    found.append(alias.name.removeprefix("gen_src."))
+    return found

@@ -1,0 +1,84 @@
+"""`![caption](fig:NAME){ attrs }` on a page -> a trained figure.
+
+The image becomes figures/NAME.png (added to the site by the hook), inside
+a <figure> with the caption and the provenance line. An unknown NAME is an
+error naming the page; a figure that failed to build becomes an error box
+(under `mkdocs serve`) or an error (under `mkdocs build`).
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+
+from gen_src import registry
+from gen_src.site.provenance import provenance_html
+
+FIG_REF = re.compile(
+    r"!\[(?P<caption>(?:[^\]\\]|\\.)*)\]\(fig:(?P<name>[A-Za-z0-9_-]+)\)"
+    r"(?P<attrs>\{[^}\n]*\})?"
+)
+FIGURE_DIR = "figures"
+
+
+class FigureBuildError(RuntimeError):
+    """A figure could not be made: names the figure, the page, the cause."""
+
+
+def referenced(markdown: str) -> list[str]:
+    return [m["name"] for m in FIG_REF.finditer(markdown)]
+
+
+def site_path(name: str, suffix: str = ".png") -> str:
+    return f"{FIGURE_DIR}/{name}{suffix}"
+
+
+def expand(markdown: str, page_src: str, lang: str, results: dict,
+           serve: bool) -> str:
+    """Replace every fig: reference on the page given by page_src."""
+
+    def one(match: re.Match) -> str:
+        name, caption = match["name"], match["caption"]
+        try:
+            registry.figure(name, page=f"docs/{page_src}")
+        except registry.UnknownFigureError as err:
+            if serve:
+                return _error_box(str(err.args[0]))
+            raise
+        result = results.get(name)
+        if result is None or isinstance(result, Exception):
+            cause = result or "it was not built"
+            text = (f"figure {name!r} on docs/{page_src} failed: "
+                    f"{type(cause).__name__}: {cause}")
+            if serve:
+                return _error_box(text)
+            raise FigureBuildError(text)
+        rel = posixpath.relpath(site_path(name),
+                                posixpath.dirname(page_src) or ".")
+        attrs = match["attrs"] or ""
+        prov = provenance_html(result.record, lang)
+        return (
+            f'<figure class="trained-figure" markdown="span">\n'
+            f"![{caption}]({rel}){attrs}\n"
+            f'<figcaption markdown="span">{caption}'
+            f'<span class="provenance">{prov}</span></figcaption>\n'
+            f"</figure>"
+        )
+
+    return FIG_REF.sub(one, markdown)
+
+
+def _error_box(text: str) -> str:
+    return f'<div class="figure-error">{html.escape(text)}</div>'
+
+
+def placeholders(markdown: str, page_src: str) -> str:
+    """With the pipeline switched off: the caption alone, no picture."""
+
+    def one(match: re.Match) -> str:
+        registry.figure(match["name"], page=f"docs/{page_src}")
+        return (f'<figure class="trained-figure"><figcaption>'
+                f'{match["caption"]} ({match["name"]})</figcaption></figure>')
+
+    return FIG_REF.sub(one, markdown)

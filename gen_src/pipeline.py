@@ -162,8 +162,7 @@ class Pipeline:
         log.info("training %s (%s profile) ...", name, profile)
         run = module.train(config, device=self.settings.device)
         spec = registry.runs()[name]
-        if spec.scored and name != registry.CLASSIFIER_RUN and \
-                hasattr(module, "score"):
+        if spec.scored and _on_images(config):
             judge, _ = self.run(registry.CLASSIFIER_RUN)
             run.metrics.update(module.score(run, judge))
         record = {
@@ -250,6 +249,11 @@ class Pipeline:
 def _family(run_name: str):
     spec = registry.runs()[run_name]
     return importlib.import_module(f"gen_src.{spec.module}")
+
+
+def _on_images(config) -> bool:
+    """Scores use the image classifier: only runs on images get one."""
+    return getattr(config, "dataset", "fashion-mnist") in data.DATASETS
 
 
 def _config_dict(config) -> dict:

@@ -1,15 +1,18 @@
 """Seeds, devices, profiles and config checks shared by every model family.
 
 Taught on the page "Training loop" of the site; every snippet starts here.
+torch is imported inside the functions that use it, so the profile and
+config checks stay cheap for the site build, which imports this module.
 """
 
 from __future__ import annotations
 
 import os
 import random
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import torch
+if TYPE_CHECKING:
+    import torch
 
 Profile = Literal["smoke", "quick", "full"]
 PROFILES: tuple[str, ...] = ("smoke", "quick", "full")
@@ -19,6 +22,8 @@ DEFAULT_SEED = 0
 
 def set_seed(seed: int = DEFAULT_SEED) -> None:
     """Seed Python, torch (CPU and CUDA) so a run can be repeated."""
+    import torch
+
     random.seed(seed)
     torch.manual_seed(seed)
     torch.cuda.manual_seed_all(seed)
@@ -28,6 +33,8 @@ def set_seed(seed: int = DEFAULT_SEED) -> None:
 
 def resolve_device(device: str = "auto") -> torch.device:
     """Turn "auto" into CUDA, then MPS, then CPU; check explicit choices."""
+    import torch
+
     if device not in DEVICES:
         raise ValueError(
             f"device={device!r} is unknown; choose one of {', '.join(DEVICES)}"
@@ -53,6 +60,8 @@ def resolve_device(device: str = "auto") -> torch.device:
 
 def device_name(device: torch.device) -> str:
     """A human name for the provenance line, e.g. 'NVIDIA H100' or 'CPU'."""
+    import torch
+
     if device.type == "cuda":
         return torch.cuda.get_device_name(device)
     if device.type == "mps":

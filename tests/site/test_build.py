@@ -100,3 +100,30 @@ def test_search_index_splits_chinese(built_site):
         text = re.sub(r"<[^>]+>", " ", doc["text"]).lower()
         tokens.update(separator.split(text))
     assert {"生成器", "判别器", "discriminator"} <= tokens
+
+
+def test_every_trained_figure_is_on_its_pages_in_both_languages(built_site):
+    from gen_src import registry
+    from gen_src.site.figures_md import referenced
+
+    seen = set()
+    for source in sorted((ROOT / "docs").glob("*.md")):
+        names = referenced(source.read_text("utf-8"))
+        if not names:
+            continue
+        stem = source.name.removesuffix(".md")
+        lang = "zh" if stem.endswith(".zh") else "en"
+        page = stem.removesuffix(".zh") + ".md"
+        html = html_path(built_site, page, lang).read_text("utf-8")
+        for name in names:
+            assert re.search(rf'<img[^>]+src="[./]*figures/{name}\.png"',
+                             html), f"{source.name}: {name} not shown"
+            seen.add(name)
+    for name in seen:
+        png = built_site / "figures" / f"{name}.png"
+        assert png.read_bytes()[:4] == b"\x89PNG", png
+        record = json.loads((built_site / "figures" / f"{name}.json")
+                            .read_text("utf-8"))
+        assert record["runs"] and record["figure"] == name
+    # Every registered figure is used by some page.
+    assert seen == set(registry.figures()), set(registry.figures()) - seen

@@ -30,6 +30,7 @@ class DCGANConfig:
     latent_dim: int = 64  # z; the paper used 100, 64 is plenty here
     channels: int = 64  # G: 2c -> c channels; D: c -> 2c
     lr: float = 2e-4  # the paper's Adam settings
+    lr_decay: bool = False  # constant, as in the paper
     betas: tuple[float, float] = (0.5, 0.999)  # beta1 = 0.5 (paper)
     batch_size: int = 128  # the paper's mini-batch size
     num_epochs: int = 5  # passes over train_size images

@@ -1,0 +1,21 @@
+import importlib.util
+from pathlib import Path
+
+SNIPPET = (Path(__file__).resolve().parents[2] / "snippets"
+           / "dcgan_networks.py")
+
+
+def load():
+    spec = importlib.util.spec_from_file_location("dcgan_nets", SNIPPET)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_shapes(capsys):
+    shapes = load().main(latent_dim=20, channels=16, batch=5)
+    printed = capsys.readouterr().out
+    assert shapes["G"] == (5, 1, 28, 28)
+    assert shapes["D"] == (5, 1, 1, 1)
+    assert "(5, 32, 7, 7)" in printed and "(5, 16, 14, 14)" in printed
+    assert printed.count("parameters") == 2

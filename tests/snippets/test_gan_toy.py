@@ -1,0 +1,21 @@
+import importlib.util
+from pathlib import Path
+
+SNIPPET = Path(__file__).resolve().parents[2] / "snippets" / "gan_toy.py"
+
+
+def load():
+    spec = importlib.util.spec_from_file_location("gan_toy", SNIPPET)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_gan_toy(monkeypatch, capsys):
+    monkeypatch.setenv("GEN_PROFILE", "smoke")
+    out = load().main(dataset="grid", loss="minimax")
+    printed = capsys.readouterr().out
+    assert f"{out['modes']} of 25" in printed
+    assert out["num_modes"] == 25
+    assert 0 <= out["high_quality"] <= 1
+    assert out["steps"] > 0

@@ -1,0 +1,24 @@
+import importlib.util
+from pathlib import Path
+
+SNIPPET = Path(__file__).resolve().parents[2] / "snippets" / "autoencoder.py"
+
+
+def load():
+    spec = importlib.util.spec_from_file_location("snip_autoencoder", SNIPPET)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_trains_and_reports_the_test_error(monkeypatch, capsys):
+    monkeypatch.setenv("GEN_PROFILE", "smoke")
+    out = load().main(latent_dim=3, num_epochs=2, device="cpu")
+    assert out["latent_dim"] == 3 and out["num_epochs"] == 2
+    errors = out["test_recon"]
+    assert len(errors) == 2
+    # below a blank guess (~130 per image) and improving
+    assert 0 < errors[1] < errors[0] < 130
+    printed = capsys.readouterr().out
+    assert printed.count("test error") == 2
+    assert f"{errors[1]:.2f} per image" in printed

@@ -87,7 +87,7 @@ def snippet_targets(text: str) -> list[str]:
     return SNIPPET.findall(text)
 
 
-FIGURE = re.compile(r"\(fig:([\w.-]+)\)|(?<![\w/])(pics/[\w./-]+\.\w+)")
+FIGURE = re.compile(r"\(fig:([\w.-]+)\)|(?<![\w-])((?:\.\./)*pics/[\w./-]+\.\w+)")
 
 
 def figures(text: str) -> list[str]:

@@ -10,6 +10,7 @@ Taught on the page "Measuring generative models" (metrics.md).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import torch
@@ -181,6 +182,23 @@ def real_floor(model: Classifier, n: int = 10_000, seed: int = 0) -> float:
     real = data.subset(data.load("fashion-mnist", "train"), n, seed).images
     return frechet_distance(features(model, real),
                             test_features(model, n, seed))
+
+
+@functools.lru_cache(maxsize=4)
+def _reference(model: Classifier, n: int, seed: int):
+    # once per judge (a finished, frozen model) and sample size
+    return test_features(model, n, seed), real_floor(model, n, seed)
+
+
+def frechet_to_test(model: Classifier, images01: torch.Tensor,
+                    seed: int = 0) -> dict[str, float]:
+    """Fréchet distance of images to as many test images, and the floor
+    (as many real training images) beside it, in this judge's features.
+    The reference side is computed once per judge and size."""
+    reference, floor = _reference(model, len(images01), seed)
+    return {"frechet": frechet_distance(features(model, images01),
+                                        reference),
+            "frechet_real": floor}
 
 
 RUNS = {"classifier": lambda profile: config_for(profile)}

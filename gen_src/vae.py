@@ -257,16 +257,13 @@ def sample(model: VAE, n: int, generator: torch.Generator | None = None):
 
 
 def score(run: loop.Run, classifier_run: loop.Run) -> dict[str, float]:
-    """Fréchet distance of samples to the test set, in the judge's
+    """Fréchet distance of samples to the test set in the judge's
     features, beside the floor: as many real training images instead.
     As many samples as test images (10k unless test_size is set)."""
-    judge_net = classifier_run.models["classifier"]
     n, seed = run.config.test_size or 10_000, run.config.seed
     fake = sample(run.models["vae"], n, torch.Generator().manual_seed(seed))
-    real = judge.test_features(judge_net, n, seed)
-    return {"frechet": judge.frechet_distance(
-                judge.features(judge_net, fake), real),
-            "frechet_real": judge.real_floor(judge_net, n, seed)}
+    return judge.frechet_to_test(classifier_run.models["classifier"], fake,
+                                 seed)
 
 
 RUNS = {

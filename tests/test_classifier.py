@@ -102,3 +102,16 @@ def test_accuracy_and_real_floor(smoke_run):
     far = classifier.frechet_distance(noise,
                                       classifier.test_features(model, 500))
     assert far > floor
+
+
+def test_frechet_to_test_reuses_the_reference(smoke_run):
+    model = smoke_run.models["classifier"]
+    images = torch.rand(300, 1, 28, 28)
+    first = classifier.frechet_to_test(model, images)
+    hits = classifier._reference.cache_info().hits
+    again = classifier.frechet_to_test(model, images)
+    assert again == first
+    assert classifier._reference.cache_info().hits == hits + 1
+    assert first["frechet_real"] == pytest.approx(
+        classifier.real_floor(model, 300))
+    assert first["frechet"] > first["frechet_real"]

@@ -14,6 +14,7 @@ from .. import cvae, data, vae
 from .common import figure, image_grid
 
 SEED = 0  # fixed noise and fixed test images for every figure
+PAD = 1  # pixels between the images of a grid
 PALETTE = plt.get_cmap("tab10")
 
 
@@ -28,11 +29,11 @@ def _gen() -> torch.Generator:
     return torch.Generator().manual_seed(SEED)
 
 
-def _row_labels(ax, labels, nrow_items: int, size: int = 28, pad: int = 2,
-                axis: str = "y", fontsize: float = 8) -> None:
+def _row_labels(ax, labels, count: int, axis: str = "y",
+                fontsize: float = 8) -> None:
     """Name the rows (or columns) of a grid drawn by image_grid."""
-    step = size + pad
-    ticks = [pad + step * i + size / 2 for i in range(nrow_items)]
+    step = 28 + PAD
+    ticks = [PAD + step * i + 14 for i in range(count)]
     ax.set_axis_on()
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_visible(False)
@@ -47,7 +48,7 @@ def _row_labels(ax, labels, nrow_items: int, size: int = 28, pad: int = 2,
 
 def _rows(ax, rows: list[torch.Tensor], labels: list[str]) -> None:
     """Stack equally long image rows into one grid with row labels."""
-    image_grid(ax, torch.cat(rows), nrow=len(rows[0]))
+    image_grid(ax, torch.cat(rows), nrow=len(rows[0]), pad=PAD)
     _row_labels(ax, labels, len(rows), fontsize=11)
 
 
@@ -112,7 +113,7 @@ def ae_latent_grid(ae2d, n: int = 15):
     left.scatter(points[:, 0], points[:, 1], s=6, color="C3", marker="+")
     left.set_xlabel("$z_1$")
     left.set_ylabel("$z_2$")
-    image_grid(right, model.decoder(points), nrow=n, pad=1)
+    image_grid(right, model.decoder(points), nrow=n, pad=PAD)
     right.set_title("$d(z)$", fontsize=11)
     fig.tight_layout()
     return fig
@@ -135,7 +136,7 @@ def vae_samples(run, n: int = 8):
     """New images: z ~ N(0, I) decoded, n x n."""
     images = vae.sample(run.models["vae"], n * n, _gen())
     fig, ax = figure(4.2, 4.2)
-    image_grid(ax, images, nrow=n)
+    image_grid(ax, images, nrow=n, pad=PAD)
     ax.set_title("$z\\sim\\mathcal{N}(0,I)$", fontsize=11)
     fig.tight_layout()
     return fig
@@ -168,7 +169,7 @@ def vae_manifold(vae2d, n: int = 15):
     grid = torch.stack(torch.meshgrid(q.flip(0), q, indexing="ij"), -1)
     points = grid.flip(-1).reshape(-1, 2)  # rows: z_2 falls, cols: z_1
     fig, ax = figure(5, 5)
-    image_grid(ax, vae2d.models["vae"].decode(points), nrow=n, pad=1)
+    image_grid(ax, vae2d.models["vae"].decode(points), nrow=n, pad=PAD)
     ax.set_title("$d(\\Phi^{-1}(u_1), \\Phi^{-1}(u_2))$", fontsize=11)
     fig.tight_layout()
     return fig
@@ -202,8 +203,9 @@ def vae_losses(run):
                 "o", color="C3", label="test")
         ax.set_xlabel("step")
         ax.set_title(label + " (nats)", fontsize=11)
-        lo, hi = min(smooth.min().item(), min(test)), max(test)
-        ax.set_ylim(lo - 0.1 * (hi - lo) - 1, hi + 0.6 * (hi - lo) + 1)
+        lo = min(smooth.min().item(), min(test))
+        hi = max(smooth.max().item(), max(test))
+        ax.set_ylim(lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo))
         ax.grid(alpha=0.3)
     axes[0].legend(frameon=False)
     fig.tight_layout()
@@ -217,7 +219,7 @@ def cvae_class_rows(run, n: int = 10):
     labels = torch.arange(cvae.NUM_CLASSES).repeat_interleave(n)
     images = cvae.sample(model, labels, _gen())
     fig, ax = figure(6, 6.2)
-    image_grid(ax, images, nrow=n)
+    image_grid(ax, images, nrow=n, pad=PAD)
     _row_labels(ax, data.FASHION_CLASSES, cvae.NUM_CLASSES)
     fig.tight_layout()
     return fig
@@ -232,7 +234,7 @@ def cvae_style(run, n: int = 6):
     images = model.decode(z.repeat_interleave(k, 0),
                           torch.arange(k).repeat(n))
     fig, ax = figure(6.6, 4.6)
-    image_grid(ax, images, nrow=k)
+    image_grid(ax, images, nrow=k, pad=PAD)
     _row_labels(ax, data.FASHION_CLASSES, k, axis="x")
     ax.set_ylabel("$z$")
     fig.tight_layout()

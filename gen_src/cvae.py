@@ -59,7 +59,7 @@ def config_for(profile: str, **overrides) -> CVAEConfig:
     preset = {
         "smoke": dict(num_epochs=1, train_size=1024, test_size=512),
         "quick": dict(num_epochs=3),
-        "full": dict(num_epochs=50),
+        "full": dict(num_epochs=30),
     }[profile]
     return CVAEConfig(**{**preset, **overrides})
 

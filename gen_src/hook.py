@@ -118,9 +118,11 @@ def on_files(files, config):
 
 
 def on_page_markdown(markdown, page, config, files):
+    lang = getattr(page.file, "locale", None) or config.theme.language
+    if lang == "zh":
+        markdown = i18n.join_cjk_lines(markdown)
     if not figures_md.referenced(markdown):
         return markdown
-    lang = getattr(page.file, "locale", None) or config.theme.language
     results = _state["results"]
     try:
         if results is None:  # pipeline switched off

@@ -88,3 +88,37 @@ def strip_head_alternates(html: str) -> str:
     """
     head, sep, body = html.partition("</head>")
     return HEAD_ALTERNATE.sub("", head) + sep + body
+
+
+CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+ENDS_CJK = re.compile(f"[{CJK}]$")
+STARTS_CJK = re.compile(f"^[ \\t]*[{CJK}]")
+FENCE = re.compile(r"^[ \t]*(```|~~~)")
+
+
+def join_cjk_lines(markdown: str) -> str:
+    """Join soft line breaks between two Chinese characters.
+
+    Browsers render a newline inside a paragraph as a space, which is
+    right in English and wrong between Chinese characters. Code fences,
+    display math and headings are left alone.
+    """
+    lines = markdown.split("\n")
+    out: list[str] = []
+    in_code = in_math = False
+    for line in lines:
+        joinable = (
+            out and not in_code and not in_math
+            and ENDS_CJK.search(out[-1])
+            and not out[-1].lstrip().startswith(("#", "|", "<"))
+            and STARTS_CJK.match(line)
+        )
+        if joinable:
+            out[-1] += line.lstrip()
+        else:
+            out.append(line)
+        if FENCE.match(line):
+            in_code = not in_code
+        elif line.strip() == "$$" and not in_code:
+            in_math = not in_math
+    return "\n".join(out)

@@ -11,6 +11,8 @@ import torch
 
 from gen_src import data, runtime, snippet, train, vae
 
+_original_download = data._download
+
 
 # -- train.fit ------------------------------------------------------------
 
@@ -132,6 +134,15 @@ def test_resolve_device_mps_without_mps_says_so(monkeypatch):
         runtime.resolve_device("mps")
 
 
+def test_auto_prefers_cuda_and_names_devices(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "get_device_name",
+                        lambda device=None: "Fake GPU")
+    assert runtime.resolve_device("auto").type == "cuda"
+    assert runtime.device_name(torch.device("cuda")) == "Fake GPU"
+    assert runtime.device_name(torch.device("mps")) == "Apple MPS"
+
+
 def test_default_profile_reads_gen_profile(monkeypatch):
     monkeypatch.setenv("GEN_PROFILE", "full")
     assert runtime.default_profile() == "full"
@@ -246,6 +257,62 @@ def test_truncated_gzip_in_debian_folder_names_the_file(nowhere):
     assert str(debian / "train-labels-idx1-ubyte.gz") in str(err.value)
 
 
+def test_unreadable_gzip_is_named(nowhere):
+    debian = _write_set(nowhere / "debian", gz=True)
+    (debian / "t10k-labels-idx1-ubyte.gz").write_bytes(b"not gzip at all")
+    with pytest.raises(data.DatasetError, match="cannot be read") as err:
+        data.prepare("fashion-mnist")
+    assert str(debian / "t10k-labels-idx1-ubyte.gz") in str(err.value)
+
+
+class _FakeTorchvisionSet:
+    """Stands in for torchvision's FashionMNIST: writes nothing, or fails
+    like a machine without network."""
+
+    fail = False
+    calls: list = []
+
+    def __init__(self, root, train, download):
+        type(self).calls.append((root, train, download))
+        if type(self).fail:
+            raise RuntimeError("no network")
+
+
+def test_download_is_tried_last(nowhere, monkeypatch):
+    import torchvision.datasets
+
+    monkeypatch.setattr(data, "_download", _original_download)
+    monkeypatch.setattr(torchvision.datasets, "FashionMNIST",
+                        _FakeTorchvisionSet)
+    _FakeTorchvisionSet.calls = []
+    _FakeTorchvisionSet.fail = False
+    assert data.prepare("fashion-mnist") == nowhere / "env"
+    assert _FakeTorchvisionSet.calls == [
+        (str(nowhere / "env"), True, True),
+        (str(nowhere / "env"), False, True)]
+    _FakeTorchvisionSet.fail = True
+    with pytest.raises(data.DatasetError, match="was not found"):
+        data.prepare("fashion-mnist")
+    with pytest.raises(data.DatasetError):
+        data.prepare("fashion-mnist", download=False)
+
+
+@pytest.mark.xfail(strict=True, reason="bug in data.prepare: _find_raw "
+                   "also looks in MNIST/raw, whose files have the same "
+                   "names, so MNIST is taken for Fashion-MNIST")
+def test_mnist_files_are_not_taken_for_fashion_mnist(nowhere):
+    _write_set(nowhere / "work" / "data" / "MNIST" / "raw")
+    with pytest.raises(data.DatasetError):
+        data.prepare("fashion-mnist")
+
+
+def test_ensure_dataset_prints_where(nowhere, capsys):
+    _write_set(nowhere / "debian", gz=True)
+    assert data.ensure_dataset() == nowhere / "env"
+    assert str(nowhere / "env" / "FashionMNIST" / "raw") in \
+        capsys.readouterr().out
+
+
 def test_not_an_idx_file_is_named(tmp_path):
     path = tmp_path / "x"
     with pytest.raises(data.DatasetError, match="not an IDX file"):
@@ -258,6 +325,7 @@ def test_local_gzipped_copy_is_prepared_for_torchvision(nowhere):
     assert root == nowhere / "env"
     raw = root / "FashionMNIST" / "raw"
     assert sorted(p.name for p in raw.iterdir()) == sorted(data.RAW_FILES)
+    assert data.prepare("fashion-mnist") == root  # already there: kept
     fp = data.fingerprint()
     assert len(fp) == 16 and fp == data.fingerprint()
 

@@ -192,7 +192,7 @@ def vae_losses(run):
     fig, axes = figure(8, 3.2, ncols=2)
     for ax, key, label in zip(
             axes, ("recon", "kl"),
-            ("$\\mathbb{E}_q[-\\log p(x|z)]$",
+            ("$\\mathrm{E}_q[-\\log p(x|z)]$",
              "$D_{KL}(q(z|x)\\,\\|\\,p(z))$")):
         ax.plot(range(1, steps + 1), h[key], lw=0.5, alpha=0.3, color="C0")
         smooth = _smooth(h[key], width)

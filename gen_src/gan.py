@@ -10,7 +10,7 @@ gen_src.dcgan. Taught on the page "GAN".
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 import torch.nn.functional as F
@@ -34,9 +34,12 @@ class GANConfig:
     order: str = "d_first"  # d_first = min-max; g_first/g_heavy: G leads
     latent_dim: int = 2  # 2-D noise is enough for 2-D data
     hidden: tuple[int, ...] = (128, 128, 128)  # G's widths; D: reversed
+    dropout: float = 0.0  # in D; Goodfellow et al. used it on images
     lr: float = 2e-3  # Adam, for both networks
-    lr_decay: bool = True  # linearly to 0: lets the last samples settle
-    betas: tuple[float, float] = (0.5, 0.999)  # low beta1 calms GANs
+    lr_cooldown: float = 0.3  # last 30%: lr falls linearly to 0, to settle
+    # no momentum: it feeds the rotation of the two-player game (Gidel
+    # et al. 2019); (0, 0.9) as in Gulrajani et al. 2017
+    betas: tuple[float, float] = (0.0, 0.9)
     batch_size: int = 512  # m in Algorithm 1
     num_steps: int = 2500  # rounds of training (toy data)
     num_epochs: int = 1  # passes over the images (fashion-mnist)
@@ -49,25 +52,23 @@ class GANConfig:
         runtime.check_choice("dataset", self.dataset, DATASETS)
         runtime.check_choice("loss", self.loss, LOSSES)
         runtime.check_choice("order", self.order, ORDERS)
-        runtime.check_int("d_steps", self.d_steps, 1)
         runtime.check_int("g_steps", self.g_steps, 2 if
                           self.order == "g_heavy" else 1)
-        runtime.check_int("latent_dim", self.latent_dim, 1)
+        for name in ("d_steps", "latent_dim", "batch_size", "num_steps",
+                     "num_epochs", "snapshot_every", "num_samples"):
+            runtime.check_int(name, getattr(self, name), 1)
         if not self.hidden:
             raise ValueError("hidden=() is out of range: give at least "
                              "one layer width")
         for width in self.hidden:
             runtime.check_int("hidden", width, 1)
-        runtime.check_float("lr", self.lr, 0.0, low_open=True)
-        for beta in self.betas:
-            runtime.check_float("betas", beta, 0.0, 1.0)
-        runtime.check_int("batch_size", self.batch_size, 1)
-        runtime.check_int("num_steps", self.num_steps, 1)
-        runtime.check_int("num_epochs", self.num_epochs, 1)
         if self.train_size is not None:
             runtime.check_int("train_size", self.train_size, 1)
-        runtime.check_int("snapshot_every", self.snapshot_every, 1)
-        runtime.check_int("num_samples", self.num_samples, 1)
+        runtime.check_float("dropout", self.dropout, 0.0, 0.9)
+        runtime.check_float("lr", self.lr, 0.0, low_open=True)
+        runtime.check_float("lr_cooldown", self.lr_cooldown, 0.0, 1.0)
+        for beta in self.betas:
+            runtime.check_float("betas", beta, 0.0, 1.0)
         runtime.check_int("seed", self.seed, 0)
 
     @property
@@ -78,20 +79,22 @@ class GANConfig:
 def config_for(profile: str, **overrides) -> GANConfig:
     """smoke: seconds for tests; quick: the CPU budget; full: a GPU."""
     runtime.check_profile(profile)
-    images = overrides.get("dataset") == "fashion-mnist"
-    if images:
+    if overrides.get("dataset") == "fashion-mnist":
         presets = {
             "smoke": dict(train_size=512, batch_size=64, num_samples=500),
-            "quick": dict(train_size=None, num_samples=5000),
-            "full": dict(num_epochs=30, num_samples=5000),
+            "quick": dict(num_epochs=2, hidden=(128, 256)),  # CPU budget
+            "full": dict(num_epochs=30),
         }[profile]
-        presets = {**dict(latent_dim=64, hidden=(256, 512), lr=2e-4,
-                          batch_size=128), **presets}
+        # Goodfellow et al. used dropout in D for images; without it D
+        # wins within an epoch and G's samples stay noise
+        presets = {**dict(latent_dim=64, hidden=(256, 512), lr=5e-4,
+                          betas=(0.5, 0.999), dropout=0.3, batch_size=128,
+                          num_samples=5000), **presets}
     else:
         presets = {
             "smoke": dict(num_steps=60, batch_size=64, snapshot_every=20),
             "quick": dict(num_steps=1500, batch_size=256,
-                          snapshot_every=300),
+                          snapshot_every=250),
             "full": dict(num_steps=5000, snapshot_every=1000),
         }[profile]
     return GANConfig(**{**presets, **overrides})
@@ -123,11 +126,14 @@ class Generator(nn.Module):
 class Discriminator(nn.Module):
     """x (B, *in_shape) -> a logit (B,); D(x) = sigmoid(logit)."""
 
-    def __init__(self, in_shape: tuple[int, ...], hidden: tuple[int, ...]):
+    def __init__(self, in_shape: tuple[int, ...], hidden: tuple[int, ...],
+                 dropout: float = 0.0):
         super().__init__()
         layers, width = [nn.Flatten()], math.prod(in_shape)  # (B, D)
         for h in hidden:
             layers += [nn.Linear(width, h), nn.LeakyReLU(0.2)]  # (B, h)
+            if dropout:  # keeps D from memorising the real images
+                layers.append(nn.Dropout(dropout))
             width = h
         layers.append(nn.Linear(width, 1))  # (B, 1): a logit, no sigmoid
         self.net = nn.Sequential(*layers)
@@ -142,7 +148,8 @@ def build(config: GANConfig) -> dict[str, nn.Module]:
     return {
         "G": Generator(config.latent_dim, config.hidden, shape,
                        tanh=not config.is_toy),
-        "D": Discriminator(shape, tuple(reversed(config.hidden))),
+        "D": Discriminator(shape, tuple(reversed(config.hidden)),
+                           config.dropout),
     }
 
 
@@ -249,22 +256,6 @@ def make_step(G: nn.Module, D: nn.Module, config, device: torch.device):
 # --8<-- [end:step]
 
 
-class ToyBatches:
-    """Fresh toy samples for every round: the mixture never runs out."""
-
-    def __init__(self, dataset: str, size: int, num_steps: int,
-                 generator: torch.Generator):
-        self.dataset, self.size, self.num_steps = dataset, size, num_steps
-        self.generator = generator
-
-    def __len__(self) -> int:
-        return self.num_steps
-
-    def __iter__(self):
-        for _ in range(self.num_steps):
-            yield toy.sample(self.dataset, self.size, self.generator)
-
-
 def fixed_noise(n: int, latent_dim: int, seed: int = 0) -> torch.Tensor:
     """The same z every time: for snapshots, grids and scoring."""
     gen = torch.Generator().manual_seed(seed)
@@ -273,67 +264,69 @@ def fixed_noise(n: int, latent_dim: int, seed: int = 0) -> torch.Tensor:
 
 @torch.no_grad()
 def generate(G: nn.Module, z: torch.Tensor) -> torch.Tensor:
-    """G(z) on G's device, returned on the CPU, G left as it was."""
+    """G(z) in eval mode, returned on the CPU; G's mode is restored."""
     was_training = G.training
-    G.eval()
-    device = next(G.parameters()).device
-    out = G(z.to(device)).cpu()
+    out = G.eval()(z.to(next(G.parameters()).device)).cpu()
     G.train(was_training)
     return out
 
 
-def image_batches(config, device: torch.device) -> data.Batches:
-    """Fashion-MNIST scaled to [-1, 1] (for tanh), on the device."""
+def to_unit(images: torch.Tensor) -> torch.Tensor:
+    """Generator output in [-1, 1] back to [0, 1] for plots and scores."""
+    return ((images + 1) / 2).clamp(0, 1)
+
+
+def real_batches(config, device: torch.device) -> data.Batches:
+    """k mini-batches of real data per round, as one tensor.
+
+    Toy data: num_steps rounds of fresh samples. Images: Fashion-MNIST
+    scaled to [-1, 1] (G ends in tanh), kept on the device.
+    """
+    gen = torch.Generator().manual_seed(config.seed)
+    size = config.batch_size * config.d_steps
+    if getattr(config, "is_toy", False):
+        points = toy.sample(config.dataset, config.num_steps * size, gen)
+        return data.Batches(points, batch_size=size, generator=gen)
     images = data.subset(data.load("fashion-mnist", "train"),
                          config.train_size, config.seed).images
-    images = (images * 2 - 1).to(device)
-    gen = torch.Generator().manual_seed(config.seed)
-    return data.Batches(images, batch_size=config.batch_size *
-                        config.d_steps, generator=gen)
+    return data.Batches((images * 2 - 1).to(device), batch_size=size,
+                        generator=gen)
+
+
+def lr_factor(t: int, total: int, cooldown: float) -> float:
+    """1 until the last `cooldown` share of the steps, then down to 0."""
+    left = (total - t) / max(cooldown * total, 1e-9)
+    return min(1.0, max(0.0, left))
 
 
 def train_adversarial(config, models: dict[str, nn.Module], *, device,
                       progress, label: str) -> Run:
-    """Train G and D with make_step; shared by the MLP GAN and DCGAN."""
+    """Train models G and D with make_step: the MLP GAN and DCGAN."""
     dev = runtime.resolve_device(device)
     G, D = models["G"].to(dev).train(), models["D"].to(dev).train()
     step = make_step(G, D, config, dev)
-    tensors: dict[str, torch.Tensor] = {}
-    if getattr(config, "is_toy", False):
-        gen = torch.Generator().manual_seed(config.seed)
-        batches = ToyBatches(config.dataset,
-                             config.batch_size * config.d_steps,
-                             config.num_steps, gen)
-    else:
-        batches = image_batches(config, dev)
-    total = len(batches) * getattr(config, "num_epochs", 1)
+    is_toy = getattr(config, "is_toy", False)
+    batches = real_batches(config, dev)
+    epochs = 1 if is_toy else config.num_epochs
+    total = len(batches) * epochs
     schedules = [torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda t: 1 - t / total if config.lr_decay else 1.0)
+        opt, lambda t: lr_factor(t, total, config.lr_cooldown))
         for opt in step.optimizers]
-    decay = (1, lambda state: [s.step() for s in schedules])
-    if getattr(config, "is_toy", False):
+    callbacks = [(1, lambda state: [s.step() for s in schedules])]
+    if is_toy:  # G(z) for one fixed z along the way, for the figures
         z = fixed_noise(config.num_samples, config.latent_dim, config.seed)
-        shots, shot_steps = [generate(G, z)], [0]
-
-        def snapshot(state):
-            shots.append(generate(G, z))
-            shot_steps.append(state.step)
-
-        state = fit(step, batches, num_epochs=1,
-                    on_step=[decay, (config.snapshot_every, snapshot)],
-                    progress=Progress(every=500, label=label)
-                    if progress else None)
-        if shot_steps[-1] != state.step:
-            snapshot(state)
-        tensors = {"snapshots": torch.stack(shots),  # (S, N, 2)
-                   "snapshot_steps": torch.tensor(shot_steps)}
-        metrics = modes.score(shots[-1], config.dataset)
-    else:
-        state = fit(step, batches, num_epochs=config.num_epochs,
-                    on_step=[decay],
-                    progress=Progress(every=100, label=label)
-                    if progress else None)
-        metrics = {}
+        shots = {0: generate(G, z)}
+        callbacks.append((config.snapshot_every, lambda state: shots.update(
+            {state.step: generate(G, z)})))
+    shown = Progress(every=max(1, total // 10), label=label)
+    state = fit(step, batches, num_epochs=epochs, on_step=callbacks,
+                progress=shown if progress else None)
+    metrics, tensors = {}, {}
+    if is_toy:
+        shots[state.step] = generate(G, z)
+        tensors = {"snapshots": torch.stack(list(shots.values())),
+                   "snapshot_steps": torch.tensor(list(shots))}
+        metrics = modes.score(shots[state.step], config.dataset)
     metrics["steps"] = state.step
     metrics["seconds_per_step"] = state.seconds / max(state.step, 1)
     return Run(config=config,
@@ -348,11 +341,6 @@ def train(config: GANConfig, *, device: str = "auto",
     runtime.set_seed(config.seed)
     return train_adversarial(config, build(config), device=device,
                              progress=progress, label=f"gan-{config.dataset}")
-
-
-def to_unit(images: torch.Tensor) -> torch.Tensor:
-    """Generator output in [-1, 1] back to [0, 1] for plots and scores."""
-    return ((images + 1) / 2).clamp(0, 1)
 
 
 def score(run: Run, classifier_run: Run) -> dict[str, float]:
@@ -384,12 +372,25 @@ def score(run: Run, classifier_run: Run) -> dict[str, float]:
     }
 
 
+def g_heavy_config(profile: str) -> GANConfig:
+    """G moves first, 5 times per D update: near max_D min_G.
+
+    The same number of network updates as toy_ring_ns (2 per round
+    there, 6 here), so the same compute budget.
+    """
+    base = config_for(profile, dataset="ring")
+    rounds = max(1, base.num_steps * 2 // 6)
+    return replace(
+        base, order="g_heavy", g_steps=5, num_steps=rounds,
+        snapshot_every=max(1, base.snapshot_every * rounds //
+                           base.num_steps))
+
+
 RUNS = {
     "toy_ring_ns": lambda p: config_for(p, dataset="ring"),
     "toy_ring_mm": lambda p: config_for(p, dataset="ring", loss="minimax"),
     "toy_grid_ns": lambda p: config_for(p, dataset="grid"),
     "toy_grid_mm": lambda p: config_for(p, dataset="grid", loss="minimax"),
-    "toy_ring_gfirst": lambda p: config_for(p, dataset="ring",
-                                            order="g_heavy", g_steps=5),
+    "toy_ring_gfirst": g_heavy_config,
     "gan_fmnist": lambda p: config_for(p, dataset="fashion-mnist"),
 }

@@ -141,6 +141,7 @@ def test_d_step_leaves_g_alone_and_g_step_leaves_d_alone():
     ("num_epochs", 0), ("num_epochs", -2), ("num_steps", 0),
     ("loss", "wasserstein"), ("latent_dim", 0), ("order", "random"),
     ("dataset", "cifar"), ("d_steps", 0), ("lr", 0.0), ("batch_size", 0),
+    ("dropout", 1.0), ("snapshot_every", 0), ("num_samples", 0),
     ("hidden", (128, 0)), ("train_size", 0), ("betas", (0.5, 1.5)),
 ])
 def test_invalid_config_names_the_field(field, value):
@@ -249,3 +250,100 @@ def test_score_with_a_stand_in_classifier(monkeypatch):
     assert m["frechet_samples"] == 300
     assert 0 <= m["frechet_floor"] < m["frechet"]
     assert m["frechet"] == gan.score(run, judge)["frechet"]  # fixed z
+
+
+# -- learning-rate cooldown -------------------------------------------------
+
+def test_lr_factor_holds_then_falls_to_zero():
+    assert [gan.lr_factor(t, 100, 0.3) for t in (0, 70)] == [1.0, 1.0]
+    assert gan.lr_factor(85, 100, 0.3) == pytest.approx(0.5)
+    assert gan.lr_factor(100, 100, 0.3) == 0.0
+    assert gan.lr_factor(99, 100, 0.0) == 1.0  # no cooldown: constant
+    assert gan.lr_factor(50, 100, 1.0) == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="lr_cooldown"):
+        gan.GANConfig(lr_cooldown=1.5)
+
+
+def test_cooldown_reaches_the_optimisers():
+    config = gan.config_for("smoke", num_steps=10, lr_cooldown=0.5)
+    seen = []
+    original = gan.make_step
+
+    def spy(*args):
+        step = original(*args)
+        seen.append(step.optimizers)
+        return step
+
+    try:
+        gan.make_step = spy
+        gan.train(config, device="cpu", progress=False)
+    finally:
+        gan.make_step = original
+    for opt in seen[0]:
+        assert opt.param_groups[0]["lr"] == 0.0  # after the last step
+
+
+# -- figures ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def smoke_runs():
+    from gen_src import dcgan
+    from gen_src.plots import gan as plots
+
+    names = {r for needed, _ in plots.FIGURES.values() for r in needed}
+    runs = {}
+    for name in sorted(names):
+        module = dcgan if name in dcgan.RUNS else gan
+        runs[name] = module.train(module.RUNS[name]("smoke"), device="cpu",
+                                  progress=False)
+    return runs
+
+
+def figure_names():
+    from gen_src.plots import gan as plots
+    return sorted(plots.FIGURES)
+
+
+@pytest.mark.parametrize("name", figure_names())
+def test_every_figure_draws(name, smoke_runs):
+    import matplotlib.pyplot as plt
+    from gen_src.plots import gan as plots
+
+    needed, draw = plots.FIGURES[name]
+    fig = draw(*(smoke_runs[r] for r in needed))
+    try:
+        assert fig.axes
+        assert 3 <= fig.get_figwidth() <= 8 and fig.get_figheight() <= 6
+        texts = [t.get_text() for ax in fig.axes for t in ax.texts] + [
+            ax.get_title() for ax in fig.axes]
+        # language-neutral: no English words on the axes
+        for word in ("step", "loss", "real", "fake", "modes"):
+            assert not any(word in t for t in texts), (word, texts)
+    finally:
+        plt.close(fig)
+
+
+def test_figures_are_deterministic(smoke_runs):
+    import io
+
+    import matplotlib.pyplot as plt
+    from gen_src.plots import gan as plots
+
+    def png(name):
+        needed, draw = plots.FIGURES[name]
+        fig = draw(*(smoke_runs[r] for r in needed))
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=40)
+        plt.close(fig)
+        return buf.getvalue()
+
+    for name in ("gan_loss_compare", "dcgan_samples"):
+        assert png(name) == png(name)
+
+
+def test_order_labels():
+    from gen_src.plots import gan as plots
+
+    assert plots._order_label(gan.GANConfig()) == r"$D \to G$"
+    heavy = gan.GANConfig(order="g_heavy", g_steps=5, d_steps=2)
+    assert plots._order_label(heavy) == r"$G^{5} \to D^{2}$"

@@ -78,12 +78,10 @@ def prepared_root() -> Path:
 
 
 def _find_raw(folder: Path, stem: str) -> Path | None:
-    """A raw file in folder (or its torchvision layout), plain or gzipped."""
-    for sub in ("", "FashionMNIST/raw", "MNIST/raw"):
-        for name in (stem, stem + ".gz"):
-            path = folder / sub / name if sub else folder / name
-            if path.is_file():
-                return path
+    """A raw file directly in folder, plain or gzipped."""
+    for name in (stem, stem + ".gz"):
+        if (folder / name).is_file():
+            return folder / name
     return None
 
 

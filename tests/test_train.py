@@ -297,9 +297,6 @@ def test_download_is_tried_last(nowhere, monkeypatch):
         data.prepare("fashion-mnist", download=False)
 
 
-@pytest.mark.xfail(strict=True, reason="bug in data.prepare: _find_raw "
-                   "also looks in MNIST/raw, whose files have the same "
-                   "names, so MNIST is taken for Fashion-MNIST")
 def test_mnist_files_are_not_taken_for_fashion_mnist(nowhere):
     _write_set(nowhere / "work" / "data" / "MNIST" / "raw")
     with pytest.raises(data.DatasetError):

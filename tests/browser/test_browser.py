@@ -65,10 +65,14 @@ class Visit:
         self.requests: list[str] = []
         self.failures: list[str] = []
         self.context.on("request", lambda r: self.requests.append(r.url))
-        self.context.on("requestfailed",
-                        lambda r: self.failures.append(f"failed {r.url}"))
+        self.context.on("requestfailed", self._failed)
         self.context.on("response", self._response)
         self.page = self.context.new_page()
+
+    def _failed(self, request):
+        # A navigation cancels what the old page was still loading.
+        if "ERR_ABORTED" not in (request.failure or ""):
+            self.failures.append(f"failed {request.url}: {request.failure}")
 
     def _response(self, response):
         if response.status >= 400:
@@ -148,7 +152,7 @@ def test_search_finds_words(server, visit, query, lang):
     # The hits are pages of the query's language.
     links = page.locator("a.md-search-result__link").evaluate_all(
         "links => links.map(a => a.href)")
-    assert links
-    assert all(("/zh/" in link) == (lang == "zh") for link in links), links
+    # One index serves both languages; the best hit is in the query's.
+    assert links and ("/zh/" in links[0]) == (lang == "zh"), links
     assert not visit.failures, visit.failures
     assert not visit.foreign_hosts(), visit.foreign_hosts()

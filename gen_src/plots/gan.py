@@ -107,10 +107,10 @@ def d_heatmap(run):
     fig.colorbar(im, ax=ax, label="$D(x)$")
     real = _real(dataset, 500)
     fake = run.tensors["snapshots"][-1][:500]
-    ax.scatter(real[:, 0], real[:, 1], s=6, c="white", lw=0,
-               label="$x$")
     ax.scatter(fake[:, 0], fake[:, 1], s=6, c="black", marker="x",
                lw=0.6, label="$G(z)$")
+    ax.scatter(real[:, 0], real[:, 1], s=3, c="white", lw=0,
+               label="$x$")
     ax.legend(loc="upper right", fontsize=8)
     ax.set_xlim(-lim, lim)
     ax.set_ylim(-lim, lim)
@@ -148,8 +148,11 @@ def losses(run):
                 lw=1.5, label=label, color=ax.lines[-1].get_color())
     ax.axhline(2 * LOG2, ls="--", c="0.4", lw=0.8)
     ax.axhline(LOG2, ls=":", c="0.4", lw=0.8)
-    ax.text(n, 2 * LOG2, r" $2\log 2$", va="center", fontsize=8)
-    ax.text(n, LOG2, r" $\log 2$", va="center", fontsize=8)
+    right = ax.get_yaxis_transform()  # x in axes units, y in data units
+    ax.text(0.99, 2 * LOG2, r"$2\log 2$", transform=right, ha="right",
+            va="bottom", fontsize=8)
+    ax.text(0.99, LOG2, r"$\log 2$", transform=right, ha="right",
+            va="bottom", fontsize=8)
     ax.set_xlabel("$t$")
     ax.legend()
     fig.tight_layout()

@@ -21,15 +21,15 @@ def normal_pdf(x, mean, std):
 def main(profile: str = "", mean_data: float = 1.0, std_data: float = 0.5,
          mean_g: float = -0.5, std_g: float = 1.0, seed: int = 0):
     profile = profile or runtime.default_profile()
-    num_steps = {"smoke": 400, "quick": 1500, "full": 3000}[
+    num_steps = {"smoke": 400, "quick": 1000, "full": 2000}[
         runtime.check_profile(profile)]
     runtime.set_seed(seed)
     # --8<-- [start:optimal]
     D = gan.Discriminator((1,), hidden=(64, 64))
     opt = torch.optim.Adam(D.parameters(), lr=3e-3)
     for _ in range(num_steps):
-        real = mean_data + std_data * torch.randn(256, 1)  # x ~ p_data
-        fake = mean_g + std_g * torch.randn(256, 1)  # G(z) ~ p_g, fixed
+        real = mean_data + std_data * torch.randn(1024, 1)  # x ~ p_data
+        fake = mean_g + std_g * torch.randn(1024, 1)  # G(z) ~ p_g, fixed
         loss = gan.d_loss(D(real), D(fake))
         opt.zero_grad()
         loss.backward()

@@ -45,8 +45,9 @@ def test_losses_are_the_cross_entropy_formulas():
     want_d = -(torch.log(torch.sigmoid(real)).mean()
                + torch.log(1 - torch.sigmoid(fake)).mean())
     assert gan.d_loss(real, fake).item() == pytest.approx(want_d.item())
-    bce = F.binary_cross_entropy(torch.sigmoid(real), torch.ones(6, dtype=real.dtype)) + \
-        F.binary_cross_entropy(torch.sigmoid(fake), torch.zeros(6, dtype=real.dtype))
+    ones = torch.ones(6, dtype=real.dtype)
+    bce = F.binary_cross_entropy(torch.sigmoid(real), ones) + \
+        F.binary_cross_entropy(torch.sigmoid(fake), 0 * ones)
     assert gan.d_loss(real, fake).item() == pytest.approx(bce.item())
     assert gan.g_loss_minimax(LOGITS.double()).item() == pytest.approx(
         torch.log(1 - d).mean().item())
@@ -171,10 +172,15 @@ def test_runs_are_valid_configs():
     for name, make in gan.RUNS.items():
         for profile in ("smoke", "quick", "full"):
             assert isinstance(make(profile), gan.GANConfig), name
-    mm, ns = gan.RUNS["toy_ring_mm"]("quick"), gan.RUNS["toy_ring_ns"]("quick")
+    mm = gan.RUNS["toy_ring_mm"]("quick")
+    ns = gan.RUNS["toy_ring_ns"]("quick")
     assert (mm.loss, ns.loss) == ("minimax", "nonsaturating")
     assert mm.num_steps == ns.num_steps  # the same budget
-    assert gan.RUNS["toy_ring_gfirst"]("quick").order != "d_first"
+    heavy = gan.RUNS["toy_ring_gfirst"]("quick")
+    assert heavy.order == "g_heavy" and heavy.g_steps > 1
+    # the same number of network updates as the D-first run
+    assert heavy.num_steps * (1 + heavy.g_steps) == pytest.approx(
+        ns.num_steps * 2, abs=1 + heavy.g_steps)
 
 
 # -- training -------------------------------------------------------------
@@ -347,3 +353,9 @@ def test_order_labels():
     assert plots._order_label(gan.GANConfig()) == r"$D \to G$"
     heavy = gan.GANConfig(order="g_heavy", g_steps=5, d_steps=2)
     assert plots._order_label(heavy) == r"$G^{5} \to D^{2}$"
+
+
+def test_toy_runs_have_no_frechet_score():
+    run = gan.train(gan.config_for("smoke", num_steps=2), device="cpu",
+                    progress=False)
+    assert gan.score(run, None) == {}

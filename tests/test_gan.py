@@ -359,3 +359,33 @@ def test_toy_runs_have_no_frechet_score():
     run = gan.train(gan.config_for("smoke", num_steps=2), device="cpu",
                     progress=False)
     assert gan.score(run, None) == {}
+
+
+def test_optimal_discriminator_against_a_frozen_generator():
+    """Proposition 1 of Goodfellow et al. 2014 with a real (linear) G:
+    G(z) = 0.8 z - 0.5 with z ~ N(0, 1), so p_g = N(-0.5, 0.8^2)."""
+    torch.manual_seed(0)
+    G = gan.Generator(1, (), (1,), tanh=False)
+    with torch.no_grad():
+        G.net[0].weight.fill_(0.8)
+        G.net[0].bias.fill_(-0.5)
+    G.requires_grad_(False)
+    D = gan.Discriminator((1,), (32, 32))
+    opt = torch.optim.Adam(D.parameters(), lr=3e-3)
+    for _ in range(400):
+        real = 0.7 + 0.4 * torch.randn(1024, 1)  # p_data = N(0.7, 0.4^2)
+        loss = gan.d_loss(D(real), D(G(torch.randn(1024, 1))))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    x = torch.linspace(-0.5, 1.5, 11)
+
+    def pdf(mean, std):
+        return torch.exp(-0.5 * ((x - mean) / std) ** 2) / std
+
+    best = pdf(0.7, 0.4) / (pdf(0.7, 0.4) + pdf(-0.5, 0.8))
+    with torch.no_grad():
+        learned = torch.sigmoid(D(x.view(-1, 1)))
+    assert (learned - best).abs().max() < 0.06
+    # and D's loss approaches its minimum, 2 log 2 - 2 JSD > 0
+    assert 0 < loss.item() < 2 * math.log(2)

@@ -40,11 +40,7 @@ class DCGANConfig:
 
     def __post_init__(self):
         runtime.check_choice("dataset", self.dataset, ("fashion-mnist",))
-        runtime.check_choice("loss", self.loss, gan.LOSSES)
-        runtime.check_choice("order", self.order, gan.ORDERS)
-        runtime.check_int("d_steps", self.d_steps, 1)
-        runtime.check_int("g_steps", self.g_steps, 2 if
-                          self.order == "g_heavy" else 1)
+        gan.check_schedule(self)  # loss, order, d_steps, g_steps
         runtime.check_int("latent_dim", self.latent_dim, 1)
         runtime.check_int("channels", self.channels, 1)
         runtime.check_float("lr", self.lr, 0.0, low_open=True)

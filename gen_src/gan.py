@@ -25,6 +25,19 @@ ORDERS = ("d_first", "g_first", "g_heavy")
 IMAGE_SHAPE = (1, 28, 28)
 
 
+def check_schedule(config) -> None:
+    """Validate loss, order, d_steps and g_steps (GAN and DCGAN)."""
+    runtime.check_choice("loss", config.loss, LOSSES)
+    runtime.check_choice("order", config.order, ORDERS)
+    runtime.check_int("d_steps", config.d_steps, 1)
+    runtime.check_int("g_steps", config.g_steps, 1)
+    if config.order == "g_heavy" and config.g_steps < 2:
+        raise ValueError(
+            f"g_steps={config.g_steps} is out of range for order='g_heavy':"
+            " it must be an integer of at least 2 (G moves several times"
+            " per round)")
+
+
 @dataclass(frozen=True, kw_only=True)
 class GANConfig:
     dataset: str = "ring"  # ring / grid (PacGAN toy) or fashion-mnist
@@ -50,11 +63,8 @@ class GANConfig:
 
     def __post_init__(self):
         runtime.check_choice("dataset", self.dataset, DATASETS)
-        runtime.check_choice("loss", self.loss, LOSSES)
-        runtime.check_choice("order", self.order, ORDERS)
-        runtime.check_int("g_steps", self.g_steps, 2 if
-                          self.order == "g_heavy" else 1)
-        for name in ("d_steps", "latent_dim", "batch_size", "num_steps",
+        check_schedule(self)
+        for name in ("latent_dim", "batch_size", "num_steps",
                      "num_epochs", "snapshot_every", "num_samples"):
             runtime.check_int(name, getattr(self, name), 1)
         if not self.hidden:

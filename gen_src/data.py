@@ -85,8 +85,12 @@ def _find_raw(folder: Path, stem: str) -> Path | None:
     return None
 
 
-def check_idx(path: Path, data: bytes) -> None:
-    """Fail, naming the file, unless data is a complete IDX ubyte file."""
+def check_idx(path: Path, data: bytes, size: int | None = None) -> None:
+    """Fail, naming the file, unless data is a complete IDX ubyte file.
+
+    size: the file's length when data holds only its header.
+    """
+    size = len(data) if size is None else size
     if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] != IDX_UBYTE:
         raise DatasetError(
             f"{path} is not an IDX file (bad header). Delete it and run "
@@ -96,12 +100,20 @@ def check_idx(path: Path, data: bytes) -> None:
     dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big")
             for i in range(ndim)]
     want = 4 + 4 * ndim + math.prod(dims)
-    if len(data) != want:
+    if size != want:
         raise DatasetError(
-            f"{path} is truncated or corrupt: it holds {len(data)} bytes "
+            f"{path} is truncated or corrupt: it holds {size} bytes "
             f"but its header promises {want}. Delete it and run `make data` "
             "again, or reinstall dataset-fashion-mnist."
         )
+
+
+def check_idx_file(path: Path) -> None:
+    """check_idx for a plain file on disk, reading only its header."""
+    with open(path, "rb") as f:
+        head = f.read(4)
+        head += f.read(4 * head[3]) if len(head) == 4 else b""
+    check_idx(path, head, size=path.stat().st_size)
 
 
 def _read_raw(path: Path) -> bytes:
@@ -150,7 +162,7 @@ def prepare(name: str = "fashion-mnist", download: bool = True) -> Path:
             for stem, src in found.items():
                 dst = raw / stem
                 if src == dst:
-                    check_idx(src, src.read_bytes())
+                    check_idx_file(src)
                     continue
                 if dst.is_file() and dst.stat().st_size > 0:
                     continue  # checked below when loaded
@@ -187,12 +199,19 @@ def _download(name: str, root: Path) -> bool:
 
 
 def fingerprint(name: str = "fashion-mnist") -> str:
-    """A short content hash of the dataset's raw files (no torch needed)."""
-    return _fingerprint(prepare(name) / DATASETS[name] / "raw")
+    """A short content hash of the dataset's raw files (no torch needed).
+
+    Hashed once per process for each state of the files (path, size,
+    modification time), so a build can ask for it often.
+    """
+    raw = prepare(name) / DATASETS[name] / "raw"
+    stats = tuple((stem, (raw / stem).stat().st_size,
+                   (raw / stem).stat().st_mtime_ns) for stem in RAW_FILES)
+    return _fingerprint(raw, stats)
 
 
 @functools.lru_cache(maxsize=8)
-def _fingerprint(raw: Path) -> str:
+def _fingerprint(raw: Path, stats: tuple = ()) -> str:
     digest = hashlib.sha256()
     for stem in RAW_FILES:
         with open(raw / stem, "rb") as f:
@@ -210,7 +229,7 @@ def load(name: str = "fashion-mnist", split: str = "train") -> ImageData:
     prefix = "train" if split == "train" else "t10k"
     for kind in ("images-idx3", "labels-idx1"):
         path = raw / f"{prefix}-{kind}-ubyte"
-        check_idx(path, path.read_bytes())
+        check_idx_file(path)
     from torchvision import datasets
 
     ds = getattr(datasets, DATASETS[name])(

@@ -42,10 +42,26 @@ def module_path(module: str) -> Path:
     return PACKAGE_DIR.joinpath(*module.split(".")).with_suffix(".py")
 
 
-@functools.lru_cache(maxsize=None)
+def _stamp(path: Path) -> tuple:
+    """What changes when the file changes: cached parses key on it, so a
+    long-running `mkdocs serve` sees every edit."""
+    stat = path.stat()
+    return (str(path), stat.st_mtime_ns, stat.st_size)
+
+
 def _tree(module: str) -> ast.Module:
-    path = module_path(module)
+    return _parse(_stamp(module_path(module)))
+
+
+@functools.lru_cache(maxsize=None)
+def _parse(stamp: tuple) -> ast.Module:
+    path = Path(stamp[0])
     return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+def _modules_stamp(modules: tuple[str, ...]) -> tuple:
+    return tuple(_stamp(module_path(m)) for m in modules
+                 if module_path(m).is_file())
 
 
 def _top_dict(module: str, name: str) -> ast.Dict | None:
@@ -78,8 +94,12 @@ def _defines(module: str, name: str) -> bool:
     return False
 
 
-@functools.lru_cache(maxsize=1)
 def runs() -> dict[str, RunSpec]:
+    return _runs(_modules_stamp(FAMILY_MODULES))
+
+
+@functools.lru_cache(maxsize=4)
+def _runs(stamp: tuple) -> dict[str, RunSpec]:
     found: dict[str, RunSpec] = {}
     for module in FAMILY_MODULES:
         if not module_path(module).is_file():
@@ -97,8 +117,12 @@ def runs() -> dict[str, RunSpec]:
     return found
 
 
-@functools.lru_cache(maxsize=1)
 def figures() -> dict[str, FigureSpec]:
+    return _figures(_modules_stamp(FAMILY_MODULES + PLOT_MODULES))
+
+
+@functools.lru_cache(maxsize=4)
+def _figures(stamp: tuple) -> dict[str, FigureSpec]:
     found: dict[str, FigureSpec] = {}
     known_runs = runs()
     for module in PLOT_MODULES:
@@ -149,6 +173,11 @@ def source_closure(module: str) -> list[Path]:
 
 
 def _gen_src_imports(module: str) -> list[str]:
+    return _imports(module, _stamp(module_path(module)))
+
+
+@functools.lru_cache(maxsize=None)
+def _imports(module: str, stamp: tuple) -> list[str]:
     package = module.rsplit(".", 1)[0] if "." in module else ""
     found = []
     for node in ast.walk(_tree(module)):

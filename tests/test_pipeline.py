@@ -90,13 +90,13 @@ def test_changed_source_changes_only_its_keys(pipe, tmp_path, monkeypatch):
     shutil.copytree(registry.PACKAGE_DIR, copy,
                     ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(registry, "PACKAGE_DIR", copy)
-    registry._tree.cache_clear()
+    registry._parse.cache_clear()
     before = {n: pipe.run_key(n, "smoke") for n in ("vae", "cvae", RUN)}
     with open(copy / "vae.py", "a") as f:
         f.write("\n# an edit\n")
-    registry._tree.cache_clear()
+    registry._parse.cache_clear()
     after = {n: pipe.run_key(n, "smoke") for n in ("vae", "cvae", RUN)}
-    registry._tree.cache_clear()
+    registry._parse.cache_clear()
     assert after["vae"] != before["vae"]
     assert after["cvae"] != before["cvae"]  # cvae imports vae
     assert after[RUN] == before[RUN]

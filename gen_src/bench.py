@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from . import pipeline, registry
-from .site.provenance import METRICS
+from .website.provenance import METRICS
 
 OUT_DIR = Path("bench")
 

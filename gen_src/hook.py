@@ -26,7 +26,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from gen_src.site import assets, figures_md, i18n
+from gen_src.website import assets, figures_md, i18n
 
 log = logging.getLogger("mkdocs.hooks.gen_src")
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,7 +13,7 @@ import posixpath
 import re
 
 from gen_src import registry
-from gen_src.site.provenance import provenance_html
+from gen_src.website.provenance import provenance_html
 
 FIG_REF = re.compile(
     r"!\[(?P<caption>(?:[^\]\\]|\\.)*)\]\(fig:(?P<name>[A-Za-z0-9_-]+)\)"

@@ -9,7 +9,7 @@ from mkdocs.exceptions import PluginError
 
 from gen_src import hook, registry
 from gen_src.pipeline import FigureResult
-from gen_src.site import figures_md, provenance
+from gen_src.website import figures_md, provenance
 
 RECORD = {"figure": "vae_samples", "runs": [{
     "run": "vae", "profile": "quick", "seconds": 6.25, "device": "CPU",

@@ -108,7 +108,7 @@ def test_search_index_splits_chinese(built_site):
 
 def test_every_trained_figure_is_on_its_pages_in_both_languages(built_site):
     from gen_src import registry
-    from gen_src.site.figures_md import referenced
+    from gen_src.website.figures_md import referenced
 
     seen = set()
     for source in sorted((ROOT / "docs").glob("*.md")):

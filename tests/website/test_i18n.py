@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gen_src.site import i18n
+from gen_src.website import i18n
 
 
 def test_missing_twin_and_unknown_language_are_named(tmp_path):

@@ -1,4 +1,4 @@
-"""Command line: `python -m gen_src {data,figures,bench}`.
+"""Command line: `python -m gen_src {data,figures,notebooks,bench}`.
 
 The figure pipeline runs here without MkDocs, so figures can be made
 ahead of a build, on another machine, or by a future site generator.
@@ -22,6 +22,12 @@ def main(argv: list[str] | None = None) -> int:
     figs.add_argument("--cache-dir")
     figs.add_argument("--only", nargs="+", metavar="NAME",
                       help="only these figures")
+    books = sub.add_parser("notebooks", help="execute the notebook pages")
+    books.add_argument("--profile", choices=("smoke", "quick", "full"))
+    books.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))
+    books.add_argument("--cache-dir")
+    books.add_argument("--only", nargs="+", metavar="NAME",
+                       help="only these notebooks (docs/notebooks/NAME.py)")
     bench = sub.add_parser("bench", help="benchmarks that print numbers")
     bench.add_argument("what", choices=("quality", "build"), nargs="?",
                        default="quality")
@@ -44,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     elif args.command == "figures":
         return _figures(args)
+    elif args.command == "notebooks":
+        return _notebooks(args)
     elif args.command == "bench":
         from gen_src import bench as benchmarks
 
@@ -81,6 +89,36 @@ def _figures(args) -> int:
         state = "drawn" if result.trained else "cached"
         print(f"{name:<28} {state:<7} {time.perf_counter() - started:7.1f} s"
               f"  {result.png}")
+    return 1 if failed else 0
+
+
+def _notebooks(args) -> int:
+    from gen_src import notebooks, pipeline
+
+    try:
+        settings = pipeline.Settings.resolve(args.profile, args.device,
+                                             args.cache_dir)
+        pipe = pipeline.Pipeline(settings)
+        known = notebooks.find()
+        unknown = sorted(set(args.only or []) - set(known))
+        if unknown:
+            raise ValueError(
+                f"--only {' '.join(unknown)}: no such notebook; known: "
+                f"{', '.join(sorted(known))} (docs/notebooks/NAME.py)")
+    except (ValueError, RuntimeError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(f"profile {settings.profile}, cache {settings.cache_dir}")
+    results = notebooks.build(pipe, notebooks.repository(), args.only)
+    failed = 0
+    for (name, lang), result in results.items():
+        if isinstance(result, Exception):
+            failed += 1
+            print(f"FAILED {name} ({lang}): {result}", file=sys.stderr)
+            continue
+        state = "executed" if result.executed else "cached"
+        print(f"{name:<12} {lang:<3} {state:<8} "
+              f"{result.record['seconds']:6.1f} s  {result.ipynb}")
     return 1 if failed else 0
 
 

@@ -62,6 +62,9 @@ class Cache:
     def figure_dir(self, name: str, key: str) -> Path:
         return self.root / "figures" / f"{name}-{key}"
 
+    def notebook_dir(self, name: str, key: str) -> Path:
+        return self.root / "notebooks" / f"{name}-{key}"
+
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
         """Hold the cache's lock (blocks while another build holds it).
@@ -108,7 +111,7 @@ class Cache:
 
         Called with the lock held: no other build is writing now.
         """
-        for sub in ("runs", "figures"):
+        for sub in ("runs", "figures", "notebooks"):
             for tmp in (self.root / sub).glob(TMP_PREFIX + "*"):
                 shutil.rmtree(tmp, ignore_errors=True)
 

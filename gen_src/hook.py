@@ -24,13 +24,15 @@ import time
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from gen_src.website import assets, figures_md, i18n
+from gen_src.website import assets, figures_md, i18n, notebook_pages
 
 log = logging.getLogger("mkdocs.hooks.gen_src")
 ROOT = Path(__file__).resolve().parent.parent
-_state = {"command": "build", "pipeline": None, "results": {}}
+_state = {"command": "build", "pipeline": None, "results": {},
+          "notebooks": {}}
 
 
 def on_startup(command, dirty):
@@ -81,6 +83,9 @@ def _pipeline(options: dict):
     return current
 
 
+# After static-i18n's on_files (-100), which rebuilds every file: the
+# notebook pages are made from the files it chose for this language.
+@event_priority(-200)
 def on_files(files, config):
     try:
         assets.add_vendor_files(files, config, ROOT)
@@ -89,6 +94,7 @@ def on_files(files, config):
     options = _options(config)
     if not _figures_enabled(options):
         _state["results"] = None
+        _install_notebooks(files, config, None)
         return files
     pipe = _pipeline(options)
     started = time.perf_counter()
@@ -114,10 +120,56 @@ def on_files(files, config):
     log.info("gen_src: %d figures (%d drawn now, profile %s) in %.1f s",
              len(results), trained, pipe.settings.profile,
              time.perf_counter() - started)
+    _notebook_pages(files, config, pipe)
     return files
 
 
+def _notebook_pages(files, config, pipe) -> None:
+    from gen_src import notebooks
+
+    started = time.perf_counter()
+    built = notebooks.build(pipe, _repository(config))
+    _state["notebooks"] = built
+    serve = _state["command"] == "serve"
+    for (name, lang), result in built.items():
+        if isinstance(result, Exception):
+            if not serve:
+                raise PluginError(f"notebook {name} ({lang}) failed: "
+                                  f"{type(result).__name__}: {result}")
+            log.error("notebook %s (%s) failed: %s", name, lang, result)
+    _install_notebooks(files, config, built)
+    executed = sum(1 for r in built.values()
+                   if not isinstance(r, Exception) and r.executed)
+    log.info("gen_src: %d notebook pages (%d executed now) in %.1f s",
+             len(built), executed, time.perf_counter() - started)
+
+
+def _install_notebooks(files, config, built) -> None:
+    """Pages for this language's notebooks; placeholders if built is None."""
+    default, langs = i18n.i18n_plugin_config(config)
+    lang = getattr(config.plugins.get("i18n"), "current_language", default)
+    try:
+        notebook_pages.install(files, config, built, lang, default, langs,
+                               serve=_state["command"] == "serve")
+    except notebook_pages.NotebookError as err:
+        raise PluginError(str(err)) from err
+
+
+def _repository(config) -> str:
+    return str((config.extra or {}).get("repository") or "")
+
+
+def on_pre_page(page, config, files):
+    if isinstance(page.file, notebook_pages.NotebookFile):
+        repository = _repository(config)
+        page.render = lambda config, files: notebook_pages.render(
+            page, repository)
+    return page
+
+
 def on_page_markdown(markdown, page, config, files):
+    if isinstance(page.file, notebook_pages.NotebookFile):
+        return markdown  # the page is rendered from the notebook
     lang = getattr(page.file, "locale", None) or config.theme.language
     if lang == "zh":
         markdown = i18n.join_cjk_lines(markdown)

@@ -213,6 +213,9 @@ class Pipeline:
     def _render(self, spec: registry.FigureSpec, entry: Path) -> FigureResult:
         started = time.perf_counter()
         loaded = [self.run(r) for r in spec.runs]
+        import matplotlib
+
+        matplotlib.use("Agg")  # files only: no window, from any thread
         plots = importlib.import_module(f"gen_src.{spec.module}")
         _, draw = plots.FIGURES[spec.name]
         fig = draw(*[run for run, _ in loaded])
@@ -264,3 +267,41 @@ def _config_dict(config) -> dict:
 
 def _torch_version() -> str:
     return importlib.metadata.version("torch")
+
+
+# -- for notebooks and scripts ----------------------------------------------
+_default: dict[Settings, Pipeline] = {}
+
+
+def default_pipeline() -> Pipeline:
+    """The pipeline for this environment's settings (GEN_PROFILE, ...)."""
+    settings = Settings.resolve()
+    if settings not in _default:
+        _default[settings] = Pipeline(settings)
+    return _default[settings]
+
+
+def trained(name: str):
+    """(Run, record) for a registered run, e.g. trained("vae").
+
+    Loaded from the cache when this code was trained before (the build
+    executes notebooks this way, so they show the runs the figures were
+    drawn from); trained now otherwise, e.g. on Colab.
+    """
+    return default_pipeline().run(name)
+
+
+def draw(name: str):
+    """The site's figure `name` as a matplotlib Figure, from trained runs.
+
+    Shown once in a notebook: it is closed in pyplot, which would show it
+    a second time at the end of the cell.
+    """
+    import matplotlib.pyplot as plt
+
+    spec = registry.figure(name)
+    plots = importlib.import_module(f"gen_src.{spec.module}")
+    _, draw_fn = plots.FIGURES[name]
+    fig = draw_fn(*[trained(run)[0] for run in spec.runs])
+    plt.close(fig)
+    return fig

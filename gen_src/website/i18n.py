@@ -29,32 +29,38 @@ def i18n_plugin_config(config) -> tuple[str, list[str]]:
 
 
 def check_twins(docs_dir: Path, default: str, langs: list[str]) -> list[str]:
-    """Problems with page pairs, one message per problem (empty: fine)."""
+    """Problems with page pairs, one message per problem (empty: fine).
+
+    Pages are docs/**/*.md; notebook pages are docs/notebooks/*.py.
+    """
     problems = []
     others = [lang for lang in langs if lang != default]
-    stems: dict[str, set[str]] = {}
-    for path in sorted(docs_dir.rglob("*.md")):
+    stems: dict[tuple[str, str], set[str]] = {}
+    sources = [*docs_dir.rglob("*.md"), *docs_dir.glob("notebooks/*.py")]
+    for path in sorted(sources):
+        ext = path.suffix
         rel = path.relative_to(docs_dir).with_suffix("").as_posix()
         match = LANG_SUFFIX.match(rel)
         if match and match["lang"] not in langs:
             problems.append(
-                f"docs/{rel}.md: unknown language key {match['lang']!r}; "
+                f"docs/{rel}{ext}: unknown language key {match['lang']!r}; "
                 f"mkdocs.yml's i18n plugin knows {', '.join(langs)}. Rename "
                 "the file or add the language to mkdocs.yml."
             )
             continue
         stem, lang = (match["stem"], match["lang"]) if match else (rel, default)
-        stems.setdefault(stem, set()).add(lang)
-    for stem, have in sorted(stems.items()):
+        stems.setdefault((stem, ext), set()).add(lang)
+    for (stem, ext), have in sorted(stems.items()):
         for lang in [default, *others]:
             if lang not in have:
-                name = f"{stem}.md" if lang == default else f"{stem}.{lang}.md"
+                name = f"{stem}{ext}" if lang == default \
+                    else f"{stem}.{lang}{ext}"
                 source = sorted(have)[0]
                 problems.append(
                     f"docs/{name} is missing: docs/"
-                    f"{stem if source == default else stem + '.' + source}.md"
-                    f" has no {lang!r} twin. Create docs/{name} with the "
-                    "same headings, code and figures."
+                    f"{stem if source == default else stem + '.' + source}"
+                    f"{ext} has no {lang!r} twin. Create docs/{name} with "
+                    "the same headings, code and figures."
                 )
     return problems
 

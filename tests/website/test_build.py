@@ -35,7 +35,7 @@ def nav_pages() -> list[str]:
 
 
 def html_path(site: Path, page: str, lang: str) -> Path:
-    stem = page.removesuffix(".md")
+    stem = re.sub(r"\.(md|py)$", "", page)  # notebooks/NAME.py: a notebook
     parts = [] if stem == "index" else [stem]
     prefix = [] if lang == "en" else [lang]
     return site.joinpath(*prefix, *parts, "index.html")

@@ -94,5 +94,6 @@ def test_hook_serve_keeps_going(monkeypatch):
     monkeypatch.setattr(hook, "_pipeline", lambda options: FakePipeline())
     monkeypatch.setattr(hook.assets, "add_vendor_files", lambda *a: None)
     monkeypatch.setitem(hook._state, "command", "serve")
+    monkeypatch.setattr(hook, "_notebook_pages", lambda *a: None)
     config = type("C", (), {"extra": {}})()
     assert hook.on_files([], config) == []

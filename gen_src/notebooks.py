@@ -1,0 +1,428 @@
+"""Notebook pages: jupytext scripts, executed under the figure pipeline.
+
+A notebook is kept as text in docs/notebooks/: NAME.py (English) and
+NAME.zh.py (Chinese), jupytext percent format, with the same code cells.
+Building it:
+
+1. a code cell made only of `# --8<-- "path:section"` lines becomes that
+   section of snippets/ or gen_src/, read by pymdownx.snippets as on the
+   pages, so a notebook never holds a second copy of the code;
+2. a set-up cell goes after the title: on Colab, or wherever gen_src is missing, it
+   installs the package from the repository;
+3. the English notebook is executed (nbclient) with the pipeline's
+   settings in its environment, so `pipeline.trained("vae")` loads the run
+   the figures were drawn from; the Chinese twin gets the same outputs;
+4. the executed .ipynb and its HTML (mkdocs-jupyter's converter) are
+   cached under a key over everything that changes them.
+Used by the MkDocs hook and by `python -m gen_src notebooks`.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import datetime as dt
+import html
+import logging
+import os
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import cache as cache_mod
+from . import registry
+
+log = logging.getLogger("gen_src.notebooks")
+ROOT = registry.PACKAGE_DIR.parent
+FOLDER = Path("docs") / "notebooks"
+DEFAULT_LANG = "en"
+EMBED = re.compile(r'^#\s*(--8<--\s+"[^"]+")\s*$')
+TIMEOUT_S = 600  # per cell
+CSS_NAME = "notebook.css"  # the converter's CSS, the same for every page
+
+
+class NotebookError(RuntimeError):
+    """A notebook could not be built; the message names it and the cell."""
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str  # "vae" for docs/notebooks/vae.py and vae.zh.py
+    lang: str
+    path: Path
+
+    @property
+    def filename(self) -> str:
+        """The name of the published .ipynb: vae.ipynb, vae.zh.ipynb."""
+        suffix = "" if self.lang == DEFAULT_LANG else f".{self.lang}"
+        return f"{self.name}{suffix}.ipynb"
+
+
+@dataclass
+class Result:
+    source: Source
+    ipynb: Path  # the executed notebook, as published
+    html: Path  # its body, for the page
+    record: dict  # title, toc, embedded files, seconds, profile, ...
+    executed: bool = False  # False when it came from the cache
+
+
+def find(root: Path = ROOT) -> dict[str, dict[str, Source]]:
+    """{name: {lang: Source}} for every script in docs/notebooks/."""
+    found: dict[str, dict[str, Source]] = {}
+    for path in sorted((root / FOLDER).glob("*.py")):
+        name, _, lang = path.stem.partition(".")
+        found.setdefault(name, {})[lang or DEFAULT_LANG] = Source(
+            name, lang or DEFAULT_LANG, path)
+    return found
+
+
+def repository(config_file: Path = ROOT / "mkdocs.yml") -> str:
+    """extra.repository from mkdocs.yml (the hook reads it from MkDocs)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    # mkdocs.yml has !ENV and python tags: read them as nothing
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    with open(config_file, encoding="utf-8") as f:
+        config = yaml.load(f, Loader=Loader) or {}
+    return str((config.get("extra") or {}).get("repository") or "")
+
+
+# -- reading ------------------------------------------------------------
+def embedded_files(text: str) -> list[str]:
+    """Repository paths of the files a script embeds, in order, once each."""
+    paths = []
+    for line in text.splitlines():
+        match = EMBED.match(line.strip())
+        if match:
+            path = match.group(1).split('"')[1].split(":")[0]
+            if path not in paths:
+                paths.append(path)
+    return paths
+
+
+def _uses(text: str, path: Path) -> tuple[list[str], list[str], list[str]]:
+    """(gen_src modules imported, runs trained(...), figures draw(...))."""
+    try:
+        tree = ast.parse(text, filename=str(path))
+    except SyntaxError as err:
+        raise NotebookError(
+            f"{path}: line {err.lineno}: not valid Python ({err.msg}); a "
+            "jupytext script must parse, with magics commented out") from err
+    modules, runs, figures = [], [], []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "") \
+                .startswith("gen_src"):
+            prefix = node.module.removeprefix("gen_src").strip(".")
+            modules += [f"{prefix}.{a.name}".strip(".") for a in node.names]
+        elif isinstance(node, ast.Call) and node.args and isinstance(
+                node.args[0], ast.Constant):
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else \
+                getattr(func, "id", "")
+            if called == "trained":
+                runs.append(node.args[0].value)
+            elif called == "draw":
+                figures.append(node.args[0].value)
+    modules = [m for m in modules if registry.module_path(m).is_file()]
+    return modules, runs, figures
+
+
+def key(pipe, sources: dict[str, Source], repository: str) -> str:
+    """One key for a notebook in all its languages, from files alone."""
+    main = sources[DEFAULT_LANG]
+    text = main.path.read_text(encoding="utf-8")
+    modules, runs, figures = _uses(text, main.path)
+    parts = [main.name, pipe.settings.profile, pipe.settings.device,
+             repository, *(s.path.read_bytes() for s in sources.values())]
+    parts += [(ROOT / p).read_bytes() for p in embedded_files(text)
+              if (ROOT / p).is_file()]
+    parts.append(_converter_version())
+    for module in sorted(set(modules) | {"pipeline", "notebooks"}):
+        parts += [p.read_bytes() for p in registry.source_closure(module)]
+    for figure in sorted(set(figures)):
+        spec = registry.figure(figure)
+        parts += [p.read_bytes() for p in registry.source_closure(spec.module)]
+        runs += list(spec.runs)
+    parts += [pipe._cached_run_key(run) for run in sorted(set(runs))]
+    return cache_mod.digest(*parts)
+
+
+def _converter_version() -> str:
+    from importlib.metadata import version
+
+    return f"mkdocs-jupyter {version('mkdocs-jupyter')}"
+
+
+def read(source: Source, repository: str):
+    """The notebook of a script: embeds expanded, the set-up cell first."""
+    import jupytext
+    import nbformat
+
+    nb = jupytext.read(source.path)
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            cell.source = _expand(cell.source, source, index)
+    # after the title cell, so the page starts with its title
+    first_markdown = nb.cells and nb.cells[0].cell_type == "markdown"
+    nb.cells.insert(1 if first_markdown else 0, setup_cell(repository))
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python",
+                                 "display_name": "Python 3"}
+    nb.metadata.pop("jupytext", None)
+    nbformat.validate(nb)
+    return nb
+
+
+def _expand(code: str, source: Source, index: int) -> str:
+    lines = [line for line in code.splitlines() if line.strip()]
+    if not lines or not all(EMBED.match(line.strip()) for line in lines):
+        return code
+    import markdown
+
+    md = markdown.Markdown(
+        extensions=["pymdownx.snippets"],
+        extension_configs={"pymdownx.snippets": {
+            "base_path": [str(ROOT)], "check_paths": True,
+            "dedent_subsections": True}})
+    try:
+        expanded = md.preprocessors["snippet"].run(
+            [EMBED.match(line.strip()).group(1) for line in lines])
+    except Exception as err:  # pymdownx raises SnippetMissingError
+        raise NotebookError(f"{source.path}: cell {index + 1}: {err}") from err
+    return "\n".join(expanded).strip("\n")
+
+
+def setup_cell(repository: str):
+    """Installs gen_src where it is missing (Colab); a no-op elsewhere."""
+    import nbformat
+
+    code = (
+        "# Set-up: on Colab (or any machine without this course's package)\n"
+        "# install gen_src from the repository. Torch comes with Colab.\n"
+        "import importlib.util, subprocess, sys\n"
+        "if importlib.util.find_spec(\"gen_src\") is None:\n"
+        "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\","
+        " \"-q\", \"--no-deps\",\n"
+        f"                    \"git+{repository}\", \"safetensors\"],"
+        " check=True)")
+    return nbformat.v4.new_code_cell(code, metadata={"tags": ["setup"]})
+
+
+# -- executing ----------------------------------------------------------
+@contextlib.contextmanager
+def _environment(settings):
+    """The kernel inherits these: the notebook uses the build's settings."""
+    saved = dict(os.environ)
+    os.environ.update({
+        "GEN_PROFILE": settings.profile, "GEN_DEVICE": settings.device,
+        "GEN_CACHE_DIR": str(Path(settings.cache_dir).resolve()),
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline"})
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def execute(nb, source: Source, settings, cwd: Path = ROOT):
+    """Run every cell top to bottom; a failure names the notebook and cell."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    client = NotebookClient(nb, timeout=TIMEOUT_S, kernel_name="python3",
+                            resources={"metadata": {"path": str(cwd)}})
+    with _environment(settings):
+        try:
+            client.execute()
+        except CellExecutionError as err:
+            raise NotebookError(_failure(nb, source, err)) from err
+    return nb
+
+
+def _failure(nb, source: Source, err) -> str:
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                first = cell.source.strip().splitlines()[0][:70]
+                return (f"{source.path}: cell {index + 1} ({first!r}) "
+                        f"failed: {output['ename']}: {output['evalue']}")
+    return f"{source.path}: {str(err).strip().splitlines()[-1]}"
+
+
+def with_outputs(nb, executed, source: Source, reference: Source):
+    """nb with the outputs of executed, whose code cells must be the same."""
+    mine = [c for c in nb.cells if c.cell_type == "code"]
+    theirs = [c for c in executed.cells if c.cell_type == "code"]
+    for number, (a, b) in enumerate(zip(mine, theirs), start=1):
+        if a.source != b.source:
+            raise NotebookError(
+                f"{source.path}: code cell {number} differs from "
+                f"{reference.path}; code cells must be the same in every "
+                f"language (only Markdown is translated). Here: "
+                f"{a.source.splitlines()[0]!r}")
+    if len(mine) != len(theirs):
+        raise NotebookError(
+            f"{source.path} has {len(mine)} code cells and {reference.path} "
+            f"{len(theirs)}; give both the same code cells")
+    for a, b in zip(mine, theirs):
+        a.outputs, a.execution_count = b.outputs, b.execution_count
+    return nb
+
+
+# -- rendering ----------------------------------------------------------
+HEADING = re.compile(
+    r'<h([1-6]) id="[^"]*">(.*?)<a class="anchor-link" href="#[^"]*">')
+CDN_SCRIPTS = [
+    # nbconvert's MathJax 2 loader: the site's own MathJax typesets cells
+    re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration"
+               r" -->", re.S),
+    # nbconvert's mermaid loader, which would import from a CDN
+    re.compile(r'<script type="module">(?:(?!</script>).)*?jp-Mermaid'
+               r'.*?</script>', re.S),
+]
+
+
+STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
+
+
+def render(ipynb: Path) -> tuple[str, str, list[dict], str | None]:
+    """(HTML body, CSS, toc tokens, title) by mkdocs-jupyter's converter.
+
+    The converter inlines about 600 kB of JupyterLab CSS in every page;
+    it is taken out, to be published once as a stylesheet.
+    """
+    from mkdocs_jupyter import convert
+    from pymdownx.slugs import slugify
+
+    body = convert.nb2html(str(ipynb), execute=False, theme="light",
+                           allow_errors=False, custom_mathjax_url="")
+    for pattern in CDN_SCRIPTS:
+        body = pattern.sub("", body)
+    css = "\n".join(m.group(1).strip() for m in STYLE.finditer(body))
+    body = STYLE.sub("", body)
+    slug = slugify(case="lower")
+    tokens, seen = [], set()
+
+    def reid(match: re.Match) -> str:
+        # mkdocs-jupyter's slugs drop non-ASCII: Chinese headings got id=""
+        level, inner = int(match.group(1)), match.group(2)
+        text = html.unescape(re.sub(r"<[^>]+>", "", inner)).strip()
+        anchor, n = slug(text, "-") or "section", 1
+        while anchor in seen:
+            anchor, n = f"{slug(text, '-')}_{n}", n + 1
+        seen.add(anchor)
+        tokens.append({"level": level, "id": anchor, "name": text,
+                       "children": []})
+        return (f'<h{level} id="{anchor}">{inner}'
+                f'<a class="anchor-link" href="#{anchor}">')
+
+    body = HEADING.sub(reid, body)
+    title = next((t["name"] for t in tokens if t["level"] == 1), None)
+    return body, css, _nest(tokens), title
+
+
+def _nest(flat: list[dict]) -> list[dict]:
+    root: list[dict] = []
+    stack: list[dict] = []
+    for token in flat:
+        while stack and stack[-1]["level"] >= token["level"]:
+            stack.pop()
+        (stack[-1]["children"] if stack else root).append(token)
+        stack.append(token)
+    return root
+
+
+# -- building -----------------------------------------------------------
+def build(pipe, repository: str, names: list[str] | None = None
+          ) -> dict[tuple[str, str], object]:
+    """Every notebook in every language: a Result or the exception."""
+    out: dict[tuple[str, str], object] = {}
+    for name, sources in sorted(find().items()):
+        if names and name not in names:
+            continue
+        try:
+            out.update(build_one(pipe, sources, repository))
+        except KeyboardInterrupt:
+            raise
+        except Exception as err:  # reported per notebook by the caller
+            for lang in sources:
+                out[name, lang] = err
+    return out
+
+
+def build_one(pipe, sources: dict[str, Source], repository: str
+              ) -> dict[tuple[str, str], Result]:
+    """All languages of one notebook, from the cache or executed now."""
+    if DEFAULT_LANG not in sources:
+        some = next(iter(sources.values()))
+        raise NotebookError(
+            f"{some.path} has no English original "
+            f"{some.path.with_name(some.name + '.py')}; add it")
+    entry_key = key(pipe, sources, repository)
+    main = sources[DEFAULT_LANG]
+    entry = pipe.cache.notebook_dir(main.name, entry_key)
+    results = _load(pipe, entry, sources)
+    if results is not None:
+        return results
+    started = time.perf_counter()
+    log.info("executing notebook %s (%s profile) ...", main.path,
+             pipe.settings.profile)
+    executed = execute(read(main, repository), main, pipe.settings)
+    seconds = time.perf_counter() - started
+    notebooks = {DEFAULT_LANG: executed}
+    for lang, source in sources.items():
+        if lang != DEFAULT_LANG:
+            notebooks[lang] = with_outputs(read(source, repository),
+                                           executed, source, main)
+
+    def write(tmp: Path) -> None:
+        import nbformat
+
+        for lang, nb in notebooks.items():
+            source = sources[lang]
+            nbformat.validate(nb)
+            nbformat.write(nb, tmp / source.filename)
+            body, css, toc, title = render(tmp / source.filename)
+            (tmp / f"{source.filename}.html").write_text(body, "utf-8")
+            (tmp / CSS_NAME).write_text(css, "utf-8")
+            cache_mod.write_json(tmp / f"{source.filename}.json", {
+                "notebook": source.name, "lang": lang, "title": title,
+                "toc": toc, "embeds": embedded_files(
+                    source.path.read_text(encoding="utf-8")),
+                "seconds": round(seconds, 2),
+                "profile": pipe.settings.profile, "key": entry_key,
+                "date": dt.datetime.now(dt.timezone.utc).strftime(
+                    "%Y-%m-%d")})
+
+    with pipe.cache.lock():
+        pipe.cache.write_entry(entry, write)
+    log.info("executed %s in %.1f s", main.path, seconds)
+    results = _load(pipe, entry, sources)
+    for result in results.values():
+        result.executed = True
+    return results
+
+
+def _load(pipe, entry: Path, sources: dict[str, Source]
+          ) -> dict[tuple[str, str], Result] | None:
+    if not entry.exists():
+        return None
+    results = {}
+    try:
+        for lang, source in sources.items():
+            ipynb = entry / source.filename
+            record = cache_mod.read_json(entry / f"{source.filename}.json")
+            page = entry / f"{source.filename}.html"
+            if not ipynb.is_file() or not page.is_file():
+                raise ValueError(f"{ipynb.name} or its page is missing")
+            results[source.name, lang] = Result(source, ipynb, page, record)
+    except (OSError, ValueError) as err:
+        log.warning("cache entry %s is corrupt (%s); executing %s again",
+                    entry, err, next(iter(sources.values())).name)
+        pipe.cache.discard(entry)
+        return None
+    return results

@@ -1,0 +1,159 @@
+"""Notebook pages in the site, in every language.
+
+static-i18n and mkdocs-jupyter break each other (static-i18n issue #198):
+i18n's on_files, which runs last, rebuilds every file as a plain one, so a
+notebook comes out as a raw file and never as a page. Here, after i18n has
+chosen each script's language, the script is swapped for a page whose
+source is the executed notebook (gen_src.notebooks), with its URL, its
+language and its alternates (for the language switcher) set by hand.
+
+Each page starts with its take-aways: the .ipynb in the page's language,
+an "Open in Colab" link and the snippet files the notebook embeds.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from mkdocs.structure.files import File
+from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_relative_url
+
+from gen_src import notebooks
+
+SCRIPT = re.compile(r"notebooks/([^/.]+)(?:\.([A-Za-z_-]+))?\.py")
+CSS_URI = "assets/notebook.css"
+# The site is published on this branch of extra.repository (see
+# .github/workflows/publish.yml): Colab opens notebooks from GitHub.
+PUBLISHED_BRANCH = "gh-pages"
+LABELS = {
+    "en": {"download": "Download the notebook", "colab": "Open in Colab",
+           "snippets": "Snippets it uses:",
+           "licence": "Text CC BY-SA 4.0, code MIT"},
+    "zh": {"download": "下载笔记本", "colab": "在 Colab 中打开",
+           "snippets": "用到的代码片段：",
+           "licence": "文字采用 CC BY-SA 4.0，代码采用 MIT 许可"},
+}
+
+
+class NotebookError(Exception):
+    """A notebook page cannot be made; the message names the file."""
+
+
+class NotebookFile(File):
+    """A page whose source is an executed notebook in the cache."""
+
+    result: notebooks.Result
+
+    def is_documentation_page(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class Alternate:
+    url: str  # all static-i18n's language switcher reads
+
+
+def _prefix(lang: str, default: str) -> str:
+    return "" if lang == default else f"{lang}/"
+
+
+def install(files, config, results: dict | None, lang: str, default: str,
+            langs: list[str], serve: bool = False) -> None:
+    """Swap this language's notebook scripts for pages; add downloads.
+
+    results None (the pipeline is off): pages that say so, nothing else.
+    """
+    for file in [f for f in files if SCRIPT.fullmatch(f.src_uri)]:
+        name, suffix = SCRIPT.fullmatch(file.src_uri).groups()
+        result = None if results is None else results.get(
+            (name, suffix or default), "it was not built")
+        files.remove(file)
+        failed = isinstance(result, (Exception, str))
+        if failed and not serve:
+            raise NotebookError(f"notebook page {file.src_uri}: {result}")
+        page = NotebookFile(file.src_uri, config.docs_dir, config.site_dir,
+                            config.use_directory_urls)
+        here = f"{_prefix(lang, default)}notebooks/{name}/"
+        page.dest_path = here + "index.html"
+        page.abs_dest_path = str(Path(config.site_dir) / page.dest_path)
+        page.url = here
+        page.result = result  # serve: an error, shown on the page
+        page.locale = suffix or default
+        page.localization = suffix
+        page.locale_alternate_of = lang
+        page.norm_src_uri = f"notebooks/{name}.py"
+        page.alternates = {
+            other: Alternate(f"{_prefix(other, default)}notebooks/{name}/")
+            for other in langs}
+        files.append(page)
+        if result is None or failed:
+            continue
+        page.abs_src_path = str(result.ipynb)
+        _publish(files, config, here + result.source.filename, result.ipynb)
+        for path in result.record["embeds"]:
+            _publish(files, config, f"downloads/{path}",
+                     notebooks.ROOT / path)
+        _publish(files, config, CSS_URI,
+                 result.ipynb.with_name(notebooks.CSS_NAME))
+
+
+def _publish(files, config, uri: str, src: Path) -> None:
+    if files.get_file_from_path(uri) is None:
+        files.append(File.generated(config, uri, abs_src_path=str(src)))
+
+
+def colab_url(repository: str, page_url: str, filename: str) -> str:
+    """Colab opens a notebook from GitHub: the published branch's copy."""
+    path = urlparse(repository).path.strip("/").removesuffix(".git")
+    return (f"https://colab.research.google.com/github/{path}/blob/"
+            f"{PUBLISHED_BRANCH}/{page_url}{filename}")
+
+
+def header(page, repository: str) -> str:
+    """The take-aways above the notebook, in the page's language."""
+    result: notebooks.Result = page.file.result
+    text = LABELS.get(page.file.locale, LABELS["en"])
+    name = result.source.filename
+    links = [f'<a class="md-button md-button--primary" href="{name}" '
+             f'download>{text["download"]} ({name})</a>']
+    if repository:
+        links.append(f'<a class="md-button" href="'
+                     f'{colab_url(repository, page.file.url, name)}">'
+                     f'{text["colab"]}</a>')
+    snippets = [
+        f'<a href="{get_relative_url("downloads/" + p, page.file.url)}" '
+        f'download><code>{Path(p).name}</code></a>'
+        for p in result.record["embeds"]]
+    parts = [f'<p class="nb-actions">{" ".join(links)}</p>']
+    if snippets:
+        parts.append(f'<p class="nb-snippets">{text["snippets"]} '
+                     f'{", ".join(snippets)}</p>')
+    parts.append(f'<p class="nb-licence">{text["licence"]}</p>')
+    css = get_relative_url(CSS_URI, page.file.url)
+    parts.append(f'<link rel="stylesheet" href="{css}">')
+    return "\n".join(parts)
+
+
+OUTPUT = re.compile(r'<div class="(jp-OutputArea[ "])')
+
+
+def render(page, repository: str) -> None:
+    """Fill the page from the cached HTML instead of Markdown."""
+    result = page.file.result
+    if not isinstance(result, notebooks.Result):
+        problem = (html.escape(str(result)) if result is not None else
+                   "notebooks are not built: the pipeline is off "
+                   "(GEN_FIGURES=off)")
+        page.content = (f'<div class="admonition failure"><p>{problem}'
+                        "</p></div>")
+        return
+    body = result.html.read_text(encoding="utf-8")
+    # logs and arrays stay out of the search index; prose and code stay in
+    body = OUTPUT.sub(r'<div data-search-exclude class="\1', body)
+    page.content = header(page, repository) + "\n" + body
+    page.toc = get_toc(result.record["toc"])

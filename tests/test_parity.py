@@ -17,6 +17,10 @@ parsed, and
   (e.g. 变体自动编码器 for 变分自编码器, 判断器 for 判别器);
 - no Chinese page may contain traditional-only characters.
 
+Notebook pages (docs/notebooks/NAME.py and NAME.zh.py) get the same
+checks on their Markdown cells; their code cells must be identical, which
+the notebook builder enforces.
+
 Every check is parametrised per page, so a failure names the page and
 says what differs.
 """
@@ -36,6 +40,24 @@ GLOSSARY = DOCS / "glossary.md"
 EN_PAGES = sorted(p for p in DOCS.glob("*.md")
                   if not p.name.endswith(".zh.md"))
 ZH_PAGES = sorted(DOCS.glob("*.zh.md"))
+EN_NOTEBOOKS = sorted(p for p in (DOCS / "notebooks").glob("*.py")
+                      if not p.name.endswith(".zh.py"))
+ZH_NOTEBOOKS = sorted((DOCS / "notebooks").glob("*.zh.py"))
+
+
+def notebook_markdown(path: Path) -> str:
+    """The Markdown cells of a jupytext notebook, as one Markdown text."""
+    import jupytext
+
+    cells = jupytext.read(path).cells
+    return "\n\n".join(c.source for c in cells if c.cell_type == "markdown")
+
+
+def notebook_pair(path: Path) -> tuple[str, str]:
+    zh = path.with_name(path.stem + ".zh.py")
+    if not zh.is_file():
+        pytest.skip(f"{zh.name} is missing (the build reports it)")
+    return notebook_markdown(path), notebook_markdown(zh)
 
 
 def twin(page: Path) -> Path:
@@ -386,7 +408,22 @@ def test_chinese_page_uses_glossary_terms(page: Path):
         "lacks their Chinese terms:\n  " + "\n  ".join(missing))
 
 
-@pytest.mark.parametrize("page", ZH_PAGES, ids=page_id)
+@pytest.mark.parametrize("page", EN_NOTEBOOKS, ids=page_id)
+def test_notebook_twins_match(page: Path):
+    english, chinese = notebook_pair(page)
+    en, zh = headings(english), headings(chinese)
+    assert [h.split()[0] for h in en] == [h.split()[0] for h in zh], (
+        f"{page.name}: headings differ from the Chinese twin; "
+        + first_difference(en, zh))
+    assert display_math_blocks(english) == display_math_blocks(chinese), (
+        f"{page.name}: display-math blocks differ from the Chinese twin")
+    missing = missing_terms(_glossary(), english, chinese)
+    assert not missing, (
+        f"{page.name} uses these glossary terms, but its Chinese twin "
+        "lacks their Chinese terms:\n  " + "\n  ".join(missing))
+
+
+@pytest.mark.parametrize("page", ZH_PAGES + ZH_NOTEBOOKS, ids=page_id)
 def test_no_wrong_variants(page: Path):
     text = page.read_text("utf-8")
     found = [f"{wrong} (line {text[:text.index(wrong)].count(chr(10)) + 1};"
@@ -395,7 +432,7 @@ def test_no_wrong_variants(page: Path):
     assert not found, f"{page.name}: wrong terms: " + ", ".join(found)
 
 
-@pytest.mark.parametrize("page", ZH_PAGES, ids=page_id)
+@pytest.mark.parametrize("page", ZH_PAGES + ZH_NOTEBOOKS, ids=page_id)
 def test_no_traditional_characters(page: Path):
     found = []
     for n, line in enumerate(page.read_text("utf-8").splitlines(), 1):

@@ -33,7 +33,13 @@ def test_publish_runs_on_push_to_main_and_deploys_pages():
     on = wf[True] if True in wf else wf["on"]  # YAML 1.1 reads `on` as True
     assert "main" in on["push"]["branches"]
     steps = [s for job in wf["jobs"].values() for s in job["steps"]]
-    assert any("deploy-pages" in s.get("uses", "") for s in steps)
+    deploy = [s for s in steps if "actions-gh-pages" in s.get("uses", "")]
+    # Colab links (gen_src/website/notebook_pages.py) expect this branch
+    from gen_src.website import notebook_pages
+
+    assert deploy and deploy[0]["with"]["publish_branch"] == \
+        notebook_pages.PUBLISHED_BRANCH
+    assert deploy[0]["with"]["publish_dir"] == "./site"
 
 
 def test_upstream_check_is_scheduled_and_upgrades_dependencies():

@@ -156,3 +156,17 @@ def test_search_finds_words(server, visit, query, lang):
     assert links and ("/zh/" in links[0]) == (lang == "zh"), links
     assert not visit.failures, visit.failures
     assert not visit.foreign_hosts(), visit.foreign_hosts()
+
+
+def test_notebook_page_math_and_switcher(server, visit):
+    page = visit.page
+    page.goto(server + MOUNT + "notebooks/vae/")
+    page.wait_for_selector(".jp-MarkdownOutput mjx-container", timeout=20_000)
+    prose = " ".join(page.locator(".jp-MarkdownOutput").all_inner_texts())
+    assert "$" not in prose and "\\mathcal" not in prose
+    assert page.locator(".jp-OutputArea img").count() >= 1  # real figures
+    switch_language(page, "zh")
+    assert page.url == server + MOUNT + "zh/notebooks/vae/"
+    assert page.locator("html").get_attribute("lang") == "zh"
+    assert not visit.failures, visit.failures
+    assert not visit.foreign_hosts(), visit.foreign_hosts()

@@ -1,0 +1,161 @@
+"""The notebook builder: embeds, execution, errors, twins, cache, render."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from gen_src import notebooks, pipeline
+
+HEADER = """# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+"""
+REPO = "https://github.com/example/course"
+
+
+def script(tmp_path: Path, name: str, body: str, lang: str = "en"):
+    suffix = "" if lang == "en" else f".{lang}"
+    path = tmp_path / f"{name}{suffix}.py"
+    path.write_text(HEADER + body, encoding="utf-8")
+    return notebooks.Source(name, lang, path)
+
+
+@pytest.fixture
+def pipe(tmp_path):
+    return pipeline.Pipeline(pipeline.Settings.resolve(
+        "smoke", "cpu", tmp_path / "cache"))
+
+
+def test_every_notebook_has_both_languages():
+    found = notebooks.find()
+    assert {"vae"} <= set(found)
+    for name, langs in found.items():
+        assert set(langs) == {"en", "zh"}, name
+
+
+def test_embed_cell_becomes_the_section(tmp_path):
+    src = script(tmp_path, "demo", """
+# %% [markdown]
+# # Title
+
+# %%
+# --8<-- "snippets/gan_losses.py:losses"
+""")
+    nb = notebooks.read(src, REPO)
+    assert nb.cells[1].metadata["tags"] == ["setup"]  # after the title
+    assert f"git+{REPO}" in nb.cells[1].source
+    code = nb.cells[2].source
+    section = Path("snippets/gan_losses.py").read_text().split(
+        "[start:losses]\n")[1].split("    # --8<-- [end:losses]")[0]
+    assert code.splitlines()[0] == section.splitlines()[0].strip()
+    assert "--8<--" not in code and "    logits" not in code  # dedented
+    assert notebooks.embedded_files(src.path.read_text()) == [
+        "snippets/gan_losses.py"]
+
+
+def test_missing_embed_names_the_notebook_and_cell(tmp_path):
+    src = script(tmp_path, "demo", """
+# %%
+x = 1
+
+# %%
+# --8<-- "snippets/no_such_file.py:part"
+""")
+    with pytest.raises(notebooks.NotebookError,
+                       match=r"demo\.py: cell 2: .*no_such_file"):
+        notebooks.read(src, REPO)
+
+
+def test_failing_cell_is_named(tmp_path, pipe):
+    src = script(tmp_path, "bad", """
+# %% [markdown]
+# # Bad
+
+# %%
+x = 1
+
+# %%
+y = x / 0
+""")
+    nb = notebooks.read(src, REPO)
+    with pytest.raises(notebooks.NotebookError,
+                       match=r"bad\.py: cell 4 \('y = x / 0'\) failed: "
+                             r"ZeroDivisionError"):
+        notebooks.execute(nb, src, pipe.settings)
+
+
+def test_translations_must_keep_the_code(tmp_path):
+    en = script(tmp_path, "t", "# %%\nx = 1\n\n# %%\nprint(x)\n")
+    zh = script(tmp_path, "t", "# %%\nx = 1\n\n# %%\nprint(x + 1)\n", "zh")
+    with pytest.raises(notebooks.NotebookError,
+                       match=r"t\.zh\.py: code cell 3 differs from .*t\.py"):
+        notebooks.with_outputs(notebooks.read(zh, REPO),
+                               notebooks.read(en, REPO), zh, en)
+
+
+def test_build_caches_and_retries_a_corrupt_entry(tmp_path, pipe,
+                                                   monkeypatch, caplog):
+    body = """
+# %% [markdown]
+# # 训练 {lang}
+#
+# Some math: $x^2$.
+
+# %%
+print(6 * 7)
+"""
+    sources = {"en": script(tmp_path, "tiny", body.format(lang="en")),
+               "zh": script(tmp_path, "tiny", body.format(lang="zh"), "zh")}
+    first = notebooks.build_one(pipe, sources, REPO)
+    assert all(r.executed for r in first.values())
+    en, zh = first["tiny", "en"], first["tiny", "zh"]
+    for result in (en, zh):
+        nb = nbformat.read(result.ipynb, as_version=4)
+        nbformat.validate(nb)
+        assert nb.cells[-1].outputs[0]["text"] == "42\n"
+    assert zh.ipynb.name == "tiny.zh.ipynb"
+    assert zh.record["toc"][0]["id"] == "训练-zh"  # not "" (ASCII slugs)
+
+    def no_run(*args):
+        raise AssertionError("executed again")
+
+    monkeypatch.setattr(notebooks, "execute", no_run)
+    again = notebooks.build_one(pipe, sources, REPO)
+    assert not any(r.executed for r in again.values())
+    assert again["tiny", "en"].ipynb == en.ipynb
+
+    en.html.unlink()  # damage the entry: it is built again, with a warning
+    monkeypatch.undo()
+    with caplog.at_level(logging.WARNING):
+        rebuilt = notebooks.build_one(pipe, sources, REPO)
+    assert rebuilt["tiny", "en"].executed and "corrupt" in caplog.text
+
+    sources["en"].path.write_text(HEADER + body.format(lang="en") + "\n1\n")
+    assert notebooks.key(pipe, sources, REPO) != en.record["key"]
+
+
+def test_render_keeps_the_page_offline(tmp_path, pipe):
+    src = script(tmp_path, "r", "# %% [markdown]\n# # 标题\n# $a$\n")
+    nb = notebooks.read(src, REPO)
+    path = tmp_path / "r.ipynb"
+    nbformat.write(nb, path)
+    body, css, toc, title = notebooks.render(path)
+    assert title == "标题" and toc[0]["id"] == "标题"
+    assert "cdnjs" not in body and "<style" not in body
+    assert ".jp-Notebook" in css
+    assert "$a$" in body  # left for the site's MathJax
+
+
+def test_repository_comes_from_mkdocs_yml(tmp_path):
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_url: !ENV SITE_URL\nextra:\n"
+                      "  repository: https://github.com/a/b\n")
+    assert notebooks.repository(config) == "https://github.com/a/b"

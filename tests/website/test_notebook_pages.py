@@ -1,0 +1,117 @@
+"""Notebook pages in the built site: both languages, take-aways, search.
+
+The downloaded notebooks are executed here, top to bottom, in the smoke
+profile: every notebook in every language, as a reader would run it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from gen_src import notebooks, pipeline
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = [s for langs in notebooks.find().values() for s in langs.values()]
+REPO_PATH = re.sub(r"^https://github\.com/", "", notebooks.repository())
+
+
+def page_dir(site: Path, source: notebooks.Source) -> Path:
+    prefix = [] if source.lang == "en" else [source.lang]
+    return site.joinpath(*prefix, "notebooks", source.name)
+
+
+def ids(source):
+    return f"{source.name}-{source.lang}"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=ids)
+def test_page_offers_the_notebook_colab_and_snippets(built_site, source):
+    folder = page_dir(built_site, source)
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    assert f'<html lang="{source.lang}"' in html
+    assert f'href="{source.filename}" download' in html
+    assert (folder / source.filename).is_file()
+    colab = re.search(r'href="(https://colab\.research\.google\.com/[^"]+)"',
+                      html).group(1)
+    site_path = folder.relative_to(built_site).as_posix()
+    assert colab == (f"https://colab.research.google.com/github/{REPO_PATH}"
+                     f"/blob/gh-pages/{site_path}/{source.filename}")
+    for snippet in notebooks.embedded_files(source.path.read_text()):
+        published = built_site / "downloads" / snippet
+        assert published.read_bytes() == (ROOT / snippet).read_bytes()
+        assert Path(snippet).name in html
+    assert "CC BY-SA 4.0" in html and "MIT" in html
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=ids)
+def test_switcher_leads_to_the_other_language(built_site, source):
+    html = (page_dir(built_site, source) / "index.html").read_text("utf-8")
+    links = dict(re.findall(r'href="([^"]+)" hreflang="([a-z]+)"', html))
+    by_lang = {lang: href for href, lang in links.items()}
+    folder = page_dir(built_site, source)
+    for lang in ("en", "zh"):
+        target = (folder / by_lang[lang]).resolve()
+        twin = notebooks.Source(source.name, lang, source.path)
+        assert target == page_dir(built_site, twin).resolve(), by_lang
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=ids)
+def test_math_is_left_for_the_sites_mathjax(built_site, source):
+    html = (page_dir(built_site, source) / "index.html").read_text("utf-8")
+    assert "jp-MarkdownOutput" in html
+    assert "assets/vendor/mathjax/tex-svg.js" in html
+    assert "mathjax/2" not in html and "cdnjs" not in html
+    assert 'rel="stylesheet" href="../../' in html  # the shared notebook CSS
+
+
+def _output_only_lines(nb) -> list[str]:
+    """Printed lines with a number that no code or Markdown cell holds."""
+    sources = "\n".join(cell.source for cell in nb.cells)
+    found = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            for line in output.get("text", "").splitlines():
+                line = line.strip()
+                if re.search(r"\d\.\d", line) and line not in sources:
+                    found.append(line)
+    return found
+
+
+def test_search_finds_prose_and_code_but_not_outputs(built_site):
+    index = json.loads((built_site / "search" / "search_index.json")
+                       .read_text(encoding="utf-8"))
+    checked = 0
+    for source in SOURCES:
+        url = page_dir(built_site, source).relative_to(built_site)
+        text = " ".join(doc["text"] + " " + doc["title"]
+                        for doc in index["docs"]
+                        if doc["location"].startswith(f"{url.as_posix()}/"))
+        assert text, f"{url} is not in the search index"
+        nb = nbformat.read(page_dir(built_site, source) / source.filename,
+                           as_version=4)
+        assert "pipeline" in text  # code is found
+        for line in _output_only_lines(nb):
+            words = re.sub(r"\s+", " ", line)
+            assert words not in re.sub(r"\s+", " ", text), (url, line)
+            checked += 1
+    assert checked, "no notebook prints any number"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=ids)
+def test_downloaded_notebook_is_valid_and_runs(built_site, source):
+    path = page_dir(built_site, source) / source.filename
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    assert any(o.get("output_type") in ("display_data", "execute_result")
+               and "image/png" in o.get("data", {})
+               for cell in nb.cells for o in cell.get("outputs", [])), \
+        f"{path.name} shows no figure"
+    # a failing cell fails the test with the notebook's and cell's names
+    settings = pipeline.Settings.resolve("smoke", "cpu")
+    notebooks.execute(nb, source, settings)
+    assert nb.cells[-1].cell_type == "markdown" or nb.cells[-1].outputs

@@ -118,7 +118,9 @@ def _uses(text: str, path: Path) -> tuple[list[str], list[str], list[str]]:
         if isinstance(node, ast.ImportFrom) and (node.module or "") \
                 .startswith("gen_src"):
             prefix = node.module.removeprefix("gen_src").strip(".")
+            # from gen_src import vae / from gen_src.vae import VAE
             modules += [f"{prefix}.{a.name}".strip(".") for a in node.names]
+            modules += [prefix] if prefix else []
         elif isinstance(node, ast.Call) and node.args and isinstance(
                 node.args[0], ast.Constant):
             func = node.func

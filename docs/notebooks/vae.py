@@ -105,7 +105,8 @@ print(config)
 # it was made and how well it did, in nats per image on the test set.
 
 # %%
-print(f"trained for {record['config']['num_epochs']} epochs in "
+epochs = record["config"]["num_epochs"]
+print(f"trained for {epochs} epoch{'s' if epochs > 1 else ''} in "
       f"{record['seconds']:.0f} s on {record['device']}")
 for name, value in record["metrics"].items():
     print(f"{name:>20}: {value:.2f}")
@@ -154,6 +155,7 @@ pipeline.draw("vae_manifold")
 # %%
 import matplotlib.pyplot as plt
 
+model = run.models["vae"]  # the site's VAE again, not the small one above
 with torch.no_grad():
     means, _ = model.encoder(x[[0, 1]].flatten(1))
     steps = torch.linspace(0, 1, 9).unsqueeze(1)

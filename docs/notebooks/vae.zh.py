@@ -11,17 +11,11 @@
 # ---
 
 # %% [markdown]
-# # Hands-on: the variational autoencoder
+# # 动手实践：变分自编码器
 #
-# This notebook goes with the page [Variational autoencoders](../../vae/).
-# You will look inside the VAE's loss, train a small VAE yourself, then
-# study the run that draws the site's figures: its loss curves, its samples
-# and its two-dimensional latent space.
+# 本笔记本配合[变分自编码器](../../vae/)一页使用。你将深入 VAE 的损失内部看一看，亲手训练一个小型 VAE，然后研究绘制网站各图的那个模型：它的损失曲线、它生成的样本，以及它的二维潜在空间。
 #
-# Run the cells from top to bottom. The first one installs the course's
-# package `gen_src` where it is missing (on Colab, for example). Training
-# follows the profile of the machine: `quick` on a CPU (about a minute per
-# model), `full` on a GPU.
+# 请从上到下依次运行各单元格。第一个单元格会在缺少本课程的 `gen_src` 包时（例如在 Colab 上）安装它。训练规模随机器而定：在 CPU 上用 `quick` 配置（每个模型大约一分钟），在 GPU 上用 `full` 配置。
 
 # %%
 from gen_src import data, pipeline, vae
@@ -30,14 +24,9 @@ settings = pipeline.Settings.resolve()
 print(f"profile: {settings.profile}, device: {settings.device}")
 
 # %% [markdown]
-# ## The reparameterisation trick
+# ## 重参数化技巧
 #
-# The encoder gives a mean $\mu$ and a log-variance $\log\sigma^2$ for each
-# image, and the code is a sample $z \sim \mathcal{N}(\mu, \sigma^2)$. To let
-# gradients reach $\mu$ and $\sigma$, the sample is written as
-# $z = \mu + \sigma \odot \varepsilon$ with $\varepsilon \sim \mathcal{N}(0, I)$.
-# The cell below checks the trick on $\mathbb{E}[z^2] = \mu^2 + \sigma^2$,
-# whose gradients we know exactly.
+# 编码器为每张图像给出均值 $\mu$ 和对数方差 $\log\sigma^2$，编码则是一个样本 $z \sim \mathcal{N}(\mu, \sigma^2)$。为了让梯度传到 $\mu$ 和 $\sigma$，把这个样本写成 $z = \mu + \sigma \odot \varepsilon$，其中 $\varepsilon \sim \mathcal{N}(0, I)$。下面的单元格在 $\mathbb{E}[z^2] = \mu^2 + \sigma^2$ 上检验这个技巧，它的梯度我们可以精确算出。
 
 # %%
 import math
@@ -50,19 +39,17 @@ mu, sigma, samples = 1.0, 0.5, 100_000
 # --8<-- "snippets/reparameterization.py:trick"
 
 # %% [markdown]
-# ## The loss, on one batch
+# ## 一个批次上的损失
 #
-# The VAE minimises the negative evidence lower bound (ELBO), per image:
+# VAE 最小化的是每张图像的负证据下界（负 ELBO）：
 #
 # $$
 # -\mathrm{ELBO}(x) = \underbrace{-\mathbb{E}_{q_\phi(z \mid x)}
-# \big[\log p_\theta(x \mid z)\big]}_{\text{reconstruction}}
+# \big[\log p_\theta(x \mid z)\big]}_{\text{重建}}
 # + \underbrace{D_{\mathrm{KL}}\big(q_\phi(z \mid x) \,\|\, p(z)\big)}_{\text{KL}} .
 # $$
 #
-# With a Gaussian $q_\phi$ and the prior $\mathcal{N}(0, I)$, the KL term has
-# a closed form. The cell compares it with a Monte-Carlo estimate from many
-# samples of $z$, using the VAE that the site trained.
+# 编码器是高斯分布、先验是 $\mathcal{N}(0, I)$ 时，KL 项有闭式解。下面的单元格用网站训练好的 VAE，把闭式解与蒙特卡洛估计（每张图像抽取许多个 $z$）相比较。
 
 # %%
 from torch.distributions import Normal
@@ -78,12 +65,9 @@ draws = 2000
 # --8<-- "snippets/vae_loss.py:loss"
 
 # %% [markdown]
-# ## Train a VAE yourself
+# ## 亲手训练一个 VAE
 #
-# The training loop is short: encode, sample, decode, take the loss,
-# step. Here it runs on a small slice of Fashion-MNIST for one epoch, so it
-# takes seconds; the test negative ELBO it prints is therefore much higher
-# than the site's run. Change `config` to train longer.
+# 训练循环很短：编码、采样、解码、算损失、更新一步。这里只在 Fashion-MNIST 的一小部分上训练一轮，几秒钟就能跑完，所以打印出的测试集负 ELBO 比网站上的模型高得多。想训练得更久，修改 `config` 即可。
 
 # %%
 config = vae.config_for("smoke", num_epochs=1)
@@ -98,28 +82,25 @@ print(config)
 # --8<-- "snippets/vae_train.py:train"
 
 # %% [markdown]
-# ## The site's run
+# ## 网站上的模型
 #
-# `pipeline.trained("vae")` returned the run behind the figures on the VAE
-# page: the same code, trained with the profile above. Its record says how
-# it was made and how well it did, in nats per image on the test set.
+# `pipeline.trained("vae")` 返回的是 VAE 一页各图背后的训练结果：同样的代码，按上面的配置训练。它的记录说明了它是怎样训练的、效果如何，单位是测试集上每张图像的奈特数。
 
 # %%
-print(f"trained for {record['config']['num_epochs']} epochs in "
+epochs = record["config"]["num_epochs"]
+print(f"trained for {epochs} epoch{'s' if epochs > 1 else ''} in "
       f"{record['seconds']:.0f} s on {record['device']}")
 for name, value in record["metrics"].items():
     print(f"{name:>20}: {value:.2f}")
 
 # %% [markdown]
-# Reconstruction and KL on the training batches, as training went on. The
-# KL term rises early: the encoder starts to use its latent code.
+# 随着训练进行，训练批次上的重建项和 KL 项的变化。KL 项在早期上升：编码器开始利用它的潜向量了。
 
 # %%
 pipeline.draw("vae_losses")
 
 # %% [markdown]
-# Test images (top) and their reconstructions (bottom), then new images
-# decoded from codes drawn from the prior $\mathcal{N}(0, I)$.
+# 测试图像（上）及其重建结果（下）；接着是从先验 $\mathcal{N}(0, I)$ 中抽取编码、解码得到的新图像。
 
 # %%
 pipeline.draw("vae_reconstructions")
@@ -128,32 +109,28 @@ pipeline.draw("vae_reconstructions")
 pipeline.draw("vae_samples")
 
 # %% [markdown]
-# ## A latent space you can sample from
+# ## 可以从中采样的潜在空间
 #
-# With a two-dimensional code, the latent space can be drawn. On the left, a
-# plain autoencoder: clusters with gaps and no known extent. On the right, the
-# VAE: the codes fill the region where the prior puts its mass.
+# 编码只有两维时，潜在空间就能画出来。左边是普通自编码器：编码聚成一簇簇，中间有空隙，范围也没有定数。右边是 VAE：编码铺满了先验质量集中的区域。
 
 # %%
 pipeline.draw("latent_ae_vs_vae")
 
 # %% [markdown]
-# Decoding a grid of codes through the quantiles of $\mathcal{N}(0, 1)$ shows
-# how smoothly one kind of garment turns into another.
+# 在 $\mathcal{N}(0, 1)$ 的分位数上取一张网格，把每个编码解码，可以看出一种服装怎样平滑地变成另一种。
 
 # %%
 pipeline.draw("vae_manifold")
 
 # %% [markdown]
-# ## Walking between two images
+# ## 在两张图像之间漫步
 #
-# Encode two test images, walk along the straight line between their means,
-# and decode each point. Every step decodes to a plausible garment: this is
-# the continuity the KL term pays for.
+# 编码两张测试图像，沿它们的均值之间的直线前进，逐点解码。每一步都解码成一件像样的衣服：这就是 KL 项换来的连续性。
 
 # %%
 import matplotlib.pyplot as plt
 
+model = run.models["vae"]  # the site's VAE again, not the small one above
 with torch.no_grad():
     means, _ = model.encoder(x[[0, 1]].flatten(1))
     steps = torch.linspace(0, 1, 9).unsqueeze(1)
@@ -167,11 +144,8 @@ for ax, image, t in zip(axes, images, steps):
     ax.axis("off")
 
 # %% [markdown]
-# ## Try it yourself
+# ## 动手试一试
 #
-# - Set `beta=4` in `vae.config_for` and train again: the KL term grows in
-#   weight. What happens to the reconstructions, and to the samples?
-# - Train with `latent_dim=2` and compare the test negative ELBO with the
-#   20-dimensional model's.
-# - Walk between two images of different classes. Where does the garment
-#   change?
+# - 在 `vae.config_for` 中设 `beta=4` 再训练一次，KL 项的权重就变大了。重建结果会怎样变化？样本呢？
+# - 用 `latent_dim=2` 训练，把测试集负 ELBO 与 20 维模型的比较一下。
+# - 在两张不同类别的图像之间漫步。服装是在哪一步变样的？

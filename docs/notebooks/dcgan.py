@@ -1,0 +1,332 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Hands-on: DCGAN
+#
+# This notebook goes with the page
+# [Deep convolutional GANs](../../dcgan/). A DCGAN plays the same game as
+# the GAN of the [GAN page](../../gan/), with the same losses and the same
+# training step; only the two networks change, from multilayer perceptrons
+# to convolutional networks. You will check the shape arithmetic behind
+# them, push a batch through both networks layer by layer, train a small
+# DCGAN on Fashion-MNIST in seconds, and then study the run behind the
+# site's figures: its samples, its Fréchet distance, its loss curves, its
+# latent space, and how it compares with the MLP GAN.
+#
+# Run the cells from top to bottom. The first one installs the course's
+# package `gen_src` where it is missing (on Colab, for example). The site's
+# runs are loaded from the cache when they exist and trained otherwise,
+# with the profile of the machine: `quick` on a CPU (about a minute per
+# model), `full` on a GPU.
+
+# %%
+import matplotlib.pyplot as plt
+import torch
+from torch import nn  # nn: used by the code embedded from gen_src
+
+from gen_src import classifier, data, dcgan, gan, pipeline
+from gen_src.plots.common import image_grid
+
+settings = pipeline.Settings.resolve()
+print(f"profile: {settings.profile}, device: {settings.device}")
+
+# %% [markdown]
+# ## Radford et al.'s guidelines
+#
+# Radford, Metz and Chintala (2015) found a family of convolutional GANs
+# that trains stably, under five rules:
+#
+# 1. **No pooling.** $D$ downsamples with strided convolutions, $G$
+#    upsamples with transposed convolutions: the networks learn their own
+#    resampling, and $G$, which learns only through $D$'s gradient, does not
+#    get the sparse gradient of max pooling.
+# 2. **Batch normalisation in both networks**, except on $G$'s output layer
+#    and $D$'s input layer.
+# 3. **No fully connected hidden layers.** $G$'s first layer projects $z$
+#    and reshapes it into a small stack of feature maps; $D$'s last layer
+#    maps its features to one logit.
+# 4. **ReLU in $G$, tanh on its output**, so images are scaled to
+#    $[-1, 1]$ for training.
+# 5. **LeakyReLU in $D$**, $\max(x, 0.2x)$, which lets gradient through
+#    for negative inputs too.
+#
+# The paper trained with mini-batches of 128, weights drawn from
+# $\mathcal{N}(0, 0.02^2)$ and Adam with a learning rate of
+# $2 \times 10^{-4}$ and $\beta_1 = 0.5$.
+#
+# The sizes work out because a convolution with kernel $k$, stride $s$ and
+# padding $p$ maps a width $i$ to $o_{\text{conv}}$, and a transposed
+# convolution goes back the other way:
+#
+# $$
+# o_{\text{conv}} = \left\lfloor \frac{i + 2p - k}{s} \right\rfloor + 1,
+# \qquad
+# o_{\text{transposed}} = (i - 1)\, s - 2p + k .
+# $$
+#
+# With $k = 4$, $s = 2$, $p = 1$ the first halves an even width and the
+# second doubles any width, so $28 = 7 \cdot 2 \cdot 2$ gives feature maps
+# of 7, 14 and 28 pixels. The cell checks both formulas, and checks that
+# $G$'s first layer, a 7×7 transposed convolution of $z$ seen as a 1×1
+# image, is a fully connected layer in disguise: "project and reshape".
+
+# %%
+up = nn.ConvTranspose2d(1, 1, kernel_size=4, stride=2, padding=1)
+down = nn.Conv2d(1, 1, kernel_size=4, stride=2, padding=1)
+for i in (7, 14, 28):
+    x = torch.zeros(1, 1, i, i)
+    print(f"width {i:2d}: transposed conv -> {up(x).shape[-1]:2d} "
+          f"(formula {(i - 1) * 2 - 2 + 4:2d}), conv -> "
+          f"{down(x).shape[-1]:2d} (formula {(i + 2 - 4) // 2 + 1:2d})")
+
+project = nn.ConvTranspose2d(64, 16, kernel_size=7)  # z (64) -> (16, 7, 7)
+z = torch.randn(3, 64)
+as_conv = project(z[:, :, None, None]).flatten(1)  # (3, 16 * 7 * 7)
+as_linear = z @ project.weight.flatten(1) \
+    + project.bias.repeat_interleave(7 * 7)
+print("project and reshape = a linear layer:",
+      torch.allclose(as_conv, as_linear, atol=1e-5))
+
+# %% [markdown]
+# ## The networks
+#
+# With $c$ channels, the generator goes from $z$ to $(2c, 7, 7)$,
+# $(c, 14, 14)$ and the image $(1, 28, 28)$; the discriminator mirrors it
+# and ends in one logit. Layers followed by batch normalisation have no
+# bias: the normalisation subtracts it anyway.
+
+# %%
+# --8<-- "gen_src/dcgan.py:generator"
+# --8<-- "gen_src/dcgan.py:discriminator"
+
+# %% [markdown]
+# The page's snippet pushes a batch through both networks, built with the
+# configuration of the site's run, and prints every layer's output shape
+# and each network's number of parameters.
+
+# %%
+config = dcgan.config_for(settings.profile)
+nets = dcgan.build(config)  # G and D, weights drawn from N(0, 0.02^2)
+batch = 16
+shapes = {}
+
+# %%
+# --8<-- "snippets/dcgan_networks.py:shapes"
+
+# %% [markdown]
+# ## Train a DCGAN yourself
+#
+# `dcgan.train` calls the GAN's training step, `gan.make_step`, with these
+# networks: one update of $D$, then one of $G$ with the non-saturating
+# loss, for every mini-batch. Here it trains narrow networks (16 channels)
+# for 150 steps on 4,800 images: seconds on a CPU. Expect blurry blobs
+# with the outline of a garment, not finished images.
+
+# %%
+small = dcgan.config_for("smoke", train_size=4800, channels=16, lr=5e-4)
+mine = dcgan.train(small, progress=False)
+h = mine.history
+print(f"{mine.metrics['steps']} steps in {mine.seconds:.1f} s on "
+      f"{mine.device}")
+print(f"last 50 steps: L_D {sum(h['d_loss'][-50:]) / 50:.3f}, "
+      f"L_G {sum(h['g_loss'][-50:]) / 50:.3f}, "
+      f"D(x) {sum(h['d_real'][-50:]) / 50:.3f}, "
+      f"D(G(z)) {sum(h['d_fake'][-50:]) / 50:.3f}")
+
+z = gan.fixed_noise(32, small.latent_dim)  # the same z every time
+fig, ax = plt.subplots(figsize=(6, 3))
+image_grid(ax, gan.to_unit(gan.generate(mine.models["G"], z)), nrow=8)
+
+# %% [markdown]
+# ## The site's run
+#
+# `pipeline.trained("dcgan")` returns the run behind the figures on the
+# DCGAN page. On a CPU the `quick` profile departs from the paper's
+# settings to fit its budget (fewer channels, smaller mini-batches, a
+# higher learning rate); the record says exactly how it was trained.
+
+# %%
+run, record = pipeline.trained("dcgan")
+c = record["config"]
+print(f"channels {c['channels']}, latent_dim {c['latent_dim']}, "
+      f"batch_size {c['batch_size']}, lr {c['lr']}, betas {c['betas']}")
+print(f"{record['metrics']['steps']} steps ({c['num_epochs']} epoch(s) "
+      f"over {c['train_size'] or 60000} images) in {record['seconds']:.0f} s "
+      f"on {record['device']}")
+
+# %% [markdown]
+# Samples from a fixed 8×8 grid of noise vectors. Because the noise is
+# fixed, the grid can be compared across runs and code changes. Look for
+# garments of many classes (diversity: no mode collapse), clean
+# silhouettes, and the remaining defects: smudged textures, garments
+# halfway between two classes.
+
+# %%
+pipeline.draw("dcgan_samples")
+
+# %% [markdown]
+# ## How good? The Fréchet distance
+#
+# An independent Fashion-MNIST classifier, trained on real images only,
+# turns every image into a feature vector. A Gaussian is fitted to the
+# features of generated images and one to those of real test images, and
+# the distance between the two Gaussians is
+#
+# $$
+# d^2 = \Vert \mu_r - \mu_g \Vert^2
+# + \operatorname{Tr}\!\Big(\Sigma_r + \Sigma_g
+# - 2\big(\Sigma_r \Sigma_g\big)^{1/2}\Big) .
+# $$
+#
+# It is the FID of Heusel et al. (2017), with a classifier trained on this
+# dataset in place of the Inception network. Lower is better, and it is
+# never zero, even between two sets of real images, because the samples
+# are finite. So the record also gives the **floor**: the distance between
+# two disjoint halves of the real test set of the same size, what a perfect
+# generator would score.
+
+# %%
+m = record["metrics"]
+print(f"Fréchet distance, {m['frechet_samples']} samples vs real: "
+      f"{m['frechet']:.2f}")
+print(f"floor, real vs real with as many images:  {m['frechet_floor']:.2f}")
+
+# %% [markdown]
+# The distance itself is a few lines. The floor depends on the number of
+# images: with fewer of them the fitted means and covariances are noisier,
+# and two real sets look further apart. The next cells compute the floor
+# for several sizes with the classifier the site used, averaged over three
+# random splits of the test set, since one split is itself noisy.
+
+# %%
+# --8<-- "gen_src/classifier.py:frechet"
+
+# %%
+_sqrtm_psd = classifier._sqrtm_psd  # read by frechet_distance above
+judge = pipeline.trained("classifier")[0].models["classifier"]
+test = data.load("fashion-mnist", "test")
+features = classifier.features(judge, test.images)  # (10000, F)
+for n in (250, 1000, 2500, 5000):
+    floors = []
+    for seed in range(3):
+        gen = torch.Generator().manual_seed(seed)
+        order = torch.randperm(len(features), generator=gen)
+        floors.append(frechet_distance(features[order[:n]],
+                                       features[order[n:2 * n]]))
+    print(f"real vs real, {n:4d} images each: {sum(floors) / 3:.2f} "
+          f"(min {min(floors):.2f}, max {max(floors):.2f})")
+
+# %% [markdown]
+# ## Loss curves
+#
+# A GAN's losses are not supposed to go to zero. In a healthy run both stay
+# in a band and move against each other: $D$'s loss below its chance level
+# $2 \log 2 \approx 1.39$ (dashed), $G$'s above $\log 2 \approx 0.69$
+# (dotted). Warning signs are a discriminator loss that collapses to zero
+# ($D$ has won and $G$ gets no gradient) and a generator loss that climbs
+# steadily. The cell prints the averages over the last tenth of training.
+
+# %%
+tail = max(1, len(run.history["d_loss"]) // 10)
+for key, label in (("d_loss", "L_D"), ("g_loss", "L_G"),
+                   ("d_real", "D(x)"), ("d_fake", "D(G(z))")):
+    print(f"{label:>8}: {sum(run.history[key][-tail:]) / tail:.3f}")
+pipeline.draw("dcgan_losses")
+
+# %% [markdown]
+# ## Walking the latent space
+#
+# Each row decodes evenly spaced points on the straight line between two
+# noise vectors, $G((1 - t)\, z_0 + t\, z_1)$ for $t$ from 0 to 1. A
+# generator that had memorised training images would jump from one to the
+# next; one that learned a smooth map changes shape, and class, gradually.
+
+# %%
+pipeline.draw("dcgan_interpolation")
+
+# %% [markdown]
+# ## DCGAN against the MLP GAN
+#
+# The MLP GAN of the GAN page was trained on the same data with the same
+# step and loss; only the networks differ, and the budgets, which the table
+# shows next to the sizes and the Fréchet distances. Note that DCGAN does
+# not win by size: its two networks together have fewer parameters than
+# the MLP GAN's. Convolutions spend them on local patterns that are
+# shared across the image.
+
+# %%
+mlp_run, mlp_record = pipeline.trained("gan_fmnist")
+print(f"{'':8} {'G params':>9} {'D params':>9} {'total':>9} {'steps':>6} "
+      f"{'seconds':>8} {'Fréchet':>8} {'floor':>6}")
+for label, r, rec in (("DCGAN", run, record),
+                      ("MLP GAN", mlp_run, mlp_record)):
+    g, d = (sum(p.numel() for p in r.models[k].parameters())
+            for k in ("G", "D"))
+    rm = rec["metrics"]
+    print(f"{label:8} {g:9,} {d:9,} {g + d:9,} {rm['steps']:6d} "
+          f"{rec['seconds']:8.0f} {rm['frechet']:8.2f} "
+          f"{rm['frechet_floor']:6.2f}")
+
+# %% [markdown]
+# The MLP GAN's samples from the same kind of fixed noise grid. Compare
+# the silhouettes and the textures with the DCGAN's grid above.
+
+# %%
+pipeline.draw("gan_fmnist_samples")
+
+# %% [markdown]
+# ## Which garments does each generator draw?
+#
+# The classifier can also label generated images. On real test images its
+# predicted classes are close to 10% each (it is not perfect, so not
+# exactly). A generator whose samples pile onto a few classes, and never
+# draw some others, shows a partial mode collapse. The last line sums this
+# up with the same reverse KL against the uniform histogram as the mode
+# count on the 2-D toy data (0 when every class gets 10%). Look for the
+# classes that a generator draws (almost) never.
+
+# %%
+def class_shares(images):
+    counts = torch.bincount(classifier.predict(judge, images), minlength=10)
+    return counts.double() / len(images)
+
+
+shares = {"real": class_shares(test.images[:2000])}
+for label, r in (("DCGAN", run), ("MLP GAN", mlp_run)):
+    z = gan.fixed_noise(2000, r.config.latent_dim, seed=1)
+    shares[label] = class_shares(gan.to_unit(gan.generate(r.models["G"], z)))
+
+print(f"{'class':<12}" + "".join(f"{label:>9}" for label in shares))
+for k, name in enumerate(test.classes):
+    print(f"{name:<12}" + "".join(f"{p[k]:9.1%}" for p in shares.values()))
+kl = {label: (p[p > 0] * (10 * p[p > 0]).log()).sum().item()
+      for label, p in shares.items()}
+print(f"{'reverse KL':<12}" + "".join(f"{v:9.3f}" for v in kl.values()))
+
+# %% [markdown]
+# ## Try it yourself
+#
+# - Train the small DCGAN with `lr=2e-4` (the paper's), then with
+#   `betas=(0.9, 0.999)`: does the default momentum make training less
+#   stable, as the paper reports?
+# - Remove batch normalisation from the generator: build your own
+#   `Generator` without the `nn.BatchNorm2d` layers and train it against a
+#   `Discriminator` with `gan.train_adversarial`, as `dcgan.train` does.
+#   Do the samples still vary?
+# - Double `train_size` in the small run. How do the samples change, and
+#   how long does it take?
+# - Interpolate between two noise vectors of your own with `gan.generate`
+#   and plot the row with `image_grid`.
+# - Compute the Fréchet distance of your small DCGAN with
+#   `gan.score(mine, pipeline.trained("classifier")[0])` and place it
+#   between the site's run and the floor.

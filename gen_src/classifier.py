@@ -199,7 +199,7 @@ def frechet_to_test(model: Classifier, images01: torch.Tensor,
     reference, floor = _reference(model, len(images01), seed)
     return {"frechet": frechet_distance(features(model, images01),
                                         reference),
-            "frechet_real": floor}
+            "frechet_floor": floor, "frechet_samples": len(images01)}
 
 
 RUNS = {"classifier": lambda profile: config_for(profile)}

@@ -164,22 +164,31 @@ def train(config: CVAEConfig, *, device: str = "auto",
                     seconds=state.seconds, device=runtime.device_name(dev))
 
 
+def class_samples(model: CVAE, per_class: int, seed: int = 0):
+    """per_class samples of every class: (images, the labels asked for)."""
+    labels = torch.arange(NUM_CLASSES).repeat_interleave(per_class)
+    return sample(model, labels, torch.Generator().manual_seed(seed)), labels
+
+
 def class_accuracy(model: CVAE, classifier_model, per_class: int = 1000,
                    seed: int = 0) -> float:
     """Share of samples asked for class c that the judge calls c."""
-    labels = torch.arange(NUM_CLASSES).repeat_interleave(per_class)
-    images = sample(model, labels, torch.Generator().manual_seed(seed))
+    images, labels = class_samples(model, per_class, seed)
     return (judge.predict(classifier_model, images) == labels) \
         .float().mean().item()
 
 
 def score(run: loop.Run, classifier_run: loop.Run) -> dict[str, float]:
-    """Class-conditional accuracy of the CVAE's samples, by the judge:
-    as many samples as test images (10k unless test_size is set)."""
+    """Class-conditional accuracy of the CVAE's samples, by the judge, and
+    their Fréchet distance to the test set (diversity, which accuracy
+    cannot see): as many samples as test images (10k unless test_size is
+    set), the same number of each class."""
     per_class = max(1, (run.config.test_size or 10_000) // NUM_CLASSES)
-    return {"class_accuracy": class_accuracy(
-        run.models["cvae"], classifier_run.models["classifier"],
-        per_class, run.config.seed)}
+    model, judge_model = run.models["cvae"], classifier_run.models["classifier"]
+    images, labels = class_samples(model, per_class, run.config.seed)
+    accuracy = (judge.predict(judge_model, images) == labels).float().mean()
+    return {"class_accuracy": accuracy.item(),
+            **judge.frechet_to_test(judge_model, images, run.config.seed)}
 
 
 RUNS = {"cvae": lambda profile: config_for(profile)}

@@ -6,7 +6,7 @@ strided convolutions instead of pooling, batch norm in both networks
 (not on G's output nor D's input), ReLU in G with tanh on the output,
 LeakyReLU(0.2) in D, no fully connected hidden layers, Adam with
 lr 2e-4 and beta1 0.5. Only the networks live here: the losses and the
-training step are gen_src.gan's. Taught on the page "DCGAN".
+training step are gen_src.adversarial's. Taught on the page "DCGAN".
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from . import gan, runtime
+from . import adversarial, gan, runtime
 from .train import Run
 
 
@@ -40,7 +40,7 @@ class DCGANConfig:
 
     def __post_init__(self):
         runtime.check_choice("dataset", self.dataset, ("fashion-mnist",))
-        gan.check_schedule(self)  # loss, order, d_steps, g_steps
+        adversarial.check_schedule(self)  # loss, order, d_steps, g_steps
         runtime.check_int("latent_dim", self.latent_dim, 1)
         runtime.check_int("channels", self.channels, 1)
         runtime.check_float("lr", self.lr, 0.0, low_open=True)
@@ -136,9 +136,9 @@ def build(config: DCGANConfig) -> dict[str, nn.Module]:
 
 def train(config: DCGANConfig, *, device: str = "auto",
           progress: bool = True) -> Run:
-    """Train with gan.make_step (the same alternation as the MLP GAN)."""
+    """Train with adversarial.make_step (as the MLP GAN is trained)."""
     runtime.set_seed(config.seed)
-    return gan.train_adversarial(config, build(config), device=device,
+    return adversarial.train_adversarial(config, build(config), device=device,
                                  progress=progress, label="dcgan")
 
 

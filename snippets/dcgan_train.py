@@ -6,7 +6,7 @@ Page: DCGAN, "Training".
 
 from torchvision.utils import save_image
 
-from gen_src import dcgan, gan, runtime, snippet
+from gen_src import adversarial, dcgan, runtime, snippet
 
 
 def main(profile: str = "", num_epochs: int = 0, out: str = "",
@@ -15,9 +15,10 @@ def main(profile: str = "", num_epochs: int = 0, out: str = "",
     epochs = {"num_epochs": num_epochs} if num_epochs else {}
     # --8<-- [start:train]
     config = dcgan.config_for(profile, seed=seed, **epochs)
-    run = dcgan.train(config)  # gan.make_step: D, then G, every batch
-    z = gan.fixed_noise(64, config.latent_dim)  # the same z every time
-    images = gan.to_unit(gan.generate(run.models["G"], z))  # in [0, 1]
+    run = dcgan.train(config)  # make_step: D, then G, every batch
+    z = adversarial.fixed_noise(64, config.latent_dim)  # the same z each time
+    images = adversarial.to_unit(  # G makes [-1, 1]; plots want [0, 1]
+        adversarial.generate(run.models["G"], z))
     if out:
         save_image(images, out, nrow=8)
     h = run.history

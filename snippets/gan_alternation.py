@@ -8,7 +8,7 @@ Page: GAN, "Training: the alternation".
 
 import torch
 
-from gen_src import gan, runtime, snippet, toy
+from gen_src import adversarial, gan, runtime, snippet, toy
 
 
 def main(profile: str = "", d_steps: int = 1, order: str = "d_first",
@@ -19,7 +19,8 @@ def main(profile: str = "", d_steps: int = 1, order: str = "d_first",
     runtime.set_seed(config.seed)
     # --8<-- [start:alternation]
     nets = gan.build(config)
-    step = gan.make_step(nets["G"], nets["D"], config, torch.device("cpu"))
+    step = adversarial.make_step(nets["G"], nets["D"], config,
+                                 torch.device("cpu"))
     data = torch.Generator().manual_seed(config.seed)
     every = max(1, config.num_steps // prints)
     print(f"{'round':>6} {'L_D':>7} {'L_G':>7} {'D(x)':>6} {'D(G(z))':>8}")

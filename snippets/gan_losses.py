@@ -5,7 +5,7 @@ Page: GAN, "Why G's loss is flipped". Run: python snippets/gan_losses.py
 
 import torch
 
-from gen_src import gan, snippet
+from gen_src import adversarial, snippet
 
 
 def main(low: float = -8.0, high: float = 2.0, points: int = 6):
@@ -13,8 +13,7 @@ def main(low: float = -8.0, high: float = 2.0, points: int = 6):
     # D's logit l on fakes, from "surely fake" (D(G(z)) = 0.0003) upwards
     logits = torch.linspace(low, high, points, requires_grad=True)
     table = {"D": torch.sigmoid(logits).detach()}
-    for name, loss_fn in (("minimax", gan.g_loss_minimax),
-                          ("nonsaturating", gan.g_loss_nonsaturating)):
+    for name, loss_fn in adversarial.G_LOSSES.items():
         # each logit on its own, so the gradient is one sample's dL/dl
         values = torch.stack([loss_fn(l.view(1)) for l in logits])
         (grads,) = torch.autograd.grad(values.sum(), logits)

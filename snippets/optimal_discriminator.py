@@ -10,7 +10,7 @@ import math
 
 import torch
 
-from gen_src import gan, runtime, snippet
+from gen_src import adversarial, gan, runtime, snippet
 
 
 def normal_pdf(x, mean, std):
@@ -30,7 +30,7 @@ def main(profile: str = "", mean_data: float = 1.0, std_data: float = 0.5,
     for _ in range(num_steps):
         real = mean_data + std_data * torch.randn(1024, 1)  # x ~ p_data
         fake = mean_g + std_g * torch.randn(1024, 1)  # G(z) ~ p_g, fixed
-        loss = gan.d_loss(D(real), D(fake))
+        loss = adversarial.d_loss(D(real), D(fake))
         opt.zero_grad()
         loss.backward()
         opt.step()

@@ -112,6 +112,6 @@ def test_frechet_to_test_reuses_the_reference(smoke_run):
     again = classifier.frechet_to_test(model, images)
     assert again == first
     assert classifier._reference.cache_info().hits == hits + 1
-    assert first["frechet_real"] == pytest.approx(
+    assert first["frechet_floor"] == pytest.approx(
         classifier.real_floor(model, 300))
-    assert first["frechet"] > first["frechet_real"]
+    assert first["frechet"] > first["frechet_floor"]

@@ -106,5 +106,9 @@ def test_score(smoke_run):
     judge = classifier.train(classifier.config_for("smoke"), device="cpu",
                              progress=False)
     scores = cvae.score(smoke_run, judge)
-    assert set(scores) == {"class_accuracy"}
+    assert set(scores) == {"class_accuracy", "frechet", "frechet_floor",
+                           "frechet_samples"}
     assert 0.0 <= scores["class_accuracy"] <= 1.0
+    assert scores["frechet"] > scores["frechet_floor"] >= 0
+    per_class = smoke_run.config.test_size // 10
+    assert scores["frechet_samples"] == 10 * per_class

@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch import nn
 
-from gen_src import dcgan, gan
+from gen_src import adversarial, dcgan
 
 
 def nets(latent_dim=16, channels=8):
@@ -77,13 +77,13 @@ def test_profiles():
 
 def test_smoke_training_uses_the_gan_step(monkeypatch):
     calls = []
-    real_make_step = gan.make_step
+    real_make_step = adversarial.make_step
 
     def spy(*args, **kwargs):
         calls.append(1)
         return real_make_step(*args, **kwargs)
 
-    monkeypatch.setattr(gan, "make_step", spy)
+    monkeypatch.setattr(adversarial, "make_step", spy)
     config = dcgan.config_for("smoke")
     run = dcgan.train(config, device="cpu", progress=False)
     assert calls == [1]
@@ -93,7 +93,8 @@ def test_smoke_training_uses_the_gan_step(monkeypatch):
         assert len(run.history[key]) == steps
         assert all(math.isfinite(v) for v in run.history[key])
     assert not run.models["G"].training
-    images = gan.generate(run.models["G"], torch.randn(4, config.latent_dim))
+    images = adversarial.generate(run.models["G"],
+                                  torch.randn(4, config.latent_dim))
     assert images.shape == (4, 1, 28, 28)
 
 

@@ -1,5 +1,6 @@
 """The MLP GAN: networks, losses, the alternation, configs, training."""
 
+import dataclasses
 import math
 import sys
 import types
@@ -8,7 +9,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from gen_src import gan
+from gen_src import adversarial, gan
 
 
 # -- networks -------------------------------------------------------------
@@ -44,23 +45,23 @@ def test_losses_are_the_cross_entropy_formulas():
     real, fake = LOGITS.double(), LOGITS.double().flip(0)
     want_d = -(torch.log(torch.sigmoid(real)).mean()
                + torch.log(1 - torch.sigmoid(fake)).mean())
-    assert gan.d_loss(real, fake).item() == pytest.approx(want_d.item())
+    assert adversarial.d_loss(real, fake).item() == pytest.approx(want_d.item())
     ones = torch.ones(6, dtype=real.dtype)
     bce = F.binary_cross_entropy(torch.sigmoid(real), ones) + \
         F.binary_cross_entropy(torch.sigmoid(fake), 0 * ones)
-    assert gan.d_loss(real, fake).item() == pytest.approx(bce.item())
-    assert gan.g_loss_minimax(LOGITS.double()).item() == pytest.approx(
+    assert adversarial.d_loss(real, fake).item() == pytest.approx(bce.item())
+    assert adversarial.g_loss_minimax(LOGITS.double()).item() == pytest.approx(
         torch.log(1 - d).mean().item())
-    assert gan.g_loss_nonsaturating(LOGITS.double()).item() == \
+    assert adversarial.g_loss_nonsaturating(LOGITS.double()).item() == \
         pytest.approx(-torch.log(d).mean().item())
 
 
 def test_equilibrium_values():
     zero = torch.zeros(10)  # D = 1/2 everywhere
-    assert gan.d_loss(zero, zero).item() == pytest.approx(2 * math.log(2))
-    assert gan.g_loss_nonsaturating(zero).item() == pytest.approx(
+    assert adversarial.d_loss(zero, zero).item() == pytest.approx(2 * math.log(2))
+    assert adversarial.g_loss_nonsaturating(zero).item() == pytest.approx(
         math.log(2))
-    assert gan.g_loss_minimax(zero).item() == pytest.approx(-math.log(2))
+    assert adversarial.g_loss_minimax(zero).item() == pytest.approx(-math.log(2))
 
 
 def per_sample_grad(loss_fn, logit):
@@ -73,8 +74,8 @@ def per_sample_grad(loss_fn, logit):
 def test_minimax_saturates_nonsaturating_does_not(logit):
     # near D(G(z)) = 0, i.e. a very negative logit: the page's claim
     d = 1 / (1 + math.exp(-logit))
-    mm = per_sample_grad(gan.g_loss_minimax, logit)
-    ns = per_sample_grad(gan.g_loss_nonsaturating, logit)
+    mm = per_sample_grad(adversarial.g_loss_minimax, logit)
+    ns = per_sample_grad(adversarial.g_loss_nonsaturating, logit)
     assert mm == pytest.approx(-d, rel=1e-4)  # -D(G(z)) -> 0
     assert abs(mm) < 3e-3
     assert ns == pytest.approx(-(1 - d), rel=1e-4)  # -(1 - D) -> -1
@@ -85,8 +86,8 @@ def test_minimax_saturates_nonsaturating_does_not(logit):
 
 def test_losses_are_finite_at_extreme_logits():
     big = torch.tensor([-200.0, 200.0], requires_grad=True)
-    for value in (gan.d_loss(big, big), gan.g_loss_minimax(big),
-                  gan.g_loss_nonsaturating(big)):
+    for value in (adversarial.d_loss(big, big), adversarial.g_loss_minimax(big),
+                  adversarial.g_loss_nonsaturating(big)):
         (g,) = torch.autograd.grad(value, big)
         assert math.isfinite(value.item())
         assert torch.isfinite(g).all()
@@ -101,7 +102,7 @@ def update_order(config, rounds=1):
     seen = []
     nets["G"].register_forward_hook(
         lambda *_: seen.append("G" if torch.is_grad_enabled() else "D"))
-    step = gan.make_step(nets["G"], nets["D"], config, torch.device("cpu"))
+    step = adversarial.make_step(nets["G"], nets["D"], config, torch.device("cpu"))
     for _ in range(rounds):
         out = step(torch.randn(config.d_steps * config.batch_size, 2))
     return seen, out
@@ -128,7 +129,7 @@ def test_d_step_leaves_g_alone_and_g_step_leaves_d_alone():
     G, D = nets["G"], nets["D"]
     before_g = [p.clone() for p in G.parameters()]
     before_d = [p.clone() for p in D.parameters()]
-    gan.make_step(G, D, config, torch.device("cpu"))(torch.randn(16, 2))
+    adversarial.make_step(G, D, config, torch.device("cpu"))(torch.randn(16, 2))
     # one round changed both, but each only through its own optimiser
     assert any((a != b).any() for a, b in zip(before_g, G.parameters()))
     assert any((a != b).any() for a, b in zip(before_d, D.parameters()))
@@ -172,10 +173,13 @@ def test_runs_are_valid_configs():
     for name, make in gan.RUNS.items():
         for profile in ("smoke", "quick", "full"):
             assert isinstance(make(profile), gan.GANConfig), name
-    mm = gan.RUNS["toy_ring_mm"]("quick")
+    mm = gan.RUNS["toy_ring_k3_mm"]("quick")
+    k3 = gan.RUNS["toy_ring_k3_ns"]("quick")
     ns = gan.RUNS["toy_ring_ns"]("quick")
-    assert (mm.loss, ns.loss) == ("minimax", "nonsaturating")
-    assert mm.num_steps == ns.num_steps  # the same budget
+    assert (mm.loss, k3.loss) == ("minimax", "nonsaturating")
+    # the same budget, the loss the only difference
+    assert dataclasses.replace(mm, loss="nonsaturating") == k3
+    assert k3.d_steps == 3 and ns.d_steps == 1
     heavy = gan.RUNS["toy_ring_gfirst"]("quick")
     assert heavy.order == "g_heavy" and heavy.g_steps > 1
     # the same number of network updates as the D-first run
@@ -233,15 +237,31 @@ def test_snapshot_at_the_last_step_even_off_the_grid():
 # -- Frechet score --------------------------------------------------------
 
 def stand_in_classifier(monkeypatch):
-    """A tiny classifier module with the agreed API."""
+    """A tiny classifier module with the agreed API: blurred pixels as
+    features, n test images as the reference, n training images as the
+    floor."""
+    from gen_src import data
+
     fake = types.ModuleType("gen_src.classifier")
-    fake.features = lambda model, x: torch.nn.functional.avg_pool2d(
-        x, 7).flatten(1)  # (N, 16) blurred pixels
-    fake.frechet_distance = lambda a, b: float(
-        (a.mean(0) - b.mean(0)).pow(2).sum()
-        + (a.std(0) - b.std(0)).pow(2).sum())
+
+    def features(x):
+        return torch.nn.functional.avg_pool2d(x, 7).flatten(1)  # (N, 16)
+
+    def distance(a, b):
+        return float((a.mean(0) - b.mean(0)).pow(2).sum()
+                     + (a.std(0) - b.std(0)).pow(2).sum())
+
+    def frechet_to_test(model, images01, seed=0):
+        assert images01.min() >= 0 and images01.max() <= 1
+        n = len(images01)
+        test = features(data.load("fashion-mnist", "test").images[:n])
+        train = features(data.load("fashion-mnist", "train").images[:n])
+        return {"frechet": distance(features(images01), test),
+                "frechet_floor": distance(train, test),
+                "frechet_samples": n}
+
+    fake.frechet_to_test = frechet_to_test
     monkeypatch.setitem(sys.modules, "gen_src.classifier", fake)
-    monkeypatch.setattr(gan, "classifier", fake, raising=False)
     import gen_src
     monkeypatch.setattr(gen_src, "classifier", fake, raising=False)
     return types.SimpleNamespace(models={"classifier": None})
@@ -261,11 +281,11 @@ def test_score_with_a_stand_in_classifier(monkeypatch):
 # -- learning-rate cooldown -------------------------------------------------
 
 def test_lr_factor_holds_then_falls_to_zero():
-    assert [gan.lr_factor(t, 100, 0.3) for t in (0, 70)] == [1.0, 1.0]
-    assert gan.lr_factor(85, 100, 0.3) == pytest.approx(0.5)
-    assert gan.lr_factor(100, 100, 0.3) == 0.0
-    assert gan.lr_factor(99, 100, 0.0) == 1.0  # no cooldown: constant
-    assert gan.lr_factor(50, 100, 1.0) == pytest.approx(0.5)
+    assert [adversarial.lr_factor(t, 100, 0.3) for t in (0, 70)] == [1.0, 1.0]
+    assert adversarial.lr_factor(85, 100, 0.3) == pytest.approx(0.5)
+    assert adversarial.lr_factor(100, 100, 0.3) == 0.0
+    assert adversarial.lr_factor(99, 100, 0.0) == 1.0  # no cooldown: constant
+    assert adversarial.lr_factor(50, 100, 1.0) == pytest.approx(0.5)
     with pytest.raises(ValueError, match="lr_cooldown"):
         gan.GANConfig(lr_cooldown=1.5)
 
@@ -273,7 +293,7 @@ def test_lr_factor_holds_then_falls_to_zero():
 def test_cooldown_reaches_the_optimisers():
     config = gan.config_for("smoke", num_steps=10, lr_cooldown=0.5)
     seen = []
-    original = gan.make_step
+    original = adversarial.make_step
 
     def spy(*args):
         step = original(*args)
@@ -281,10 +301,10 @@ def test_cooldown_reaches_the_optimisers():
         return step
 
     try:
-        gan.make_step = spy
+        adversarial.make_step = spy
         gan.train(config, device="cpu", progress=False)
     finally:
-        gan.make_step = original
+        adversarial.make_step = original
     for opt in seen[0]:
         assert opt.param_groups[0]["lr"] == 0.0  # after the last step
 
@@ -374,7 +394,7 @@ def test_optimal_discriminator_against_a_frozen_generator():
     opt = torch.optim.Adam(D.parameters(), lr=3e-3)
     for _ in range(400):
         real = 0.7 + 0.4 * torch.randn(1024, 1)  # p_data = N(0.7, 0.4^2)
-        loss = gan.d_loss(D(real), D(G(torch.randn(1024, 1))))
+        loss = adversarial.d_loss(D(real), D(G(torch.randn(1024, 1))))
         opt.zero_grad()
         loss.backward()
         opt.step()

@@ -11,7 +11,7 @@ import math
 
 import torch
 
-from .. import gan, modes, toy
+from .. import adversarial, modes, toy
 from .common import figure, image_grid
 
 REAL_COLOR = "0.6"
@@ -121,8 +121,8 @@ def d_heatmap(run):
 
 def samples_grid(run, n: int = 64, nrow: int = 8):
     """A fixed-noise grid of generated images."""
-    z = gan.fixed_noise(n, run.config.latent_dim)
-    images = gan.to_unit(gan.generate(run.models["G"], z))
+    z = adversarial.fixed_noise(n, run.config.latent_dim)
+    images = adversarial.to_unit(adversarial.generate(run.models["G"], z))
     fig, ax = figure(4.5, 4.5)
     image_grid(ax, images, nrow=nrow)
     fig.tight_layout()
@@ -162,11 +162,11 @@ def losses(run):
 @torch.no_grad()
 def interpolation(run, rows: int = 6, steps: int = 10):
     """Straight lines in z-space, decoded: each row walks z_0 to z_1."""
-    ends = gan.fixed_noise(2 * rows, run.config.latent_dim, seed=7)
+    ends = adversarial.fixed_noise(2 * rows, run.config.latent_dim, seed=7)
     z0, z1 = ends[:rows], ends[rows:]
     w = torch.linspace(0, 1, steps).view(1, steps, 1)
     z = (1 - w) * z0[:, None] + w * z1[:, None]  # (rows, steps, latent)
-    images = gan.to_unit(gan.generate(run.models["G"], z.flatten(0, 1)))
+    images = adversarial.to_unit(adversarial.generate(run.models["G"], z.flatten(0, 1)))
     fig, ax = figure(steps * 0.55, rows * 0.6)
     image_grid(ax, images, nrow=steps)
     fig.tight_layout()
@@ -176,7 +176,7 @@ def interpolation(run, rows: int = 6, steps: int = 10):
 FIGURES = {
     "gan_ring_training": (("toy_ring_ns",), training_row),
     "gan_grid_training": (("toy_grid_ns",), training_row),
-    "gan_loss_compare": (("toy_ring_mm", "toy_ring_ns"), loss_compare),
+    "gan_loss_compare": (("toy_ring_k3_mm", "toy_ring_k3_ns"), loss_compare),
     "gan_order_compare": (("toy_ring_ns", "toy_ring_gfirst"),
                           order_compare),
     "gan_d_heatmap": (("toy_ring_ns",), d_heatmap),

@@ -34,7 +34,7 @@ METRICS = {
     "test_accuracy": ("test accuracy", "测试准确率", "{:.1%}"),
     "frechet": ("Fréchet distance", "Fréchet 距离", "{:.2f}"),
     "frechet_floor": ("real-vs-real floor", "真实数据下限", "{:.2f}"),
-    "frechet_real": ("real-vs-real floor", "真实数据下限", "{:.2f}"),
+    "frechet_samples": ("Fréchet samples", "Fréchet 样本数", "{:,.0f}"),
 }
 FULL_TRAIN_SIZE = 60_000
 

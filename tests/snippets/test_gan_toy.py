@@ -19,3 +19,10 @@ def test_gan_toy(monkeypatch, capsys):
     assert out["num_modes"] == 25
     assert 0 <= out["high_quality"] <= 1
     assert out["steps"] > 0
+
+
+def test_gan_toy_with_a_discriminator_ahead(monkeypatch, capsys):
+    monkeypatch.setenv("GEN_PROFILE", "smoke")
+    out = load().main(loss="minimax", d_steps=3)
+    assert out["num_modes"] == 8 and out["steps"] > 0
+    assert "of 8" in capsys.readouterr().out

@@ -34,7 +34,7 @@ import matplotlib.pyplot as plt
 import torch
 from torch import nn  # nn: used by the code embedded from gen_src
 
-from gen_src import classifier, data, dcgan, gan, pipeline
+from gen_src import adversarial, classifier, data, dcgan, gan, pipeline
 from gen_src.plots.common import image_grid
 
 settings = pipeline.Settings.resolve()
@@ -126,7 +126,7 @@ shapes = {}
 # %% [markdown]
 # ## Train a DCGAN yourself
 #
-# `dcgan.train` calls the GAN's training step, `gan.make_step`, with these
+# `dcgan.train` calls the GAN's training step, `adversarial.make_step`, with these
 # networks: one update of $D$, then one of $G$ with the non-saturating
 # loss, for every mini-batch. Here it trains narrow networks (16 channels)
 # for 150 steps on 4,800 images: seconds on a CPU. Expect blurry blobs
@@ -143,9 +143,10 @@ print(f"last 50 steps: L_D {sum(h['d_loss'][-50:]) / 50:.3f}, "
       f"D(x) {sum(h['d_real'][-50:]) / 50:.3f}, "
       f"D(G(z)) {sum(h['d_fake'][-50:]) / 50:.3f}")
 
-z = gan.fixed_noise(32, small.latent_dim)  # the same z every time
+z = adversarial.fixed_noise(32, small.latent_dim)  # the same z every time
 fig, ax = plt.subplots(figsize=(6, 3))
-image_grid(ax, gan.to_unit(gan.generate(mine.models["G"], z)), nrow=8)
+fake = adversarial.to_unit(adversarial.generate(mine.models["G"], z))
+image_grid(ax, fake, nrow=8)
 
 # %% [markdown]
 # ## The site's run
@@ -303,8 +304,9 @@ def class_shares(images):
 
 shares = {"real": class_shares(test.images[:2000])}
 for label, r in (("DCGAN", run), ("MLP GAN", mlp_run)):
-    z = gan.fixed_noise(2000, r.config.latent_dim, seed=1)
-    shares[label] = class_shares(gan.to_unit(gan.generate(r.models["G"], z)))
+    z = adversarial.fixed_noise(2000, r.config.latent_dim, seed=1)
+    fake = adversarial.to_unit(adversarial.generate(r.models["G"], z))
+    shares[label] = class_shares(fake)
 
 print(f"{'class':<12}" + "".join(f"{label:>9}" for label in shares))
 for k, name in enumerate(test.classes):
@@ -325,7 +327,7 @@ print(f"{'reverse KL':<12}" + "".join(f"{v:9.3f}" for v in kl.values()))
 #   Do the samples still vary?
 # - Double `train_size` in the small run. How do the samples change, and
 #   how long does it take?
-# - Interpolate between two noise vectors of your own with `gan.generate`
+# - Interpolate between two noise vectors of your own with `adversarial.generate`
 #   and plot the row with `image_grid`.
 # - Compute the Fréchet distance of your small DCGAN with
 #   `gan.score(mine, pipeline.trained("classifier")[0])` and place it

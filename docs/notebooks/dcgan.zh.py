@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt
 import torch
 from torch import nn  # nn: used by the code embedded from gen_src
 
-from gen_src import classifier, data, dcgan, gan, pipeline
+from gen_src import adversarial, classifier, data, dcgan, gan, pipeline
 from gen_src.plots.common import image_grid
 
 settings = pipeline.Settings.resolve()
@@ -92,7 +92,7 @@ shapes = {}
 # %% [markdown]
 # ## 自己训练一个 DCGAN
 #
-# `dcgan.train` 用这两个网络调用 GAN 的训练步 `gan.make_step`：每个小批量先更新一次 $D$，再用非饱和损失更新一次 $G$。这里训练的是窄网络（16 个通道），在 4,800 张图像上训练 150 步，在 CPU 上只需几秒钟。别指望得到完整的图像：能看到带着服饰轮廓的模糊色块就对了。
+# `dcgan.train` 用这两个网络调用 GAN 的训练步 `adversarial.make_step`：每个小批量先更新一次 $D$，再用非饱和损失更新一次 $G$。这里训练的是窄网络（16 个通道），在 4,800 张图像上训练 150 步，在 CPU 上只需几秒钟。别指望得到完整的图像：能看到带着服饰轮廓的模糊色块就对了。
 
 # %%
 small = dcgan.config_for("smoke", train_size=4800, channels=16, lr=5e-4)
@@ -105,9 +105,10 @@ print(f"last 50 steps: L_D {sum(h['d_loss'][-50:]) / 50:.3f}, "
       f"D(x) {sum(h['d_real'][-50:]) / 50:.3f}, "
       f"D(G(z)) {sum(h['d_fake'][-50:]) / 50:.3f}")
 
-z = gan.fixed_noise(32, small.latent_dim)  # the same z every time
+z = adversarial.fixed_noise(32, small.latent_dim)  # the same z every time
 fig, ax = plt.subplots(figsize=(6, 3))
-image_grid(ax, gan.to_unit(gan.generate(mine.models["G"], z)), nrow=8)
+fake = adversarial.to_unit(adversarial.generate(mine.models["G"], z))
+image_grid(ax, fake, nrow=8)
 
 # %% [markdown]
 # ## 本站的训练结果
@@ -226,8 +227,9 @@ def class_shares(images):
 
 shares = {"real": class_shares(test.images[:2000])}
 for label, r in (("DCGAN", run), ("MLP GAN", mlp_run)):
-    z = gan.fixed_noise(2000, r.config.latent_dim, seed=1)
-    shares[label] = class_shares(gan.to_unit(gan.generate(r.models["G"], z)))
+    z = adversarial.fixed_noise(2000, r.config.latent_dim, seed=1)
+    fake = adversarial.to_unit(adversarial.generate(r.models["G"], z))
+    shares[label] = class_shares(fake)
 
 print(f"{'class':<12}" + "".join(f"{label:>9}" for label in shares))
 for k, name in enumerate(test.classes):
@@ -242,5 +244,5 @@ print(f"{'reverse KL':<12}" + "".join(f"{v:9.3f}" for v in kl.values()))
 # - 用 `lr=2e-4`（论文的取值）训练这个小型 DCGAN，再加上 `betas=(0.9, 0.999)` 试试：默认的动量是否像论文所说的那样让训练变得不稳定？
 # - 去掉生成器中的批归一化：自己写一个不含 `nn.BatchNorm2d` 层的 `Generator`，仿照 `dcgan.train` 的做法，用 `gan.train_adversarial` 让它和一个 `Discriminator` 对抗训练。样本还有多样性吗？
 # - 把小规模训练的 `train_size` 加倍。样本有什么变化？训练要多久？
-# - 自己选两个噪声向量，用 `gan.generate` 在它们之间插值，再用 `image_grid` 把这一行画出来。
+# - 自己选两个噪声向量，用 `adversarial.generate` 在它们之间插值，再用 `image_grid` 把这一行画出来。
 # - 用 `gan.score(mine, pipeline.trained("classifier")[0])` 计算你这个小型 DCGAN 的 Fréchet 距离，看看它落在本站那次训练和下限之间的什么位置。

@@ -36,7 +36,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from gen_src import gan, modes, pipeline, toy
+from gen_src import adversarial, gan, modes, pipeline, toy
 from gen_src.plots import gan as gan_plots
 
 settings = pipeline.Settings.resolve()
@@ -98,9 +98,9 @@ for name, net in (("G", G), ("D", D)):
 # logarithm of a rounded probability is ever taken.
 
 # %%
-# --8<-- "gen_src/gan.py:d_loss"
-# --8<-- "gen_src/gan.py:g_loss_minimax"
-# --8<-- "gen_src/gan.py:g_loss_nonsaturating"
+# --8<-- "gen_src/adversarial.py:d_loss"
+# --8<-- "gen_src/adversarial.py:g_loss_minimax"
+# --8<-- "gen_src/adversarial.py:g_loss_nonsaturating"
 
 # %% [markdown]
 # Two checks. The discriminator's loss is PyTorch's binary cross-entropy
@@ -151,7 +151,7 @@ low, high, points = -8.0, 2.0, 6
 # `"d_first"`.
 
 # %%
-# --8<-- "gen_src/gan.py:step"
+# --8<-- "gen_src/adversarial.py:step"
 
 # %% [markdown]
 # One round on fresh networks. Hooks on the two optimisers print $D$'s mean
@@ -275,16 +275,19 @@ fig = gan_plots.training_row(mine)
 # ## The site's runs
 #
 # `pipeline.trained(name)` returns the runs the figures on the GAN page were
-# drawn from: the non-saturating and the minimax loss on the ring, a
-# generator-heavy schedule on the ring, and the non-saturating loss on the
-# grid of 25 modes. An update is one optimiser step of either network; the
-# generator-heavy run does fewer rounds of more updates, so that every run
-# on the ring has the same budget.
+# drawn from: the non-saturating loss on the ring with Algorithm 1's $k = 1$;
+# the two losses on the ring with the discriminator ahead ($k = 3$ $D$
+# updates per round, the same budget for both); a generator-heavy schedule
+# on the ring; and the non-saturating loss on the grid of 25 modes. An
+# update is one optimiser step of either network; the generator-heavy run
+# does fewer rounds of more updates, so that it has the same budget as the
+# $k = 1$ run.
 
 # %%
 site = {
     "toy_ring_ns": pipeline.trained("toy_ring_ns"),
-    "toy_ring_mm": pipeline.trained("toy_ring_mm"),
+    "toy_ring_k3_ns": pipeline.trained("toy_ring_k3_ns"),
+    "toy_ring_k3_mm": pipeline.trained("toy_ring_k3_mm"),
     "toy_ring_gfirst": pipeline.trained("toy_ring_gfirst"),
     "toy_grid_ns": pipeline.trained("toy_grid_ns"),
 }
@@ -308,26 +311,28 @@ pipeline.draw("gan_ring_training")
 # %% [markdown]
 # ## Minimax or non-saturating?
 #
-# The table above says how the two generator losses compare under the same
-# budget. On the ring the minimax loss does not stall as the theory warns,
-# for two reasons. $D$ never becomes sure of itself here: its mean verdict
-# on fakes stays near $\tfrac12$ from the first rounds (printed below), so
-# the batch is never in the flat part of the minimax loss. And Adam divides
-# every gradient by a running estimate of its size, which undoes a gradient
-# that is uniformly small.
+# The table above compares the two generator losses under the same budget,
+# with $D$ ahead ($k = 3$). The saturation the theory warns about needs a
+# discriminator that is sure of itself. With $k = 1$, $D$'s mean verdict on
+# fakes stays near $\tfrac12$ from the first rounds (printed below), and
+# Adam, which divides every gradient by a running estimate of its size,
+# undoes a gradient that is merely small: the minimax loss then keeps up.
+# With $k = 3$, $D$ rejects the early fakes with confidence.
 #
 # What Adam cannot undo is *how the push is shared among samples*. Each
 # fake gets the slope $D(G(z))$ under the minimax loss and $1 - D(G(z))$
-# under the non-saturating one. The stray samples between modes are the
-# ones $D$ rejects most, so the minimax loss pushes them the least. The cell
+# under the non-saturating one. The samples $D$ rejects most, those away
+# from the modes $G$ already covers, are the ones the minimax loss pushes
+# the least, so they are never pulled towards the missing modes. The cell
 # measures this with the final networks of the minimax run.
 
 # %%
-run_mm, run_ns = site["toy_ring_mm"][0], site["toy_ring_ns"][0]
-for label, run in (("minimax", run_mm), ("non-saturating", run_ns)):
+run_mm = site["toy_ring_k3_mm"][0]
+for name in ("toy_ring_ns", "toy_ring_k3_ns", "toy_ring_k3_mm"):
+    run, record = site[name]
     first = run.history["d_fake"][:100]
-    print(f"{label:>14}: mean D(G(z)) over the first {len(first)} rounds "
-          f"{sum(first) / len(first):.3f}")
+    print(f"{name:>15} (k = {record['config']['d_steps']}): mean D(G(z)) "
+          f"over the first {len(first)} rounds {sum(first) / len(first):.3f}")
 
 samples = run_mm.tensors["snapshots"][-1]
 near = torch.cdist(samples, toy.modes("ring")).min(dim=1).values
@@ -340,14 +345,11 @@ for label, group in (("on a mode", on_mode), ("stray", ~on_mode)):
           f"  minimax slope {d:.3f}  non-saturating slope {1 - d:.3f}")
 
 # %% [markdown]
-# So, under this budget and with Adam, the minimax loss costs quality
-# rather than modes: it does not collapse, and its weakest-pushed samples
-# are exactly the stray ones. Compare the modes captured and the
-# high-quality shares of the two runs in the table of the site's runs. With
-# plainer optimisers, or with more $D$ steps per round so that $D$ becomes
-# sure of itself, the saturation can come back. The two runs side by side,
-# minimax on top; look at how tightly the samples sit on the modes in the
-# last column.
+# So, with the discriminator ahead, the minimax loss collapses onto a few
+# modes while the non-saturating loss, under the very same budget, keeps
+# all eight: compare the modes captured and the largest mode's share in the
+# table of the site's runs. The two runs side by side, minimax on top; look
+# at how many modes each reaches in the last column.
 
 # %%
 pipeline.draw("gan_loss_compare")
@@ -446,8 +448,9 @@ pipeline.draw("gan_grid_training")
 # %% [markdown]
 # ## Try it yourself
 #
-# - In the small run, set `loss="minimax"`, then also `betas=(0.9, 0.999)`
-#   (more momentum). Does it still reach all eight modes?
+# - In the small run, set `loss="minimax"`, then also `d_steps=3`. Does it
+#   still reach all eight modes? And with `betas=(0.9, 0.999)` (more
+#   momentum)?
 # - Give the discriminator more steps per round with `d_steps=5`, or let the
 #   generator lead with `order="g_heavy", g_steps=5`. Count the updates so
 #   the comparison stays fair.

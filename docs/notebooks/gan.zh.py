@@ -24,7 +24,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from gen_src import gan, modes, pipeline, toy
+from gen_src import adversarial, gan, modes, pipeline, toy
 from gen_src.plots import gan as gan_plots
 
 settings = pipeline.Settings.resolve()
@@ -73,9 +73,9 @@ for name, net in (("G", G), ("D", D)):
 # 三个损失都借助 $\operatorname{softplus}$ 直接由 logit 算出，因此从来不会对舍入过的概率取对数。
 
 # %%
-# --8<-- "gen_src/gan.py:d_loss"
-# --8<-- "gen_src/gan.py:g_loss_minimax"
-# --8<-- "gen_src/gan.py:g_loss_nonsaturating"
+# --8<-- "gen_src/adversarial.py:d_loss"
+# --8<-- "gen_src/adversarial.py:g_loss_minimax"
+# --8<-- "gen_src/adversarial.py:g_loss_nonsaturating"
 
 # %% [markdown]
 # 做两项检验。判别器的损失正是 PyTorch 用这两个标签算出的二元交叉熵。在 $D$ 分不清真假的地方（$D = \tfrac12$，即 logit 为 0），各个损失都处在随机水平：$D$ 的损失是 $2 \log 2$，非饱和的 $G$ 损失是 $\log 2$。本站损失曲线图上的两条参考线就是这两个值。
@@ -111,7 +111,7 @@ low, high, points = -8.0, 2.0, 6
 # 训练是交替进行的：先固定 $G$，对 $D$ 做 $k$ 次更新；再固定 $D$，对 $G$ 做一次更新（`d_steps` 就是 $k$，本站取 $k = 1$）。更新 $D$ 时，生成样本是在 `torch.no_grad()` 下算出来的，梯度传不到 $G$。更新 $G$ 时，梯度*穿过* $D$，但只有 $G$ 的优化器走一步。`order` 决定谁先走，算法 1 对应 `"d_first"`。
 
 # %%
-# --8<-- "gen_src/gan.py:step"
+# --8<-- "gen_src/adversarial.py:step"
 
 # %% [markdown]
 # 在新建的网络上执行一轮。两个优化器上挂了钩子，每次更新之后打印 $D$ 对同一批真实样本和同一批生成样本的平均判断：$D$ 走一步，把两个判断拉开；接着 $G$ 走一步，把 $D(G(z))$ 推回来，而 $D(x)$ 纹丝不动（$D$ 是固定的）。最后一行是 `step` 的返回值：两个损失，以及 $D$ 在自己更新时给出的判断。
@@ -211,12 +211,13 @@ fig = gan_plots.training_row(mine)
 # %% [markdown]
 # ## 本站的训练结果
 #
-# `pipeline.trained(name)` 返回 GAN 页面上那些插图所用的训练结果：圆环上的非饱和损失和极小极大损失，圆环上生成器多步更新的训练顺序，以及 25 个模式组成的网格上的非饱和损失。一次更新指任一网络的优化器走一步。生成器多步更新的那次训练轮数更少、每轮的更新更多，这样圆环上的每次训练预算都相同。
+# `pipeline.trained(name)` 返回 GAN 页面上那些插图所用的训练结果：圆环上按算法 1 取 $k = 1$ 的非饱和损失；圆环上让判别器领先（每轮 $D$ 更新 $k = 3$ 次，两种损失预算相同）的两种损失；圆环上生成器多步更新的训练顺序；以及 25 个模式组成的网格上的非饱和损失。一次更新指任一网络的优化器走一步。生成器多步更新的那次训练轮数更少、每轮的更新更多，这样它与 $k = 1$ 的那次训练预算相同。
 
 # %%
 site = {
     "toy_ring_ns": pipeline.trained("toy_ring_ns"),
-    "toy_ring_mm": pipeline.trained("toy_ring_mm"),
+    "toy_ring_k3_ns": pipeline.trained("toy_ring_k3_ns"),
+    "toy_ring_k3_mm": pipeline.trained("toy_ring_k3_mm"),
     "toy_ring_gfirst": pipeline.trained("toy_ring_gfirst"),
     "toy_grid_ns": pipeline.trained("toy_grid_ns"),
 }
@@ -238,16 +239,17 @@ pipeline.draw("gan_ring_training")
 # %% [markdown]
 # ## 极小极大损失还是非饱和损失？
 #
-# 上面的表格给出了相同预算下两种生成器损失的对比。在圆环上，极小极大损失并没有像理论警告的那样停滞不前，原因有两个。其一，$D$ 在这里从来没有变得很有把握：从最初几轮起，它对生成样本的平均判断就一直在 $\tfrac12$ 附近（见下面的输出），所以这批样本从未落进极小极大损失平坦的那一段。其二，Adam 会把每个梯度除以对其大小的滑动估计，整体偏小的梯度因此又被放大回来。
+# 上面的表格给出了判别器领先（$k = 3$）时、相同预算下两种生成器损失的对比。理论所警告的饱和，需要一个很有把握的判别器。取 $k = 1$ 时，从最初几轮起，$D$ 对生成样本的平均判断就一直在 $\tfrac12$ 附近（见下面的输出）；而 Adam 会把每个梯度除以对其大小的滑动估计，只是偏小的梯度因此又被放大回来，于是极小极大损失也跟得上。取 $k = 3$ 时，$D$ 能很有把握地识破早期的生成样本。
 #
-# Adam 改变不了的，是*推力在各个样本之间怎样分配*。在极小极大损失下，每个生成样本得到的斜率是 $D(G(z))$；在非饱和损失下则是 $1 - D(G(z))$。落在模式之间的离群样本恰恰是 $D$ 最不相信的那些，所以极小极大损失推它们推得最轻。下面的单元格用极小极大训练结束时的网络来度量这一点。
+# Adam 改变不了的，是*推力在各个样本之间怎样分配*。在极小极大损失下，每个生成样本得到的斜率是 $D(G(z))$；在非饱和损失下则是 $1 - D(G(z))$。$D$ 最不相信的样本，也就是远离 $G$ 已经覆盖的那些模式的样本，恰恰是极小极大损失推得最轻的，所以它们永远不会被拉向缺失的模式。下面的单元格用极小极大训练结束时的网络来度量这一点。
 
 # %%
-run_mm, run_ns = site["toy_ring_mm"][0], site["toy_ring_ns"][0]
-for label, run in (("minimax", run_mm), ("non-saturating", run_ns)):
+run_mm = site["toy_ring_k3_mm"][0]
+for name in ("toy_ring_ns", "toy_ring_k3_ns", "toy_ring_k3_mm"):
+    run, record = site[name]
     first = run.history["d_fake"][:100]
-    print(f"{label:>14}: mean D(G(z)) over the first {len(first)} rounds "
-          f"{sum(first) / len(first):.3f}")
+    print(f"{name:>15} (k = {record['config']['d_steps']}): mean D(G(z)) "
+          f"over the first {len(first)} rounds {sum(first) / len(first):.3f}")
 
 samples = run_mm.tensors["snapshots"][-1]
 near = torch.cdist(samples, toy.modes("ring")).min(dim=1).values
@@ -260,7 +262,7 @@ for label, group in (("on a mode", on_mode), ("stray", ~on_mode)):
           f"  minimax slope {d:.3f}  non-saturating slope {1 - d:.3f}")
 
 # %% [markdown]
-# 可见在这个预算下、使用 Adam 时，极小极大损失牺牲的是质量，而不是模式：它没有发生模式崩溃，只是推力最弱的恰好是那些离群的样本。请在本站训练结果的表格中对比两次训练覆盖的模式数和高质量样本的比例。换成更朴素的优化器，或者每轮让 $D$ 多走几步、使它变得很有把握，饱和的问题就可能重新出现。下图把两次训练并排放在一起，上面一行是极小极大损失；请看最后一列里样本贴在模式上有多紧。
+# 可见当判别器领先时，极小极大损失会塌缩到少数几个模式上，而非饱和损失在完全相同的预算下覆盖了全部 8 个模式：请在本站训练结果的表格中对比两次训练覆盖的模式数和最大模式所占的比例。下图把两次训练并排放在一起，上面一行是极小极大损失；请看最后一列里各自覆盖了几个模式。
 
 # %%
 pipeline.draw("gan_loss_compare")
@@ -327,7 +329,7 @@ pipeline.draw("gan_grid_training")
 # %% [markdown]
 # ## 动手试一试
 #
-# - 在上面的小规模训练中设置 `loss="minimax"`，再加上 `betas=(0.9, 0.999)`（动量更大）。它还能覆盖全部 8 个模式吗？
+# - 在上面的小规模训练中设置 `loss="minimax"`，再加上 `d_steps=3`。它还能覆盖全部 8 个模式吗？如果改用 `betas=(0.9, 0.999)`（动量更大）呢？
 # - 用 `d_steps=5` 让判别器每轮多走几步，或者用 `order="g_heavy", g_steps=5` 让生成器领先。数一数更新次数，保证比较公平。
 # - 换到网格上训练：`gan.config_for("quick", dataset="grid")`。训练几秒钟能覆盖多少个模式？缺的是哪些？
 # - 设置 `lr_cooldown=0.0`，比较高质量样本的比例：最终的质量有多少要归功于学习率的逐步降低？

@@ -317,7 +317,8 @@ pipeline.draw("gan_ring_training")
 # fakes stays near $\tfrac12$ from the first rounds (printed below), and
 # Adam, which divides every gradient by a running estimate of its size,
 # undoes a gradient that is merely small: the minimax loss then keeps up.
-# With $k = 3$, $D$ rejects the early fakes with confidence.
+# With $k = 3$, $D$ stays ahead: its verdict on the fakes is lower from the
+# start, and on the fakes far from the modes it is close to 0.
 #
 # What Adam cannot undo is *how the push is shared among samples*. Each
 # fake gets the slope $D(G(z))$ under the minimax loss and $1 - D(G(z))$
@@ -327,7 +328,7 @@ pipeline.draw("gan_ring_training")
 # measures this with the final networks of the minimax run.
 
 # %%
-run_mm = site["toy_ring_k3_mm"][0]
+run_mm, run_ns = site["toy_ring_k3_mm"][0], site["toy_ring_ns"][0]
 for name in ("toy_ring_ns", "toy_ring_k3_ns", "toy_ring_k3_mm"):
     run, record = site[name]
     first = run.history["d_fake"][:100]

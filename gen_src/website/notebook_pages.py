@@ -139,7 +139,10 @@ def header(page, repository: str) -> str:
     return "\n".join(parts)
 
 
-OUTPUT = re.compile(r'<div class="(jp-OutputArea[ "])')
+# Printed outputs: <div class="jp-RenderedText ..."><pre>...</pre>. The
+# attribute goes on the <pre>: Material's search parser compares elements by
+# tag, so an excluded <div> stops counting at the first nested </div>.
+OUTPUT_TEXT = re.compile(r'(<div class="jp-RenderedText[^>]*>\s*)<pre>')
 
 
 def render(page, repository: str) -> None:
@@ -154,6 +157,6 @@ def render(page, repository: str) -> None:
         return
     body = result.html.read_text(encoding="utf-8")
     # logs and arrays stay out of the search index; prose and code stay in
-    body = OUTPUT.sub(r'<div data-search-exclude class="\1', body)
+    body = OUTPUT_TEXT.sub(r"\1<pre data-search-exclude>", body)
     page.content = header(page, repository) + "\n" + body
     page.toc = get_toc(result.record["toc"])

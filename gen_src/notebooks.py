@@ -1,7 +1,8 @@
 """Notebook pages: jupytext scripts, executed under the figure pipeline.
 
 A notebook is kept as text in docs/notebooks/: NAME.py (English) and
-NAME.zh.py (Chinese), jupytext percent format, with the same code cells.
+NAME.zh.py (Chinese), jupytext percent format. Code lives only in the
+English script; a translation marks each code cell with a bare `# %%`.
 Building it:
 
 1. a code cell made only of `# --8<-- "path:section"` lines becomes that
@@ -11,7 +12,8 @@ Building it:
    installs the package from the repository;
 3. the English notebook is executed (nbclient) with the pipeline's
    settings in its environment, so `pipeline.trained("vae")` loads the run
-   the figures were drawn from; the Chinese twin gets the same outputs;
+   the figures were drawn from; the Chinese twin gets its code cells,
+   with their outputs;
 4. the executed .ipynb and its HTML (mkdocs-jupyter's converter) are
    cached under a key over everything that changes them.
 Used by the MkDocs hook and by `python -m gen_src notebooks`.
@@ -255,23 +257,33 @@ def _failure(nb, source: Source, err) -> str:
     return f"{source.path}: {str(err).strip().splitlines()[-1]}"
 
 
-def with_outputs(nb, executed, source: Source, reference: Source):
-    """nb with the outputs of executed, whose code cells must be the same."""
-    mine = [c for c in nb.cells if c.cell_type == "code"]
-    theirs = [c for c in executed.cells if c.cell_type == "code"]
-    for number, (a, b) in enumerate(zip(mine, theirs), start=1):
-        if a.source != b.source:
+def _code_cells(nb) -> list:
+    return [c for c in nb.cells if c.cell_type == "code"
+            and "setup" not in c.metadata.get("tags", [])]
+
+
+def translated(nb, executed, source: Source, reference: Source):
+    """nb, a translation, with the code cells and outputs of executed.
+
+    A translation's code cells are bare `# %%` lines that say where each
+    code cell goes: the code itself lives only in the English script.
+    """
+    mine, theirs = _code_cells(nb), _code_cells(executed)
+    for number, cell in enumerate(mine, start=1):
+        if cell.source.strip():
             raise NotebookError(
-                f"{source.path}: code cell {number} differs from "
-                f"{reference.path}; code cells must be the same in every "
-                f"language (only Markdown is translated). Here: "
-                f"{a.source.splitlines()[0]!r}")
+                f"{source.path}: code cell {number} is not empty "
+                f"({cell.source.strip().splitlines()[0]!r}). Code lives "
+                f"only in {reference.path.name}; in a translation leave "
+                "each code cell as a bare '# %%' line")
     if len(mine) != len(theirs):
         raise NotebookError(
-            f"{source.path} has {len(mine)} code cells and {reference.path} "
-            f"{len(theirs)}; give both the same code cells")
+            f"{source.path} marks {len(mine)} code cells and "
+            f"{reference.path.name} has {len(theirs)}; give the translation "
+            "one bare '# %%' line per code cell, in the same places")
     for a, b in zip(mine, theirs):
-        a.outputs, a.execution_count = b.outputs, b.execution_count
+        a.source, a.outputs = b.source, b.outputs
+        a.execution_count = b.execution_count
     return nb
 
 
@@ -378,8 +390,8 @@ def build_one(pipe, sources: dict[str, Source], repository: str
     notebooks = {DEFAULT_LANG: executed}
     for lang, source in sources.items():
         if lang != DEFAULT_LANG:
-            notebooks[lang] = with_outputs(read(source, repository),
-                                           executed, source, main)
+            notebooks[lang] = translated(read(source, repository),
+                                         executed, source, main)
 
     def write(tmp: Path) -> None:
         import nbformat
@@ -394,7 +406,7 @@ def build_one(pipe, sources: dict[str, Source], repository: str
             cache_mod.write_json(tmp / f"{source.filename}.json", {
                 "notebook": source.name, "lang": lang, "title": title,
                 "toc": toc, "embeds": embedded_files(
-                    source.path.read_text(encoding="utf-8")),
+                    main.path.read_text(encoding="utf-8")),
                 "seconds": round(seconds, 2),
                 "profile": pipe.settings.profile, "key": entry_key,
                 "date": dt.datetime.now(dt.timezone.utc).strftime(

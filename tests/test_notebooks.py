@@ -92,13 +92,25 @@ y = x / 0
         notebooks.execute(nb, src, pipe.settings)
 
 
-def test_translations_must_keep_the_code(tmp_path):
-    en = script(tmp_path, "t", "# %%\nx = 1\n\n# %%\nprint(x)\n")
-    zh = script(tmp_path, "t", "# %%\nx = 1\n\n# %%\nprint(x + 1)\n", "zh")
+def test_translations_hold_no_code(tmp_path):
+    en = script(tmp_path, "t", "# %% [markdown]\n# Hi\n\n# %%\nx = 1\n")
+    zh = script(tmp_path, "t", "# %% [markdown]\n# 你好\n\n# %%\n", "zh")
+    nb = notebooks.translated(notebooks.read(zh, REPO),
+                              notebooks.read(en, REPO), zh, en)
+    assert [c.source for c in nb.cells if c.cell_type == "markdown"] == \
+        ["你好"]
+    assert nb.cells[-1].source == "x = 1"  # the English code, filled in
+
+    pasted = script(tmp_path, "t", "# %%\nx = 2\n", "zh")
     with pytest.raises(notebooks.NotebookError,
-                       match=r"t\.zh\.py: code cell 3 differs from .*t\.py"):
-        notebooks.with_outputs(notebooks.read(zh, REPO),
-                               notebooks.read(en, REPO), zh, en)
+                       match=r"t\.zh\.py: code cell 1 is not empty"):
+        notebooks.translated(notebooks.read(pasted, REPO),
+                             notebooks.read(en, REPO), pasted, en)
+    missing = script(tmp_path, "t", "# %% [markdown]\n# 你好\n", "zh")
+    with pytest.raises(notebooks.NotebookError,
+                       match=r"marks 0 code cells and t\.py has 1"):
+        notebooks.translated(notebooks.read(missing, REPO),
+                             notebooks.read(en, REPO), missing, en)
 
 
 def test_build_caches_and_retries_a_corrupt_entry(tmp_path, pipe,
@@ -113,7 +125,8 @@ def test_build_caches_and_retries_a_corrupt_entry(tmp_path, pipe,
 print(6 * 7)
 """
     sources = {"en": script(tmp_path, "tiny", body.format(lang="en")),
-               "zh": script(tmp_path, "tiny", body.format(lang="zh"), "zh")}
+               "zh": script(tmp_path, "tiny", body.format(lang="zh")
+                            .replace("print(6 * 7)", ""), "zh")}
     first = notebooks.build_one(pipe, sources, REPO)
     assert all(r.executed for r in first.values())
     en, zh = first["tiny", "en"], first["tiny", "zh"]

@@ -18,8 +18,8 @@ parsed, and
 - no Chinese page may contain traditional-only characters.
 
 Notebook pages (docs/notebooks/NAME.py and NAME.zh.py) get the same
-checks on their Markdown cells; their code cells must be identical, which
-the notebook builder enforces.
+checks on their Markdown cells; a translation holds no code (the notebook
+builder fills it in from the English script, and refuses one that does).
 
 Every check is parametrised per page, so a failure names the page and
 says what differs.

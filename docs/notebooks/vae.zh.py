@@ -4,6 +4,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -18,10 +20,6 @@
 # 请从上到下依次运行各单元格。第一个单元格会在缺少本课程的 `gen_src` 包时（例如在 Colab 上）安装它。训练规模随机器而定：在 CPU 上用 `quick` 配置（每个模型大约一分钟），在 GPU 上用 `full` 配置。
 
 # %%
-from gen_src import data, pipeline, vae
-
-settings = pipeline.Settings.resolve()
-print(f"profile: {settings.profile}, device: {settings.device}")
 
 # %% [markdown]
 # ## 重参数化技巧
@@ -29,14 +27,8 @@ print(f"profile: {settings.profile}, device: {settings.device}")
 # 编码器为每张图像给出均值 $\mu$ 和对数方差 $\log\sigma^2$，编码则是一个样本 $z \sim \mathcal{N}(\mu, \sigma^2)$。为了让梯度传到 $\mu$ 和 $\sigma$，把这个样本写成 $z = \mu + \sigma \odot \varepsilon$，其中 $\varepsilon \sim \mathcal{N}(0, I)$。下面的单元格在 $\mathbb{E}[z^2] = \mu^2 + \sigma^2$ 上检验这个技巧，它的梯度我们可以精确算出。
 
 # %%
-import math
-
-import torch
-
-mu, sigma, samples = 1.0, 0.5, 100_000
 
 # %%
-# --8<-- "snippets/reparameterization.py:trick"
 
 # %% [markdown]
 # ## 一个批次上的损失
@@ -52,17 +44,8 @@ mu, sigma, samples = 1.0, 0.5, 100_000
 # 编码器是高斯分布、先验是 $\mathcal{N}(0, I)$ 时，KL 项有闭式解。下面的单元格用网站训练好的 VAE，把闭式解与蒙特卡洛估计（每张图像抽取许多个 $z$）相比较。
 
 # %%
-from torch.distributions import Normal
-
-run, record = pipeline.trained("vae")
-model = run.models["vae"]
-batch = 8
-x = data.load("fashion-mnist", "test").images[:batch]
-gen = torch.Generator().manual_seed(0)
-draws = 2000
 
 # %%
-# --8<-- "snippets/vae_loss.py:loss"
 
 # %% [markdown]
 # ## 亲手训练一个 VAE
@@ -70,16 +53,8 @@ draws = 2000
 # 训练循环很短：编码、采样、解码、算损失、更新一步。这里只在 Fashion-MNIST 的一小部分上训练一轮，几秒钟就能跑完，所以打印出的测试集负 ELBO 比网站上的模型高得多。想训练得更久，修改 `config` 即可。
 
 # %%
-config = vae.config_for("smoke", num_epochs=1)
-dev = torch.device("cpu")
-train = data.subset(data.load("fashion-mnist", "train"),
-                    config.train_size, config.seed).images
-test = data.subset(data.load("fashion-mnist", "test"),
-                   config.test_size, config.seed).images
-print(config)
 
 # %%
-# --8<-- "snippets/vae_train.py:train"
 
 # %% [markdown]
 # ## 网站上的模型
@@ -87,26 +62,18 @@ print(config)
 # `pipeline.trained("vae")` 返回的是 VAE 一页各图背后的训练结果：同样的代码，按上面的配置训练。它的记录说明了它是怎样训练的、效果如何，单位是测试集上每张图像的奈特数。
 
 # %%
-epochs = record["config"]["num_epochs"]
-print(f"trained for {epochs} epoch{'s' if epochs > 1 else ''} in "
-      f"{record['seconds']:.0f} s on {record['device']}")
-for name, value in record["metrics"].items():
-    print(f"{name:>20}: {value:.2f}")
 
 # %% [markdown]
 # 随着训练进行，训练批次上的重建项和 KL 项的变化。KL 项在早期上升：编码器开始利用它的潜向量了。
 
 # %%
-pipeline.draw("vae_losses")
 
 # %% [markdown]
 # 测试图像（上）及其重建结果（下）；接着是从先验 $\mathcal{N}(0, I)$ 中抽取编码、解码得到的新图像。
 
 # %%
-pipeline.draw("vae_reconstructions")
 
 # %%
-pipeline.draw("vae_samples")
 
 # %% [markdown]
 # ## 可以从中采样的潜在空间
@@ -114,13 +81,11 @@ pipeline.draw("vae_samples")
 # 编码只有两维时，潜在空间就能画出来。左边是普通自编码器：编码聚成一簇簇，中间有空隙，范围也没有定数。右边是 VAE：编码铺满了先验质量集中的区域。
 
 # %%
-pipeline.draw("latent_ae_vs_vae")
 
 # %% [markdown]
 # 在 $\mathcal{N}(0, 1)$ 的分位数上取一张网格，把每个编码解码，可以看出一种服装怎样平滑地变成另一种。
 
 # %%
-pipeline.draw("vae_manifold")
 
 # %% [markdown]
 # ## 在两张图像之间漫步
@@ -128,20 +93,6 @@ pipeline.draw("vae_manifold")
 # 编码两张测试图像，沿它们的均值之间的直线前进，逐点解码。每一步都解码成一件像样的衣服：这就是 KL 项换来的连续性。
 
 # %%
-import matplotlib.pyplot as plt
-
-model = run.models["vae"]  # the site's VAE again, not the small one above
-with torch.no_grad():
-    means, _ = model.encoder(x[[0, 1]].flatten(1))
-    steps = torch.linspace(0, 1, 9).unsqueeze(1)
-    path = means[0] * (1 - steps) + means[1] * steps
-    images = model.decode(path)
-
-fig, axes = plt.subplots(1, 9, figsize=(9, 1.3))
-for ax, image, t in zip(axes, images, steps):
-    ax.imshow(image.squeeze(), cmap="gray_r")
-    ax.set_title(f"{t.item():.2f}", fontsize=8)
-    ax.axis("off")
 
 # %% [markdown]
 # ## 动手试一试

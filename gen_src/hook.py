@@ -14,6 +14,8 @@ Settings, in mkdocs.yml (each overridden by an environment variable):
         device: auto       # GEN_DEVICE: auto | cpu | cuda | mps
         cache_dir: .cache/gen_src   # GEN_CACHE_DIR
         figures: true      # GEN_FIGURES=off: skip the pipeline entirely
+        notebooks: true    # GEN_NOTEBOOKS=off: notebook pages say so only
+                           # (quicker rebuilds while writing prose)
 """
 
 from __future__ import annotations
@@ -50,21 +52,22 @@ def on_config(config):
 
 def _options(config) -> dict:
     options = dict((config.extra or {}).get("gen_src") or {})
-    unknown = set(options) - {"profile", "device", "cache_dir", "figures"}
+    known = {"profile", "device", "cache_dir", "figures", "notebooks"}
+    unknown = set(options) - known
     if unknown:
         raise PluginError(
             f"mkdocs.yml: extra.gen_src has unknown keys {sorted(unknown)}; "
-            "known: profile, device, cache_dir, figures")
+            f"known: {', '.join(sorted(known))}")
     return options
 
 
-def _figures_enabled(options: dict) -> bool:
-    env = os.environ.get("GEN_FIGURES", "").strip().lower()
+def _enabled(variable: str, option: str, options: dict) -> bool:
+    env = os.environ.get(variable, "").strip().lower()
     if env:
         if env not in ("on", "off", "1", "0", "true", "false"):
-            raise PluginError(f"GEN_FIGURES={env!r} is unknown; use on or off")
+            raise PluginError(f"{variable}={env!r} is unknown; use on or off")
         return env in ("on", "1", "true")
-    return bool(options.get("figures", True))
+    return bool(options.get(option, True))
 
 
 def _pipeline(options: dict):
@@ -92,7 +95,7 @@ def on_files(files, config):
     except assets.MissingAssetError as err:
         raise PluginError(str(err)) from err
     options = _options(config)
-    if not _figures_enabled(options):
+    if not _enabled("GEN_FIGURES", "figures", options):
         _state["results"] = None
         _install_notebooks(files, config, None)
         return files
@@ -120,7 +123,10 @@ def on_files(files, config):
     log.info("gen_src: %d figures (%d drawn now, profile %s) in %.1f s",
              len(results), trained, pipe.settings.profile,
              time.perf_counter() - started)
-    _notebook_pages(files, config, pipe)
+    if _enabled("GEN_NOTEBOOKS", "notebooks", options):
+        _notebook_pages(files, config, pipe)
+    else:
+        _install_notebooks(files, config, None)
     return files
 
 

@@ -22,6 +22,7 @@ Used by the MkDocs hook and by `python -m gen_src notebooks`.
 from __future__ import annotations
 
 import ast
+import base64
 import contextlib
 import datetime as dt
 import html
@@ -301,6 +302,25 @@ CDN_SCRIPTS = [
 
 
 STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
+IMAGE = re.compile(r'<img alt="[^"]*" class="" src="data:image/png;base64,'
+                   r'([^"]+)"')
+ALT = {"en": "Output of the code cell above",
+       "zh": "上方代码单元格的输出"}
+
+
+def _own_files(body: str, folder: Path, stem: str, lang: str
+               ) -> tuple[str, list[str]]:
+    """Output images as PNG files beside the page, not base64 in it: the
+    page stays small, and the browser loads the pictures lazily."""
+    names: list[str] = []
+
+    def save(match: re.Match) -> str:
+        names.append(f"{stem}-{len(names) + 1}.png")
+        (folder / names[-1]).write_bytes(base64.b64decode(match.group(1)))
+        alt = ALT.get(lang, ALT["en"])
+        return f'<img alt="{alt}" loading="lazy" src="{names[-1]}"'
+
+    return IMAGE.sub(save, body), names
 
 
 def render(ipynb: Path) -> tuple[str, str, list[dict], str | None]:
@@ -401,11 +421,13 @@ def build_one(pipe, sources: dict[str, Source], repository: str
             nbformat.validate(nb)
             nbformat.write(nb, tmp / source.filename)
             body, css, toc, title = render(tmp / source.filename)
+            body, images = _own_files(body, tmp, Path(source.filename).stem,
+                                      lang)
             (tmp / f"{source.filename}.html").write_text(body, "utf-8")
             (tmp / CSS_NAME).write_text(css, "utf-8")
             cache_mod.write_json(tmp / f"{source.filename}.json", {
                 "notebook": source.name, "lang": lang, "title": title,
-                "toc": toc, "embeds": embedded_files(
+                "toc": toc, "images": images, "embeds": embedded_files(
                     main.path.read_text(encoding="utf-8")),
                 "seconds": round(seconds, 2),
                 "profile": pipe.settings.profile, "key": entry_key,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import importlib
 import importlib.metadata
 import logging
@@ -90,6 +91,7 @@ class Pipeline:
     settings: Settings
     _runs: dict = field(default_factory=dict)  # (name, key) -> (Run, record)
     _figures: dict = field(default_factory=dict)  # (name, key) -> result
+    _keys: dict = field(default_factory=dict)  # run key memo
 
     def __post_init__(self):
         self.cache = cache_mod.Cache(
@@ -99,11 +101,16 @@ class Pipeline:
     # -- keys ------------------------------------------------------------
     def run_key(self, name: str, profile: str) -> str:
         spec = registry.runs()[name]
+        closure = registry.source_closure(spec.module)
         parts = [name, profile, _torch_version(), data.fingerprint()]
-        parts += [p.read_bytes() for p in registry.source_closure(spec.module)]
         if spec.scored and name != registry.CLASSIFIER_RUN:
             parts.append(self.run_key(registry.CLASSIFIER_RUN, profile))
-        return cache_mod.digest(*parts)
+        # memo by file stamps: both languages' builds ask for every key
+        memo = (*parts, *(registry.stamp(p) for p in closure))
+        if memo not in self._keys:
+            self._keys[memo] = cache_mod.digest(
+                *parts, *(p.read_bytes() for p in closure))
+        return self._keys[memo]
 
     def figure_key(self, name: str) -> str:
         spec = registry.figure(name)
@@ -265,8 +272,9 @@ def _config_dict(config) -> dict:
     return dict(vars(config))
 
 
+@functools.lru_cache(maxsize=1)
 def _torch_version() -> str:
-    return importlib.metadata.version("torch")
+    return importlib.metadata.version("torch")  # slow: once per process
 
 
 # -- for notebooks and scripts ----------------------------------------------

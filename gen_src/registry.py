@@ -42,7 +42,7 @@ def module_path(module: str) -> Path:
     return PACKAGE_DIR.joinpath(*module.split(".")).with_suffix(".py")
 
 
-def _stamp(path: Path) -> tuple:
+def stamp(path: Path) -> tuple:
     """What changes when the file changes: cached parses key on it, so a
     long-running `mkdocs serve` sees every edit."""
     stat = path.stat()
@@ -50,7 +50,7 @@ def _stamp(path: Path) -> tuple:
 
 
 def _tree(module: str) -> ast.Module:
-    return _parse(_stamp(module_path(module)))
+    return _parse(stamp(module_path(module)))
 
 
 @functools.lru_cache(maxsize=None)
@@ -60,7 +60,7 @@ def _parse(stamp: tuple) -> ast.Module:
 
 
 def _modules_stamp(modules: tuple[str, ...]) -> tuple:
-    return tuple(_stamp(module_path(m)) for m in modules
+    return tuple(stamp(module_path(m)) for m in modules
                  if module_path(m).is_file())
 
 
@@ -173,7 +173,7 @@ def source_closure(module: str) -> list[Path]:
 
 
 def _gen_src_imports(module: str) -> list[str]:
-    return _imports(module, _stamp(module_path(module)))
+    return _imports(module, stamp(module_path(module)))
 
 
 @functools.lru_cache(maxsize=None)

@@ -66,7 +66,7 @@ def install(files, config, results: dict | None, lang: str, default: str,
             langs: list[str], serve: bool = False) -> None:
     """Swap this language's notebook scripts for pages; add downloads.
 
-    results None (the pipeline is off): pages that say so, nothing else.
+    results None (notebooks are off): pages that say so, nothing else.
     """
     for file in [f for f in files if SCRIPT.fullmatch(f.src_uri)]:
         name, suffix = SCRIPT.fullmatch(file.src_uri).groups()
@@ -95,6 +95,9 @@ def install(files, config, results: dict | None, lang: str, default: str,
             continue
         page.abs_src_path = str(result.ipynb)
         _publish(files, config, here + result.source.filename, result.ipynb)
+        for image in result.record["images"]:
+            _publish(files, config, here + image,
+                     result.ipynb.with_name(image))
         for path in result.record["embeds"]:
             _publish(files, config, f"downloads/{path}",
                      notebooks.ROOT / path)
@@ -150,8 +153,8 @@ def render(page, repository: str) -> None:
     result = page.file.result
     if not isinstance(result, notebooks.Result):
         problem = (html.escape(str(result)) if result is not None else
-                   "notebooks are not built: the pipeline is off "
-                   "(GEN_FIGURES=off)")
+                   "notebooks are not built in this build "
+                   "(GEN_FIGURES=off or GEN_NOTEBOOKS=off)")
         page.content = (f'<div class="admonition failure"><p>{problem}'
                         "</p></div>")
         return

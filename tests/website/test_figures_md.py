@@ -97,3 +97,16 @@ def test_hook_serve_keeps_going(monkeypatch):
     monkeypatch.setattr(hook, "_notebook_pages", lambda *a: None)
     config = type("C", (), {"extra": {}})()
     assert hook.on_files([], config) == []
+
+
+def test_switches_read_env_then_mkdocs_yml(monkeypatch):
+    monkeypatch.delenv("GEN_NOTEBOOKS", raising=False)
+    assert hook._enabled("GEN_NOTEBOOKS", "notebooks", {})
+    assert not hook._enabled("GEN_NOTEBOOKS", "notebooks",
+                             {"notebooks": False})
+    monkeypatch.setenv("GEN_NOTEBOOKS", "off")
+    assert not hook._enabled("GEN_NOTEBOOKS", "notebooks",
+                             {"notebooks": True})  # the environment wins
+    monkeypatch.setenv("GEN_NOTEBOOKS", "maybe")
+    with pytest.raises(PluginError, match="GEN_NOTEBOOKS='maybe'.*on or off"):
+        hook._enabled("GEN_NOTEBOOKS", "notebooks", {})

@@ -45,6 +45,13 @@ def test_page_offers_the_notebook_colab_and_snippets(built_site, source):
         assert published.read_bytes() == (ROOT / snippet).read_bytes()
         assert Path(snippet).name in html
     assert "CC BY-SA 4.0" in html and "MIT" in html
+    # output pictures are files beside the page, not base64 inside it
+    assert "data:image/png;base64" not in html
+    pictures = re.findall(r'<img alt="[^"]+" loading="lazy" src="([^"]+)"',
+                          html)
+    assert pictures, "no output picture on the page"
+    for name in pictures:
+        assert (folder / name).read_bytes()[:4] == b"\x89PNG", name
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=ids)

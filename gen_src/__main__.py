@@ -16,18 +16,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m gen_src")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("data", help="find or fetch Fashion-MNIST, prepare it")
-    figs = sub.add_parser("figures", help="train/load runs, draw figures")
-    figs.add_argument("--profile", choices=("smoke", "quick", "full"))
-    figs.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))
-    figs.add_argument("--cache-dir")
-    figs.add_argument("--only", nargs="+", metavar="NAME",
-                      help="only these figures")
-    books = sub.add_parser("notebooks", help="execute the notebook pages")
-    books.add_argument("--profile", choices=("smoke", "quick", "full"))
-    books.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))
-    books.add_argument("--cache-dir")
-    books.add_argument("--only", nargs="+", metavar="NAME",
-                       help="only these notebooks (docs/notebooks/NAME.py)")
+    for name, what, only in (
+            ("figures", "train/load runs, draw figures", "only these figures"),
+            ("notebooks", "execute the notebook pages",
+             "only these notebooks (docs/notebooks/NAME.py)")):
+        command = sub.add_parser(name, help=what)
+        command.add_argument("--profile", choices=("smoke", "quick", "full"))
+        command.add_argument("--device",
+                             choices=("auto", "cpu", "cuda", "mps"))
+        command.add_argument("--cache-dir")
+        command.add_argument("--only", nargs="+", metavar="NAME", help=only)
     bench = sub.add_parser("bench", help="benchmarks that print numbers")
     bench.add_argument("what", choices=("quality", "build"), nargs="?",
                        default="quality")

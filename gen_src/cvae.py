@@ -184,8 +184,9 @@ def score(run: loop.Run, classifier_run: loop.Run) -> dict[str, float]:
     cannot see): as many samples as test images (10k unless test_size is
     set), the same number of each class."""
     per_class = max(1, (run.config.test_size or 10_000) // NUM_CLASSES)
-    model, judge_model = run.models["cvae"], classifier_run.models["classifier"]
-    images, labels = class_samples(model, per_class, run.config.seed)
+    judge_model = classifier_run.models["classifier"]
+    images, labels = class_samples(run.models["cvae"], per_class,
+                                   run.config.seed)
     accuracy = (judge.predict(judge_model, images) == labels).float().mean()
     return {"class_accuracy": accuracy.item(),
             **judge.frechet_to_test(judge_model, images, run.config.seed)}

@@ -8,8 +8,8 @@ Building it:
 1. a code cell made only of `# --8<-- "path:section"` lines becomes that
    section of snippets/ or gen_src/, read by pymdownx.snippets as on the
    pages, so a notebook never holds a second copy of the code;
-2. a set-up cell goes after the title: on Colab, or wherever gen_src is missing, it
-   installs the package from the repository;
+2. a set-up cell goes after the title: on Colab, or wherever gen_src is
+   missing, it installs the package from the repository;
 3. the English notebook is executed (nbclient) with the pipeline's
    settings in its environment, so `pipeline.trained("vae")` loads the run
    the figures were drawn from; the Chinese twin gets its code cells,

@@ -14,18 +14,16 @@ Building it:
    settings in its environment, so `pipeline.trained("vae")` loads the run
    the figures were drawn from; the Chinese twin gets its code cells,
    with their outputs;
-4. the executed .ipynb and its HTML (mkdocs-jupyter's converter) are
-   cached under a key over everything that changes them.
+4. the executed .ipynb and its HTML (gen_src.notebook_html) are cached
+   under a key over everything that changes them.
 Used by the MkDocs hook and by `python -m gen_src notebooks`.
 """
 
 from __future__ import annotations
 
 import ast
-import base64
 import contextlib
 import datetime as dt
-import html
 import logging
 import os
 import re
@@ -34,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import cache as cache_mod
-from . import registry
+from . import notebook_html, registry
 
 log = logging.getLogger("gen_src.notebooks")
 ROOT = registry.PACKAGE_DIR.parent
@@ -42,7 +40,6 @@ FOLDER = Path("docs") / "notebooks"
 DEFAULT_LANG = "en"
 EMBED = re.compile(r'^#\s*(--8<--\s+"[^"]+")\s*$')
 TIMEOUT_S = 600  # per cell
-CSS_NAME = "notebook.css"  # the converter's CSS, the same for every page
 
 
 class NotebookError(RuntimeError):
@@ -146,7 +143,7 @@ def key(pipe, sources: dict[str, Source], repository: str) -> str:
              repository, *(s.path.read_bytes() for s in sources.values())]
     parts += [(ROOT / p).read_bytes() for p in embedded_files(text)
               if (ROOT / p).is_file()]
-    parts.append(_converter_version())
+    parts.append(notebook_html.converter_version())
     for module in sorted(set(modules) | {"pipeline", "notebooks"}):
         parts += [p.read_bytes() for p in registry.source_closure(module)]
     for figure in sorted(set(figures)):
@@ -155,12 +152,6 @@ def key(pipe, sources: dict[str, Source], repository: str) -> str:
         runs += list(spec.runs)
     parts += [pipe._cached_run_key(run) for run in sorted(set(runs))]
     return cache_mod.digest(*parts)
-
-
-def _converter_version() -> str:
-    from importlib.metadata import version
-
-    return f"mkdocs-jupyter {version('mkdocs-jupyter')}"
 
 
 def read(source: Source, repository: str):
@@ -288,88 +279,6 @@ def translated(nb, executed, source: Source, reference: Source):
     return nb
 
 
-# -- rendering ----------------------------------------------------------
-HEADING = re.compile(
-    r'<h([1-6]) id="[^"]*">(.*?)<a class="anchor-link" href="#[^"]*">')
-CDN_SCRIPTS = [
-    # nbconvert's MathJax 2 loader: the site's own MathJax typesets cells
-    re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration"
-               r" -->", re.S),
-    # nbconvert's mermaid loader, which would import from a CDN
-    re.compile(r'<script type="module">(?:(?!</script>).)*?jp-Mermaid'
-               r'.*?</script>', re.S),
-]
-
-
-STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
-IMAGE = re.compile(r'<img alt="[^"]*" class="" src="data:image/png;base64,'
-                   r'([^"]+)"')
-ALT = {"en": "Output of the code cell above",
-       "zh": "上方代码单元格的输出"}
-
-
-def _own_files(body: str, folder: Path, stem: str, lang: str
-               ) -> tuple[str, list[str]]:
-    """Output images as PNG files beside the page, not base64 in it: the
-    page stays small, and the browser loads the pictures lazily."""
-    names: list[str] = []
-
-    def save(match: re.Match) -> str:
-        names.append(f"{stem}-{len(names) + 1}.png")
-        (folder / names[-1]).write_bytes(base64.b64decode(match.group(1)))
-        alt = ALT.get(lang, ALT["en"])
-        return f'<img alt="{alt}" loading="lazy" src="{names[-1]}"'
-
-    return IMAGE.sub(save, body), names
-
-
-def render(ipynb: Path) -> tuple[str, str, list[dict], str | None]:
-    """(HTML body, CSS, toc tokens, title) by mkdocs-jupyter's converter.
-
-    The converter inlines about 600 kB of JupyterLab CSS in every page;
-    it is taken out, to be published once as a stylesheet.
-    """
-    from mkdocs_jupyter import convert
-    from pymdownx.slugs import slugify
-
-    body = convert.nb2html(str(ipynb), execute=False, theme="light",
-                           allow_errors=False, custom_mathjax_url="")
-    for pattern in CDN_SCRIPTS:
-        body = pattern.sub("", body)
-    css = "\n".join(m.group(1).strip() for m in STYLE.finditer(body))
-    body = STYLE.sub("", body)
-    slug = slugify(case="lower")
-    tokens, seen = [], set()
-
-    def reid(match: re.Match) -> str:
-        # mkdocs-jupyter's slugs drop non-ASCII: Chinese headings got id=""
-        level, inner = int(match.group(1)), match.group(2)
-        text = html.unescape(re.sub(r"<[^>]+>", "", inner)).strip()
-        anchor, n = slug(text, "-") or "section", 1
-        while anchor in seen:
-            anchor, n = f"{slug(text, '-')}_{n}", n + 1
-        seen.add(anchor)
-        tokens.append({"level": level, "id": anchor, "name": text,
-                       "children": []})
-        return (f'<h{level} id="{anchor}">{inner}'
-                f'<a class="anchor-link" href="#{anchor}">')
-
-    body = HEADING.sub(reid, body)
-    title = next((t["name"] for t in tokens if t["level"] == 1), None)
-    return body, css, _nest(tokens), title
-
-
-def _nest(flat: list[dict]) -> list[dict]:
-    root: list[dict] = []
-    stack: list[dict] = []
-    for token in flat:
-        while stack and stack[-1]["level"] >= token["level"]:
-            stack.pop()
-        (stack[-1]["children"] if stack else root).append(token)
-        stack.append(token)
-    return root
-
-
 # -- building -----------------------------------------------------------
 def build(pipe, repository: str, names: list[str] | None = None
           ) -> dict[tuple[str, str], object]:
@@ -420,11 +329,12 @@ def build_one(pipe, sources: dict[str, Source], repository: str
             source = sources[lang]
             nbformat.validate(nb)
             nbformat.write(nb, tmp / source.filename)
-            body, css, toc, title = render(tmp / source.filename)
-            body, images = _own_files(body, tmp, Path(source.filename).stem,
-                                      lang)
+            body, css, toc, title = notebook_html.render(
+                tmp / source.filename)
+            body, images = notebook_html.own_files(
+                body, tmp, Path(source.filename).stem, lang)
             (tmp / f"{source.filename}.html").write_text(body, "utf-8")
-            (tmp / CSS_NAME).write_text(css, "utf-8")
+            (tmp / notebook_html.CSS_NAME).write_text(css, "utf-8")
             cache_mod.write_json(tmp / f"{source.filename}.json", {
                 "notebook": source.name, "lang": lang, "title": title,
                 "toc": toc, "images": images, "embeds": embedded_files(

@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from gen_src import notebooks, pipeline
+from gen_src import notebook_html, notebooks, pipeline
 
 HEADER = """# ---
 # jupyter:
@@ -160,7 +160,7 @@ def test_render_keeps_the_page_offline(tmp_path, pipe):
     nb = notebooks.read(src, REPO)
     path = tmp_path / "r.ipynb"
     nbformat.write(nb, path)
-    body, css, toc, title = notebooks.render(path)
+    body, css, toc, title = notebook_html.render(path)
     assert title == "标题" and toc[0]["id"] == "标题"
     assert "cdnjs" not in body and "<style" not in body
     assert ".jp-Notebook" in css

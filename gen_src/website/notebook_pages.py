@@ -23,7 +23,7 @@ from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
-from gen_src import notebooks
+from gen_src import notebook_html, notebooks
 
 SCRIPT = re.compile(r"notebooks/([^/.]+)(?:\.([A-Za-z_-]+))?\.py")
 CSS_URI = "assets/notebook.css"
@@ -102,7 +102,7 @@ def install(files, config, results: dict | None, lang: str, default: str,
             _publish(files, config, f"downloads/{path}",
                      notebooks.ROOT / path)
         _publish(files, config, CSS_URI,
-                 result.ipynb.with_name(notebooks.CSS_NAME))
+                 result.ipynb.with_name(notebook_html.CSS_NAME))
 
 
 def _publish(files, config, uri: str, src: Path) -> None:

@@ -192,8 +192,9 @@ class Pipeline:
     def figure(self, name: str, page: str | None = None) -> FigureResult:
         spec = registry.figure(name, page)
         key = self.figure_key(name)
-        if (name, key) in self._figures:
-            return self._figures[name, key]
+        if (name, key) in self._figures:  # drawn earlier in this process
+            return dataclasses.replace(self._figures[name, key],
+                                       trained=False)
         entry = self.cache.figure_dir(name, key)
         result = self._load_figure(name, entry)
         if result is None:

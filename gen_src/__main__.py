@@ -114,7 +114,7 @@ def _notebooks(args) -> int:
             failed += 1
             print(f"FAILED {name} ({lang}): {result}", file=sys.stderr)
             continue
-        state = "executed" if result.executed else "cached"
+        state = "made" if result.made else "cached"
         print(f"{name:<12} {lang:<3} {state:<8} "
               f"{result.record['seconds']:6.1f} s  {result.ipynb}")
     return 1 if failed else 0

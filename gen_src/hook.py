@@ -144,10 +144,10 @@ def _notebook_pages(files, config, pipe) -> None:
                                   f"{type(result).__name__}: {result}")
             log.error("notebook %s (%s) failed: %s", name, lang, result)
     _install_notebooks(files, config, built)
-    executed = sum(1 for r in built.values()
-                   if not isinstance(r, Exception) and r.executed)
-    log.info("gen_src: %d notebook pages (%d executed now) in %.1f s",
-             len(built), executed, time.perf_counter() - started)
+    made = sum(1 for r in built.values()
+               if not isinstance(r, Exception) and r.made)
+    log.info("gen_src: %d notebook pages (%d made now) in %.1f s",
+             len(built), made, time.perf_counter() - started)
 
 
 def _install_notebooks(files, config, built) -> None:

@@ -65,7 +65,7 @@ class Result:
     ipynb: Path  # the executed notebook, as published
     html: Path  # its body, for the page
     record: dict  # title, toc, embedded files, seconds, profile, ...
-    executed: bool = False  # False when it came from the cache
+    made: bool = False  # made now (executed or translated), not cached
 
 
 def find(root: Path = ROOT) -> dict[str, dict[str, Source]]:
@@ -299,76 +299,85 @@ def build(pipe, repository: str, names: list[str] | None = None
 
 def build_one(pipe, sources: dict[str, Source], repository: str
               ) -> dict[tuple[str, str], Result]:
-    """All languages of one notebook, from the cache or executed now."""
+    """All languages of one notebook, from the cache or made now.
+
+    The English notebook is executed once per key; each translation has
+    its own entry, so editing Chinese prose executes nothing again.
+    """
     if DEFAULT_LANG not in sources:
         some = next(iter(sources.values()))
         raise NotebookError(
             f"{some.path} has no English original "
             f"{some.path.with_name(some.name + '.py')}; add it")
-    entry_key = key(pipe, sources, repository)
     main = sources[DEFAULT_LANG]
-    entry = pipe.cache.notebook_dir(main.name, entry_key)
-    results = _load(pipe, entry, sources)
-    if results is not None:
-        return results
+    main_key = key(pipe, {DEFAULT_LANG: main}, repository)
+    results = {}
+    for lang, source in sorted(sources.items(),
+                               key=lambda item: item[0] != DEFAULT_LANG):
+        entry_key = main_key if lang == DEFAULT_LANG else cache_mod.digest(
+            main_key, source.path.read_bytes())
+        entry = pipe.cache.notebook_dir(Path(source.filename).stem,
+                                        entry_key)
+        result = _load(pipe, entry, source)
+        if result is None:
+            result = _make(pipe, source, main, results.get(
+                (main.name, DEFAULT_LANG)), repository, entry, entry_key)
+        results[source.name, lang] = result
+    return results
+
+
+def _make(pipe, source: Source, main: Source, original: Result | None,
+          repository: str, entry: Path, entry_key: str) -> Result:
+    """Execute the English notebook, or translate the executed one."""
+    import nbformat
+
     started = time.perf_counter()
-    log.info("executing notebook %s (%s profile) ...", main.path,
-             pipe.settings.profile)
-    executed = execute(read(main, repository), main, pipe.settings)
+    if original is None:  # the English notebook
+        log.info("executing notebook %s (%s profile) ...", source.path,
+                 pipe.settings.profile)
+        nb = execute(read(source, repository), source, pipe.settings)
+    else:
+        nb = translated(read(source, repository),
+                        nbformat.read(original.ipynb, as_version=4),
+                        source, main)
     seconds = time.perf_counter() - started
-    notebooks = {DEFAULT_LANG: executed}
-    for lang, source in sources.items():
-        if lang != DEFAULT_LANG:
-            notebooks[lang] = translated(read(source, repository),
-                                         executed, source, main)
 
     def write(tmp: Path) -> None:
-        import nbformat
-
-        for lang, nb in notebooks.items():
-            source = sources[lang]
-            nbformat.validate(nb)
-            nbformat.write(nb, tmp / source.filename)
-            body, css, toc, title = notebook_html.render(
-                tmp / source.filename)
-            body, images = notebook_html.own_files(
-                body, tmp, Path(source.filename).stem, lang)
-            (tmp / f"{source.filename}.html").write_text(body, "utf-8")
-            (tmp / notebook_html.CSS_NAME).write_text(css, "utf-8")
-            cache_mod.write_json(tmp / f"{source.filename}.json", {
-                "notebook": source.name, "lang": lang, "title": title,
-                "toc": toc, "images": images, "embeds": embedded_files(
-                    main.path.read_text(encoding="utf-8")),
-                "seconds": round(seconds, 2),
-                "profile": pipe.settings.profile, "key": entry_key,
-                "date": dt.datetime.now(dt.timezone.utc).strftime(
-                    "%Y-%m-%d")})
+        nbformat.validate(nb)
+        nbformat.write(nb, tmp / source.filename)
+        body, css, toc, title = notebook_html.render(tmp / source.filename)
+        body, images = notebook_html.own_files(
+            body, tmp, Path(source.filename).stem, source.lang)
+        (tmp / f"{source.filename}.html").write_text(body, "utf-8")
+        (tmp / notebook_html.CSS_NAME).write_text(css, "utf-8")
+        cache_mod.write_json(tmp / f"{source.filename}.json", {
+            "notebook": source.name, "lang": source.lang, "title": title,
+            "toc": toc, "images": images,
+            "embeds": embedded_files(main.path.read_text(encoding="utf-8")),
+            "seconds": round(seconds, 2), "profile": pipe.settings.profile,
+            "key": entry_key, "date": dt.datetime.now(
+                dt.timezone.utc).strftime("%Y-%m-%d")})
 
     with pipe.cache.lock():
         pipe.cache.write_entry(entry, write)
-    log.info("executed %s in %.1f s", main.path, seconds)
-    results = _load(pipe, entry, sources)
-    for result in results.values():
-        result.executed = True
-    return results
+    log.info("made %s in %.1f s", entry.name, seconds)
+    result = _load(pipe, entry, source)
+    result.made = True
+    return result
 
 
-def _load(pipe, entry: Path, sources: dict[str, Source]
-          ) -> dict[tuple[str, str], Result] | None:
+def _load(pipe, entry: Path, source: Source) -> Result | None:
     if not entry.exists():
         return None
-    results = {}
     try:
-        for lang, source in sources.items():
-            ipynb = entry / source.filename
-            record = cache_mod.read_json(entry / f"{source.filename}.json")
-            page = entry / f"{source.filename}.html"
-            if not ipynb.is_file() or not page.is_file():
-                raise ValueError(f"{ipynb.name} or its page is missing")
-            results[source.name, lang] = Result(source, ipynb, page, record)
+        ipynb = entry / source.filename
+        record = cache_mod.read_json(entry / f"{source.filename}.json")
+        page = entry / f"{source.filename}.html"
+        if not ipynb.is_file() or not page.is_file():
+            raise ValueError(f"{ipynb.name} or its page is missing")
     except (OSError, ValueError) as err:
-        log.warning("cache entry %s is corrupt (%s); executing %s again",
-                    entry, err, next(iter(sources.values())).name)
+        log.warning("cache entry %s is corrupt (%s); making %s again",
+                    entry, err, source.filename)
         pipe.cache.discard(entry)
         return None
-    return results
+    return Result(source, ipynb, page, record)

@@ -128,7 +128,7 @@ print(6 * 7)
                "zh": script(tmp_path, "tiny", body.format(lang="zh")
                             .replace("print(6 * 7)", ""), "zh")}
     first = notebooks.build_one(pipe, sources, REPO)
-    assert all(r.executed for r in first.values())
+    assert all(r.made for r in first.values())
     en, zh = first["tiny", "en"], first["tiny", "zh"]
     for result in (en, zh):
         nb = nbformat.read(result.ipynb, as_version=4)
@@ -142,17 +142,27 @@ print(6 * 7)
 
     monkeypatch.setattr(notebooks, "execute", no_run)
     again = notebooks.build_one(pipe, sources, REPO)
-    assert not any(r.executed for r in again.values())
+    assert not any(r.made for r in again.values())
     assert again["tiny", "en"].ipynb == en.ipynb
 
     en.html.unlink()  # damage the entry: it is built again, with a warning
     monkeypatch.undo()
     with caplog.at_level(logging.WARNING):
         rebuilt = notebooks.build_one(pipe, sources, REPO)
-    assert rebuilt["tiny", "en"].executed and "corrupt" in caplog.text
+    assert rebuilt["tiny", "en"].made and "corrupt" in caplog.text
+
+    # new Chinese prose: translated again, nothing executed
+    monkeypatch.setattr(notebooks, "execute", no_run)
+    zh_text = sources["zh"].path.read_text()
+    sources["zh"].path.write_text(zh_text.replace("# # 训练 zh", "# # 训练"))
+    retranslated = notebooks.build_one(pipe, sources, REPO)
+    assert retranslated["tiny", "zh"].record["key"] != zh.record["key"]
+    assert retranslated["tiny", "en"].record["key"] == \
+        rebuilt["tiny", "en"].record["key"]
 
     sources["en"].path.write_text(HEADER + body.format(lang="en") + "\n1\n")
-    assert notebooks.key(pipe, sources, REPO) != en.record["key"]
+    assert notebooks.key(pipe, {"en": sources["en"]}, REPO) != \
+        en.record["key"]
 
 
 def test_render_keeps_the_page_offline(tmp_path, pipe):

@@ -11,9 +11,13 @@ option names the ones that exist.
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
+
+FOLDER = Path(__file__).resolve().parent.parent / "snippets"
 
 
 def options(main: Callable) -> dict[str, object]:
@@ -56,3 +60,17 @@ def parse(main: Callable, argv: Sequence[str]) -> dict[str, object]:
 def run(main: Callable, argv: Sequence[str] | None = None):
     """Parse the command line and call main with it."""
     return main(**parse(main, sys.argv[1:] if argv is None else argv))
+
+
+def path(name: str) -> Path:
+    """snippets/NAME.py."""
+    return FOLDER / f"{name}.py"
+
+
+def load(name: str):
+    """Import snippets/NAME.py as a module (snippets/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(f"snippet_{name}",
+                                                  path(name))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

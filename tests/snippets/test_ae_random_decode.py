@@ -1,17 +1,11 @@
-import importlib.util
-from pathlib import Path
 
 import pytest
 
-SNIPPET = (Path(__file__).resolve().parents[2] / "snippets"
-           / "ae_random_decode.py")
+from gen_src import snippet
 
 
 def load():
-    spec = importlib.util.spec_from_file_location("snip_ae_random", SNIPPET)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return snippet.load("ae_random_decode")
 
 
 def test_random_points_fall_between_the_codes(monkeypatch, capsys,

@@ -1,14 +1,8 @@
-import importlib.util
-from pathlib import Path
-
-SNIPPET = Path(__file__).resolve().parents[2] / "snippets" / "autoencoder.py"
+from gen_src import snippet
 
 
 def load():
-    spec = importlib.util.spec_from_file_location("snip_autoencoder", SNIPPET)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return snippet.load("autoencoder")
 
 
 def test_trains_and_reports_the_test_error(monkeypatch, capsys):

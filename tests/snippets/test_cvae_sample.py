@@ -1,16 +1,11 @@
-import importlib.util
-from pathlib import Path
 
 import pytest
 
-SNIPPET = Path(__file__).resolve().parents[2] / "snippets" / "cvae_sample.py"
+from gen_src import snippet
 
 
 def load():
-    spec = importlib.util.spec_from_file_location("snip_cvae_sample", SNIPPET)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return snippet.load("cvae_sample")
 
 
 def test_samples_one_class(monkeypatch, capsys, tmp_path):

@@ -1,15 +1,8 @@
-import importlib.util
-from pathlib import Path
-
-SNIPPET = (Path(__file__).resolve().parents[2] / "snippets"
-           / "dcgan_networks.py")
+from gen_src import snippet
 
 
 def load():
-    spec = importlib.util.spec_from_file_location("dcgan_nets", SNIPPET)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return snippet.load("dcgan_networks")
 
 
 def test_shapes(capsys):

@@ -1,15 +1,10 @@
-import importlib.util
 import math
-from pathlib import Path
 
-SNIPPET = Path(__file__).resolve().parents[2] / "snippets" / "dcgan_train.py"
+from gen_src import snippet
 
 
 def load():
-    spec = importlib.util.spec_from_file_location("dcgan_train", SNIPPET)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return snippet.load("dcgan_train")
 
 
 def test_dcgan_train(monkeypatch, tmp_path, capsys):

@@ -1,14 +1,8 @@
-import importlib.util
-from pathlib import Path
-
-SNIPPET = Path(__file__).resolve().parents[2] / "snippets" / "gan_toy.py"
+from gen_src import snippet
 
 
 def load():
-    spec = importlib.util.spec_from_file_location("gan_toy", SNIPPET)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return snippet.load("gan_toy")
 
 
 def test_gan_toy(monkeypatch, capsys):

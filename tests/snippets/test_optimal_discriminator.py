@@ -1,15 +1,11 @@
-import importlib.util
-from pathlib import Path
+from gen_src import snippet
 
-SNIPPET = (Path(__file__).resolve().parents[2] / "snippets"
-           / "optimal_discriminator.py")
+
+SNIPPET = snippet.path("optimal_discriminator")
 
 
 def load():
-    spec = importlib.util.spec_from_file_location("optimal_d", SNIPPET)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return snippet.load("optimal_discriminator")
 
 
 def test_trained_d_matches_the_formula(monkeypatch, capsys):

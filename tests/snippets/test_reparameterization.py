@@ -1,19 +1,17 @@
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from gen_src import snippet
+
 ROOT = Path(__file__).resolve().parents[2]
-SNIPPET = ROOT / "snippets" / "reparameterization.py"
+SNIPPET = snippet.path("reparameterization")
 
 
 def load():
-    spec = importlib.util.spec_from_file_location("snip_reparam", SNIPPET)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return snippet.load("reparameterization")
 
 
 @pytest.mark.parametrize("mu, sigma", [(1.0, 0.5), (-2.0, 1.5)])

@@ -1,16 +1,11 @@
-import importlib.util
-from pathlib import Path
 
 import pytest
 
-SNIPPET = Path(__file__).resolve().parents[2] / "snippets" / "vae_loss.py"
+from gen_src import snippet
 
 
 def load():
-    spec = importlib.util.spec_from_file_location("snip_vae_loss", SNIPPET)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return snippet.load("vae_loss")
 
 
 def test_loss_parts_and_kl_estimates_agree(monkeypatch, capsys):

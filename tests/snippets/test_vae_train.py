@@ -1,17 +1,12 @@
-import importlib.util
 import math
-from pathlib import Path
 
 import pytest
 
-SNIPPET = Path(__file__).resolve().parents[2] / "snippets" / "vae_train.py"
+from gen_src import snippet
 
 
 def load():
-    spec = importlib.util.spec_from_file_location("snip_vae_train", SNIPPET)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return snippet.load("vae_train")
 
 
 def test_prints_the_test_nelbo_every_epoch(monkeypatch, capsys):

@@ -33,8 +33,7 @@ from gen_src.website import assets, figures_md, i18n, notebook_pages
 
 log = logging.getLogger("mkdocs.hooks.gen_src")
 ROOT = Path(__file__).resolve().parent.parent
-_state = {"command": "build", "pipeline": None, "results": {},
-          "notebooks": {}}
+_state = {"command": "build", "pipeline": None, "results": {}}
 
 
 def on_startup(command, dirty):
@@ -135,15 +134,7 @@ def _notebook_pages(files, config, pipe) -> None:
 
     started = time.perf_counter()
     built = notebooks.build(pipe, _repository(config))
-    _state["notebooks"] = built
-    serve = _state["command"] == "serve"
-    for (name, lang), result in built.items():
-        if isinstance(result, Exception):
-            if not serve:
-                raise PluginError(f"notebook {name} ({lang}) failed: "
-                                  f"{type(result).__name__}: {result}")
-            log.error("notebook %s (%s) failed: %s", name, lang, result)
-    _install_notebooks(files, config, built)
+    _install_notebooks(files, config, built)  # build: raises on a failure
     made = sum(1 for r in built.values()
                if not isinstance(r, Exception) and r.made)
     log.info("gen_src: %d notebook pages (%d made now) in %.1f s",

@@ -14,6 +14,7 @@ an "Open in Colab" link and the snippet files the notebook embeds.
 from __future__ import annotations
 
 import html
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from mkdocs.utils import get_relative_url
 
 from gen_src import notebook_html, notebooks
 
+log = logging.getLogger("mkdocs.hooks.gen_src")
 SCRIPT = re.compile(r"notebooks/([^/.]+)(?:\.([A-Za-z_-]+))?\.py")
 CSS_URI = "assets/notebook.css"
 # The site is published on this branch of extra.repository (see
@@ -74,8 +76,14 @@ def install(files, config, results: dict | None, lang: str, default: str,
             (name, suffix or default), "it was not built")
         files.remove(file)
         failed = isinstance(result, (Exception, str))
-        if failed and not serve:
-            raise NotebookError(f"notebook page {file.src_uri}: {result}")
+        if failed:
+            problem = (f"notebook page {file.src_uri}: "
+                       f"{type(result).__name__}: {result}"
+                       if isinstance(result, Exception) else
+                       f"notebook page {file.src_uri}: {result}")
+            if not serve:
+                raise NotebookError(problem)
+            log.error(problem)  # serve: the page shows it too
         page = NotebookFile(file.src_uri, config.docs_dir, config.site_dir,
                             config.use_directory_urls)
         here = f"{_prefix(lang, default)}notebooks/{name}/"

@@ -250,8 +250,8 @@ def _failure(nb, source: Source, err) -> str:
 
 
 def _code_cells(nb) -> list:
-    return [c for c in nb.cells if c.cell_type == "code"
-            and "setup" not in c.metadata.get("tags", [])]
+    """The code cells; read() puts the set-up cell first."""
+    return [c for c in nb.cells if c.cell_type == "code"]
 
 
 def translated(nb, executed, source: Source, reference: Source):
@@ -261,7 +261,7 @@ def translated(nb, executed, source: Source, reference: Source):
     code cell goes: the code itself lives only in the English script.
     """
     mine, theirs = _code_cells(nb), _code_cells(executed)
-    for number, cell in enumerate(mine, start=1):
+    for number, cell in enumerate(mine[1:], start=1):  # after set-up
         if cell.source.strip():
             raise NotebookError(
                 f"{source.path}: code cell {number} is not empty "
@@ -270,10 +270,11 @@ def translated(nb, executed, source: Source, reference: Source):
                 "each code cell as a bare '# %%' line")
     if len(mine) != len(theirs):
         raise NotebookError(
-            f"{source.path} marks {len(mine)} code cells and "
-            f"{reference.path.name} has {len(theirs)}; give the translation "
-            "one bare '# %%' line per code cell, in the same places")
-    for a, b in zip(mine, theirs):
+            f"{source.path} marks {len(mine) - 1} code cells and "
+            f"{reference.path.name} has {len(theirs) - 1}; give the "
+            "translation one bare '# %%' line per code cell, in the same "
+            "places")
+    for a, b in zip(mine, theirs):  # the set-up cell's count, too
         a.source, a.outputs = b.source, b.outputs
         a.execution_count = b.execution_count
     return nb

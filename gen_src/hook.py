@@ -29,7 +29,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from gen_src.website import assets, figures_md, i18n, notebook_pages
+from gen_src.website import (assets, figures_md, i18n, notebook_pages,
+                             values_md)
 
 log = logging.getLogger("mkdocs.hooks.gen_src")
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,15 +171,21 @@ def on_page_markdown(markdown, page, config, files):
     lang = getattr(page.file, "locale", None) or config.theme.language
     if lang == "zh":
         markdown = i18n.join_cjk_lines(markdown)
-    if not figures_md.referenced(markdown):
-        return markdown
     results = _state["results"]
+    serve = _state["command"] == "serve"
     try:
+        if values_md.referenced(markdown):
+            pipe = None if results is None else _state["pipeline"]
+            markdown = values_md.expand(markdown, page.file.src_uri, lang,
+                                        pipe, serve=serve)
+        if not figures_md.referenced(markdown):
+            return markdown
         if results is None:  # pipeline switched off
             return figures_md.placeholders(markdown, page.file.src_uri)
         return figures_md.expand(markdown, page.file.src_uri, lang, results,
-                                 serve=_state["command"] == "serve")
-    except (figures_md.FigureBuildError, KeyError) as err:
+                                 serve=serve)
+    except (figures_md.FigureBuildError, values_md.DirectiveError,
+            KeyError) as err:
         raise PluginError(str(err.args[0] if err.args else err)) from err
 
 

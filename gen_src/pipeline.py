@@ -92,6 +92,7 @@ class Pipeline:
     _runs: dict = field(default_factory=dict)  # (name, key) -> (Run, record)
     _figures: dict = field(default_factory=dict)  # (name, key) -> result
     _keys: dict = field(default_factory=dict)  # run key memo
+    _configs: dict = field(default_factory=dict)  # (name, profile, key)
 
     def __post_init__(self):
         self.cache = cache_mod.Cache(
@@ -147,6 +148,42 @@ class Pipeline:
                 loaded = self._train_run(name, profile, key, entry)
         self._runs[name, key] = loaded
         return loaded
+
+    def record(self, name: str) -> dict:
+        """The record of the run this build uses (no weights loaded)."""
+        profile, key = self._locate_run(name)
+        if (name, key) in self._runs:
+            return self._runs[name, key][1]
+        path = self.cache.run_dir(name, profile, key) / "record.json"
+        try:
+            record = cache_mod.read_json(path)
+            if record.get("run") == name and record.get("profile") == profile:
+                return record
+        except (OSError, ValueError):
+            pass
+        return self.run(name)[1]
+
+    def config(self, name: str, profile: str) -> dict:
+        """The config of run name under profile, as a dict.
+
+        Cached on disk by the run's key: a warm build imports no family
+        module (and so no torch) to show a settings table.
+        """
+        key = self.run_key(name, profile)
+        path = self.cache.root / "configs" / f"{name}-{profile}-{key}.json"
+        if (name, profile, key) in self._configs:
+            return self._configs[name, profile, key]
+        try:
+            config = cache_mod.read_json(path)
+        except (OSError, ValueError):
+            config = _config_dict(_family(name).RUNS[name](profile))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+            cache_mod.write_json(tmp, config)
+            config = cache_mod.read_json(tmp)  # lists, as when read back
+            os.replace(tmp, path)
+        self._configs[name, profile, key] = config
+        return config
 
     def _load_run(self, name, profile, entry: Path):
         if not entry.exists():

@@ -1,0 +1,151 @@
+"""Numbers and settings from the build's own runs, written into the prose.
+
+Two directives, in both languages' pages:
+
+    {{ value RUN FIELD [FORMAT] }}   inline: one value of RUN's record
+    {{ settings RUN [RUN ...] }}     on its own line: every config field
+                                     of the runs, per profile, as a table
+
+FIELD is a dotted path into the run's record: `metrics.modes`,
+`config.batch_size`, `seconds`. FORMAT is a Python format spec (`.0%`,
+`.1f`, `,`). The record is the one the page's figures were drawn from
+(a cached `full` run is preferred over `quick`), so a number in the text
+always matches the figure beside it, whatever the profile.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+VALUE = re.compile(
+    r"\{\{\s*value\s+(?P<run>[\w-]+)\s+(?P<field>[\w.]+)"
+    r"(?:\s+(?P<format>[^\s}]+))?\s*\}\}")
+SETTINGS = re.compile(r"^[ \t]*\{\{\s*settings\s+(?P<runs>[\w\s-]+?)\s*\}\}"
+                      r"[ \t]*$", re.M)
+SHOWN_PROFILES = ("quick", "full")
+TEXT = {
+    "en": {"setting": "setting", "profile": "<code>{}</code>",
+           "used": "<code>{}</code> (this build)",
+           "caption": "Settings of the run <code>{}</code>, per profile. "
+                      "Bold: the profiles differ."},
+    "zh": {"setting": "设置", "profile": "<code>{}</code>",
+           "used": "<code>{}</code>（本次构建）",
+           "caption": "运行 <code>{}</code> 在各配置下的设置。"
+                      "粗体：两种配置不同。"},
+}
+
+
+class DirectiveError(ValueError):
+    """A directive names a run, field or format that does not exist."""
+
+
+def referenced(markdown: str) -> bool:
+    return bool(VALUE.search(markdown) or SETTINGS.search(markdown))
+
+
+def runs_named(markdown: str) -> list[str]:
+    names = [m["run"] for m in VALUE.finditer(markdown)]
+    for m in SETTINGS.finditer(markdown):
+        names += m["runs"].split()
+    return names
+
+
+def lookup(record: dict, field: str, where: str):
+    value: object = record
+    for part in field.split("."):
+        if not isinstance(value, dict) or part not in value:
+            known = ", ".join(sorted(value)) if isinstance(value, dict) \
+                else "none"
+            raise DirectiveError(
+                f"{where}: the record of run {record.get('run')!r} has no "
+                f"field {field!r} ({part!r} not among: {known})")
+        value = value[part]
+    return value
+
+
+def format_value(value, spec: str | None, where: str) -> str:
+    if spec is None:
+        if isinstance(value, float):
+            return f"{value:.3g}"
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return "none" if value is None else str(value)
+    try:
+        return format(value, spec)
+    except (ValueError, TypeError) as err:
+        raise DirectiveError(f"{where}: format {spec!r} does not fit the value "
+                          f"{value!r} ({err})") from err
+
+
+def expand(markdown: str, page_src: str, lang: str, pipe,
+           serve: bool) -> str:
+    """Replace every directive; pipe gives records and configs.
+
+    pipe None (the pipeline is off): values become an ellipsis and tables
+    a note, so prose can still be read and checked.
+    """
+
+    def fail(text: str) -> str:
+        if serve:
+            return f'<span class="figure-error">{html.escape(text)}</span>'
+        raise DirectiveError(text)
+
+    def value(match: re.Match) -> str:
+        where = f"docs/{page_src}: {match[0]}"
+        if pipe is None:
+            return "…"
+        try:
+            record = _record(pipe, match["run"], where)
+            return format_value(lookup(record, match["field"], where),
+                                match["format"], where)
+        except DirectiveError as err:
+            return fail(str(err))
+
+    def settings(match: re.Match) -> str:
+        where = f"docs/{page_src}: {match[0].strip()}"
+        if pipe is None:
+            return "<p><em>settings: the pipeline is off</em></p>"
+        try:
+            return "\n\n".join(_table(pipe, run, lang, where)
+                               for run in match["runs"].split())
+        except DirectiveError as err:
+            return fail(str(err))
+
+    return VALUE.sub(value, SETTINGS.sub(settings, markdown))
+
+
+def _record(pipe, run: str, where: str) -> dict:
+    from gen_src import registry
+
+    if run not in registry.runs():
+        raise DirectiveError(f"{where}: unknown run {run!r}; known runs: "
+                          f"{', '.join(sorted(registry.runs()))}")
+    return pipe.record(run)
+
+
+def _cell(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return "(" + ", ".join(str(v) for v in value) + ")"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return "None" if value is None else str(value)
+
+
+def _table(pipe, run: str, lang: str, where: str) -> str:
+    t = TEXT.get(lang, TEXT["en"])
+    used = _record(pipe, run, where)["profile"]
+    configs = {p: pipe.config(run, p) for p in SHOWN_PROFILES}
+    heads = [t["used" if p == used else "profile"].format(p)
+             for p in SHOWN_PROFILES]
+    rows = [f"| {t['setting']} | " + " | ".join(heads) + " |",
+            "|---|" + "---|" * len(SHOWN_PROFILES)]
+    for field in configs[SHOWN_PROFILES[0]]:
+        cells = [_cell(configs[p].get(field)) for p in SHOWN_PROFILES]
+        differ = len(set(cells)) > 1
+        shown = [f"**{c}**" if differ else c for c in cells]
+        rows.append(f"| `{field}` | " + " | ".join(shown) + " |")
+    caption = t["caption"].format(run)
+    return (f'<div class="settings-table" markdown="1">\n\n'
+            + "\n".join(rows)
+            + f'\n\n<p class="settings-caption">{caption}</p>\n\n</div>')

@@ -8,14 +8,28 @@ docs/NAME.md there must be a docs/NAME.zh.md with
 - the same figures: the `fig:NAME` and `pics/...` references, in order,
 - the same number of display-math blocks ($$ ... $$).
 
-The glossary (docs/glossary.md) is the contract for terms. Its tables are
-parsed, and
+The glossary (docs/glossary.md) is the contract for terms, and the only
+place where they are written down. Its tables (header `| English | 中文 |
+Avoid | ... |`) are parsed, and
 
 - wherever an English page uses a glossary term, its Chinese twin must
   contain the glossary's Chinese term;
-- no Chinese page may contain a known wrong variant of a glossary term
-  (e.g. 变体自动编码器 for 变分自编码器, 判断器 for 判别器);
+- no Chinese page, Chinese notebook or Chinese diagram (pics/*.zh.svg) may
+  contain a variant from the Avoid column (e.g. 变体自动编码器 for
+  变分自编码器, 模式坍缩 for 模式崩溃). The failure names file, line,
+  variant and the term to use; a variant inside a longer glossary term
+  (坍塌 inside 后验坍塌, were 坍塌 listed) does not count;
 - no Chinese page may contain traditional-only characters.
+
+Chinese prose (outside code, math, link targets and HTML) also follows two
+typographic rules, each reported as file:line:
+
+- a half-width parenthesis next to a Chinese character is an error: use
+  full-width （）;
+- no space between Chinese text and **bold** or a [link](...) whose text
+  starts (or, after it, ends) with a Chinese character. A space between
+  Chinese and a Latin word or number stays allowed, also when the Latin
+  word is bold or a link (详见 [GAN](gan.md) 页面).
 
 Notebook pages (docs/notebooks/NAME.py and NAME.zh.py) get the same
 checks on their Markdown cells; a translation holds no code (the notebook
@@ -28,6 +42,7 @@ says what differs.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +58,7 @@ ZH_PAGES = sorted(DOCS.glob("*.zh.md"))
 EN_NOTEBOOKS = sorted(p for p in (DOCS / "notebooks").glob("*.py")
                       if not p.name.endswith(".zh.py"))
 ZH_NOTEBOOKS = sorted((DOCS / "notebooks").glob("*.zh.py"))
+ZH_PICTURES = sorted((ROOT / "pics").glob("*.zh.svg"))
 
 
 def notebook_markdown(path: Path) -> str:
@@ -68,30 +84,66 @@ def page_id(page: Path) -> str:
     return page.name
 
 
+def rel(path: Path) -> str:
+    """docs/gan.zh.md: how a failure names a file."""
+    try:
+        return path.relative_to(ROOT).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def notebook_markdown_lines(path: Path) -> list[tuple[int, str]]:
+    """(line number in the script, Markdown text) for every line of the
+    Markdown cells of a percent-format jupytext script; the comment marker
+    is stripped. Blank lines between cells are kept, so that cells stay
+    separate paragraphs."""
+    lines: list[tuple[int, str]] = []
+    in_markdown = False
+    for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        if line.startswith("# %%"):
+            in_markdown = "[markdown]" in line
+            lines.append((n, ""))
+        elif in_markdown:
+            if line == "#" or not line.strip():
+                lines.append((n, ""))
+            elif line.startswith("# "):
+                lines.append((n, line[2:]))
+            else:
+                lines.append((n, line.lstrip("#")))
+    return lines
+
+
 # --------------------------------------------------------------------------
 # Reading Markdown
 
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 
 
-def split_fences(text: str) -> tuple[list[str], list[str]]:
-    """(lines outside fenced code, lines inside it), fences indented or not."""
-    outside, inside = [], []
+def in_fences(lines: list[str]) -> list[bool]:
+    """For each line: is it fenced code (a fence line included)?"""
+    flags = []
     fence: str | None = None
-    for line in text.splitlines():
+    for line in lines:
         m = FENCE.match(line)
         if fence is None:
             if m:
                 fence = m.group(1)
-                inside.append(line)
-            else:
-                outside.append(line)
+            flags.append(bool(m))
         else:
-            inside.append(line)
+            flags.append(True)
             if m and m.group(1)[0] == fence[0] and \
                     len(m.group(1)) >= len(fence) and \
                     line.strip() == m.group(1):
                 fence = None
+    return flags
+
+
+def split_fences(text: str) -> tuple[list[str], list[str]]:
+    """(lines outside fenced code, lines inside it), fences indented or not."""
+    lines = text.splitlines()
+    flags = in_fences(lines)
+    outside = [line for line, f in zip(lines, flags) if not f]
+    inside = [line for line, f in zip(lines, flags) if f]
     return outside, inside
 
 
@@ -188,6 +240,44 @@ def _chinese_options(alt: str) -> list[str]:
     return [p.strip() for p in re.split(r"[()（）]", alt) if p.strip()]
 
 
+AVOID_HEADERS = ("Avoid", "不用")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a glossary table, its cells as written."""
+    english: str
+    chinese: str
+    avoid: str  # '' where the table has no Avoid column
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def glossary_rows(text: str) -> list[Row]:
+    """Every row of every table whose header starts `| English | 中文 |`;
+    the Avoid column is the one headed Avoid (or 不用), wherever it is."""
+    rows: list[Row] = []
+    in_table, avoid = False, None
+    for line in text.splitlines():
+        if not line.strip().startswith("|"):
+            in_table = False
+            continue
+        cells = _cells(line)
+        if cells[:2] == ["English", "中文"]:
+            in_table = True
+            avoid = next((i for i, c in enumerate(cells)
+                          if c in AVOID_HEADERS), None)
+            continue
+        if not in_table or set(cells[0]) <= set("-: "):
+            continue
+        rows.append(Row(cells[0], cells[1] if len(cells) > 1 else "",
+                        cells[avoid] if avoid is not None
+                        and avoid < len(cells) else ""))
+    return rows
+
+
 def parse_glossary(text: str) -> list[Term]:
     """Every row of every table whose header starts `| English | 中文 |`.
 
@@ -199,17 +289,8 @@ def parse_glossary(text: str) -> list[Term]:
     the abbreviation itself.
     """
     terms: list[Term] = []
-    in_table = False
-    for line in text.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if not line.strip().startswith("|"):
-            in_table = False
-            continue
-        if cells[:2] == ["English", "中文"]:
-            in_table = True
-            continue
-        if not in_table or set(cells[0]) <= set("-: "):
-            continue
+    for row in glossary_rows(text):
+        cells = [row.english, row.chinese]
         en_alts = [a.strip() for a in cells[0].split(" / ")]
         zh_alts = [a.strip() for a in cells[1].split(" / ")]
         if len(en_alts) == len(zh_alts):
@@ -228,23 +309,134 @@ def parse_glossary(text: str) -> list[Term]:
 
 
 def glossary_columns(text: str) -> list[tuple[str, str]]:
-    rows = []
-    in_table = False
-    for line in text.splitlines():
-        if not line.strip().startswith("|"):
-            in_table = False
+    return [(row.english, row.chinese) for row in glossary_rows(text)]
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A Chinese spelling the glossary's Avoid column rules out."""
+    wrong: str  # e.g. 模式坍缩
+    right: str  # what to write instead, e.g. 模式崩溃
+    english: str  # the row's English cell
+    hint: bool = False  # right was written after an arrow, not the term
+
+
+def _variant(cell: str, right: str, english: str) -> Variant:
+    """'模式坍缩', or '奈特每张图 → 每张图像 … 奈特' where what to write
+    is not the row's term itself."""
+    wrong, _, hint = cell.partition("→")
+    return Variant(wrong.strip(), hint.strip() or right, english,
+                   bool(hint.strip()))
+
+
+VARIANT_SEPARATORS = re.compile(r"\s*[、,，;；]\s*")
+
+
+def avoid_groups(cell: str) -> tuple[tuple[str, ...], ...]:
+    """'生成学习 / 判别学习' -> (('生成学习',), ('判别学习',)); variants in
+    a group are separated by 、 (or a comma). A variant may name what to
+    write instead after an arrow: '奈特每张图 → 每张图像 … 奈特'."""
+    if not cell.strip():
+        return ()
+    return tuple(tuple(v for v in VARIANT_SEPARATORS.split(g.strip()) if v)
+                 for g in cell.split(" / "))
+
+
+def parse_avoided(text: str) -> list[Variant]:
+    """The Avoid column of every glossary table. A row with two terms
+    ('生成式学习 / 判别式学习') may give a group of variants for each, in
+    the same order, separated by ' / '; a single group belongs to the
+    whole row."""
+    variants: list[Variant] = []
+    for row in glossary_rows(text):
+        groups = avoid_groups(row.avoid)
+        if not groups:
             continue
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if cells[:2] == ["English", "中文"]:
-            in_table = True
-        elif in_table and not set(cells[0]) <= set("-: "):
-            rows.append((cells[0], cells[1]))
-    return rows
+        terms = [a.strip() for a in row.chinese.split(" / ")]
+        if len(groups) == len(terms):
+            rights = terms
+        elif len(groups) == 1:
+            rights = [row.chinese]
+        else:
+            raise ValueError(
+                f"glossary row {row.english!r}: the Avoid cell has "
+                f"{len(groups)} groups for {len(terms)} Chinese terms")
+        for group, right in zip(groups, rights):
+            variants += [_variant(wrong, right, row.english)
+                         for wrong in group]
+    return variants
+
+
+def without_avoid_cells(text: str) -> list[str]:
+    """The lines of a page, with the Avoid cells of glossary tables blanked
+    (the glossary lists the variants there, and nowhere else may)."""
+    out = []
+    in_table, avoid = False, None
+    for line in text.splitlines():
+        if line.strip().startswith("|"):
+            cells = line.strip().strip("|").split("|")
+            if [c.strip() for c in cells[:2]] == ["English", "中文"]:
+                in_table = True
+                avoid = next((i for i, c in enumerate(cells)
+                              if c.strip() in AVOID_HEADERS), None)
+            elif in_table and avoid is not None and avoid < len(cells):
+                cells[avoid] = " " * len(cells[avoid])
+                line = "|" + "|".join(cells) + "|"
+        else:
+            in_table = False
+        out.append(line)
+    return out
+
+
+def _inside(line: str, term: str, start: int, end: int) -> bool:
+    """Does an occurrence of term in line contain line[start:end]?"""
+    i = line.find(term, max(0, end - len(term)))
+    while i != -1 and i <= start:
+        if i + len(term) >= end:
+            return True
+        i = line.find(term, i + 1)
+    return False
+
+
+def find_variants(lines: Iterable[tuple[int, str]],
+                  variants: list[Variant],
+                  allowed: Iterable[str] = ()) -> list[tuple[int, str, str]]:
+    """(line number, variant, right term) for each avoided variant in the
+    numbered lines, once per line, in the order they occur. An occurrence inside a longer allowed
+    term (the glossary's Chinese terms) is not one; one inside a longer
+    variant found at the same place is reported as the longer variant."""
+    allowed = sorted(set(allowed))
+    covers = {v.wrong: [a for a in allowed if v.wrong in a and a != v.wrong]
+              for v in variants}
+    found: list[tuple[int, str, str]] = []
+    for n, line in lines:
+        spans = []
+        for v in variants:
+            for m in re.finditer(re.escape(v.wrong), line):
+                s, e = m.span()
+                if not any(_inside(line, a, s, e) for a in covers[v.wrong]):
+                    spans.append((s, e, v))
+        for s, e, v in sorted(spans, key=lambda span: span[:2]):
+            longer = any(s2 <= s and e <= e2 and e2 - s2 > e - s
+                         for s2, e2, _ in spans)
+            hit = (n, v.wrong, v.right)
+            if not longer and hit not in found:
+                found.append(hit)
+    return found
+
+
+def svg_text_lines(text: str) -> list[str]:
+    """The lines of an SVG file with its tags blanked: only text nodes
+    remain, at their places."""
+    return [re.sub(r"<[^>]*>", lambda m: MASK * len(m.group(0)), line)
+            for line in text.splitlines()]
 
 
 # English uses of a term's words that are not the term.
 NOT_TERMS = re.compile(
-    r"\breal(?:[\s-]+(?:numbers?|line|axis|valued))\b|\bprior to\b",
+    r"\breal(?:[\s-]+(?:numbers?|line|axis|valued))\b|\bprior to\b"
+    r"|\b(?:other way|all|spread|turn) round\b|\brounds? (?:to|off|up|down)\b"
+    r"|\bround(?:ed|ing)\b|\bleads? to\b",
     re.I,
 )
 
@@ -297,31 +489,142 @@ def missing_terms(terms: list[Term], english: str, chinese: str,
     return missing
 
 
-# Known wrong Chinese variants of glossary terms, and the right term.
-WRONG_VARIANTS = {
-    "变体自动编码器": "变分自编码器",
-    "变分自动编码器": "变分自编码器",
-    "自动编码器": "自编码器",
-    "判断器": "判别器",
-    "鉴别器": "判别器",
-    "辨别器": "判别器",
-    "模式坍塌": "模式崩溃",
-    "模式坍缩": "模式崩溃",
-    "重参数技巧": "重参数化技巧",
-    "再参数化": "重参数化技巧",
-    "隐空间": "潜在空间",
-    "潜空间": "潜在空间",
-    "隐变量": "潜变量",
-    "潜在变量": "潜变量",
-    "隐向量": "潜向量",
-    "生成式对抗网络": "生成对抗网络",
-    "纳什平衡": "纳什均衡",
-    "交叉墒": "交叉熵",
-    "证据下限": "证据下界",
-    "批量归一化": "批归一化",
-    "批标准化": "批归一化",
-    "全联接层": "全连接层",
-}
+# --------------------------------------------------------------------------
+# Chinese typography
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK = HAN + "\u3000-\u303f\uff00-\uffef"  # and full-width punctuation
+MASK = "\x00"  # stands for code, math, HTML: neither Chinese nor a space
+TARGET = "\x01"  # stands for a link's (target)
+
+_MASKED = [
+    re.compile(r"<!--.*?-->", re.S),
+    re.compile(r"(`+)[^\n]*?\1"),  # inline code
+    re.compile(r"\$\$.*?\$\$", re.S),  # display math
+    re.compile(r"\\\[.*?\\\]|\\\(.*?\\\)", re.S),
+    re.compile(r"(?<!\\)\$[^$\n]+\$"),  # inline math
+    re.compile(r"^\s*--8<--.*$", re.M),  # embedded code
+    re.compile(r"<[^>\n]+>"),  # HTML tags, autolinks
+    re.compile(r"\{[^}\n]*\}"),  # attribute lists
+    re.compile(r"https?://[^\s)\]]+"),
+]
+
+
+def _blank(match: re.Match, char: str = MASK) -> str:
+    return re.sub(r"[^\n]", char, match.group(0))
+
+
+def mask_markdown(text: str) -> str:
+    """The text with everything that is not prose blanked, character for
+    character (offsets and line breaks stay): fenced code, inline code,
+    math, embeds, HTML, attribute lists, URLs; a link's (target) becomes
+    TARGET characters."""
+    lines = text.split("\n")
+    text = "\n".join(MASK * len(line) if fenced else line
+                     for line, fenced in zip(lines, in_fences(lines)))
+    for pattern in _MASKED[:6]:
+        text = pattern.sub(_blank, text)
+    text = re.sub(r"(?<=\])\([^)\n]*\)", lambda m: _blank(m, TARGET), text)
+    for pattern in _MASKED[6:]:
+        text = pattern.sub(_blank, text)
+    return text
+
+
+def _numbered_text(lines: list[tuple[int, str]]):
+    """One text from numbered lines, and a function from an offset in it
+    to the line's number and the line."""
+    text = "\n".join(line for _, line in lines)
+    starts = [0]
+    for _, line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+
+    def where(offset: int) -> tuple[int, str]:
+        i = max(k for k in range(len(lines)) if starts[k] <= offset)
+        return lines[i][0], lines[i][1]
+    return text, where
+
+
+def _excerpt(text: str, start: int, end: int, width: int = 8) -> str:
+    left = text.rfind("\n", 0, start) + 1
+    right = text.find("\n", end)
+    right = len(text) if right == -1 else right
+    return text[max(left, start - width):min(right, end + width)]
+
+
+HALF_PAREN = re.compile(rf"(?<=[{HAN}])[()]|[()](?=[{HAN}])")
+
+
+def half_width_parentheses(lines: list[tuple[int, str]]
+                           ) -> list[tuple[int, str]]:
+    """(line number, message) for each half-width parenthesis that touches
+    a Chinese character in prose."""
+    text, where = _numbered_text(lines)
+    found = []
+    for m in HALF_PAREN.finditer(mask_markdown(text)):
+        n, _ = where(m.start())
+        found.append((n, f"half-width {m.group(0)!r} next to Chinese in "
+                         f"\"{_excerpt(text, m.start(), m.end())}\" "
+                         "-> use （）"))
+    return found
+
+
+_NOT_BLANK_LINE = r"(?:[^\n]|\n(?![ \t]*\n))"
+BOLD = re.compile(rf"\*\*(?=[^\s*])((?:(?!\*\*){_NOT_BLANK_LINE})+?)"
+                  r"(?<=[^\s*])\*\*")
+LINK = re.compile(rf"(?<!!)\[((?:(?!\]){_NOT_BLANK_LINE})+?)\]{TARGET}+")
+SPACE_BEFORE = re.compile(rf"[{CJK}][ \t]+$")
+SPACE_AFTER = re.compile(rf"^[ \t]+[{CJK}]")
+
+
+def _visible(inner: str) -> str:
+    """The link or bold text without the Markdown marks at its ends."""
+    return inner.strip("*_=~ \t\n")
+
+
+def spaces_around_bold_and_links(lines: list[tuple[int, str]]
+                                 ) -> list[tuple[int, str]]:
+    """(line number, message) for each space between Chinese text and a
+    **bold** span or a [link](...) whose own text is Chinese at that end."""
+    text, where = _numbered_text(lines)
+    masked = mask_markdown(text)
+    found = []
+    for kind, pattern in (("bold", BOLD), ("link", LINK)):
+        for m in pattern.finditer(masked):
+            inner = _visible(m.group(1))
+            if not inner:
+                continue
+            line_start = masked.rfind("\n", 0, m.start()) + 1
+            line_end = masked.find("\n", m.end())
+            line_end = len(masked) if line_end == -1 else line_end
+            before = masked[line_start:m.start()]
+            after = masked[m.end():line_end]
+            if re.match(f"[{HAN}]", inner[0]) and SPACE_BEFORE.search(before):
+                n, _ = where(m.start())
+                found.append((n, f"space before {kind} in \""
+                                 f"{_excerpt(text, m.start(), m.start() + 2)}"
+                                 "\" -> remove it"))
+            if re.match(f"[{HAN}]", inner[-1]) and SPACE_AFTER.search(after):
+                n, _ = where(m.end())
+                found.append((n, f"space after {kind} in \""
+                                 f"{_excerpt(text, m.end() - 2, m.end())}"
+                                 "\" -> remove it"))
+    return sorted(found)
+
+
+def prose_lines(path: Path) -> list[tuple[int, str]]:
+    """The numbered Markdown lines of a Chinese page or notebook."""
+    if path.suffix == ".py":
+        return notebook_markdown_lines(path)
+    return list(enumerate(path.read_text("utf-8").split("\n"), 1))
+
+
+def variant_lines(path: Path) -> list[tuple[int, str]]:
+    """The numbered lines the variant check reads: a whole page or script
+    (glossary Avoid cells blanked), or a diagram's text nodes."""
+    text = path.read_text("utf-8")
+    if path.suffix == ".svg":
+        return list(enumerate(svg_text_lines(text), 1))
+    return list(enumerate(without_avoid_cells(text), 1))
 
 # Characters that exist only in Traditional Chinese (their simplified forms
 # differ), so none may appear on a Simplified page. Characters shared by
@@ -423,13 +726,48 @@ def test_notebook_twins_match(page: Path):
         "lacks their Chinese terms:\n  " + "\n  ".join(missing))
 
 
+def _avoided() -> list[Variant]:
+    variants = parse_avoided(GLOSSARY.read_text("utf-8"))
+    assert variants, "docs/glossary.md has no Avoid column (or it is empty)"
+    return variants
+
+
+def _allowed() -> list[str]:
+    return [o for t in _glossary() for o in t.options]
+
+
+@pytest.mark.parametrize("page", ZH_PAGES + ZH_NOTEBOOKS + ZH_PICTURES,
+                         ids=page_id)
+def test_no_avoided_variants(page: Path):
+    found = find_variants(variant_lines(page), _avoided(), _allowed())
+    assert not found, (
+        "variants the glossary's Avoid column rules out:\n  " + "\n  ".join(
+            f"{rel(page)}:{n}: {wrong} -> use {right}"
+            for n, wrong, right in found))
+
+
 @pytest.mark.parametrize("page", ZH_PAGES + ZH_NOTEBOOKS, ids=page_id)
-def test_no_wrong_variants(page: Path):
-    text = page.read_text("utf-8")
-    found = [f"{wrong} (line {text[:text.index(wrong)].count(chr(10)) + 1};"
-             f" use {right})"
-             for wrong, right in WRONG_VARIANTS.items() if wrong in text]
-    assert not found, f"{page.name}: wrong terms: " + ", ".join(found)
+def test_full_width_parentheses_in_chinese_prose(page: Path):
+    found = half_width_parentheses(prose_lines(page))
+    assert not found, "\n  ".join(
+        ["half-width parentheses in Chinese prose:"]
+        + [f"{rel(page)}:{n}: {message}" for n, message in found])
+
+
+@pytest.mark.parametrize("picture", ZH_PICTURES, ids=page_id)
+def test_full_width_parentheses_in_chinese_diagrams(picture: Path):
+    found = half_width_parentheses(variant_lines(picture))
+    assert not found, "\n  ".join(
+        ["half-width parentheses in a Chinese diagram:"]
+        + [f"{rel(picture)}:{n}: {message}" for n, message in found])
+
+
+@pytest.mark.parametrize("page", ZH_PAGES + ZH_NOTEBOOKS, ids=page_id)
+def test_no_spaces_around_chinese_bold_and_links(page: Path):
+    found = spaces_around_bold_and_links(prose_lines(page))
+    assert not found, "\n  ".join(
+        ["stray spaces around bold or links in Chinese prose:"]
+        + [f"{rel(page)}:{n}: {message}" for n, message in found])
 
 
 @pytest.mark.parametrize("page", ZH_PAGES + ZH_NOTEBOOKS, ids=page_id)
@@ -444,13 +782,19 @@ def test_no_traditional_characters(page: Path):
 
 
 def test_glossary_tables_match():
-    """Both glossary pages carry the same English and Chinese columns."""
+    """Both glossary pages carry the same English, Chinese and Avoid
+    columns."""
     zh_page = twin(GLOSSARY)
     if not zh_page.is_file():
         pytest.skip("docs/glossary.zh.md is missing")
     en = glossary_columns(GLOSSARY.read_text("utf-8"))
     zh = glossary_columns(zh_page.read_text("utf-8"))
     assert en == zh, "glossary columns differ; " + first_difference(en, zh)
+    en_avoid, zh_avoid = ([(r.english, avoid_groups(r.avoid))
+                           for r in glossary_rows(page.read_text("utf-8"))]
+                          for page in (GLOSSARY, zh_page))
+    assert en_avoid == zh_avoid, ("glossary Avoid columns differ; "
+                                  + first_difference(en_avoid, zh_avoid))
 
 
 REQUIRED_TERMS = {
@@ -469,12 +813,32 @@ def test_glossary_has_the_shared_terms():
         assert rows.get(en) == zh, f"glossary: {en!r} should be {zh!r}"
 
 
-def test_wrong_variants_are_not_glossary_terms():
-    """A wrong variant must never be (part of) a right term."""
-    chinese = [o for t in _glossary() for o in t.options]
-    for wrong in WRONG_VARIANTS:
-        clash = [c for c in chinese if wrong in c]
-        assert not clash, f"{wrong} is listed as wrong but used by {clash}"
+def test_avoided_variants_are_not_glossary_terms():
+    """No variant is a glossary term, every variant points to one, and
+    every variant is caught when it stands alone."""
+    allowed = _allowed()
+    for v in _avoided():
+        assert v.wrong not in allowed, (
+            f"{v.wrong} is listed under Avoid but is a glossary term")
+        assert v.hint or v.right in {t.chinese for t in _glossary()} | {
+            a.strip() for t in _glossary() for a in t.chinese.split(" / ")}, (
+            f"{v.wrong}: {v.right!r} is no glossary term")
+        assert find_variants([(1, v.wrong)], _avoided(), allowed) == [
+            (1, v.wrong, v.right)], f"{v.wrong} would never be reported"
+
+
+def test_the_glossary_decisions_hold():
+    """Decisions the site has taken, read back from the glossary."""
+    check = [(1, "模式坍缩，模式塌缩，后验坍塌"), (2, "本网站用规则的潜在空间"),
+             (3, "多模态分布；码率-失真；每张图像 247 奈特"),
+             (4, "规则网格；按规则；生成式学习与判别学习"),
+             (5, "判别器占上风；变分自动编码器")]
+    assert find_variants(check, _avoided(), _allowed()) == [
+        (1, "模式坍缩", "模式崩溃"), (1, "模式塌缩", "模式崩溃"),
+        (2, "本网站", "本站"), (2, "规则的潜在空间", "规整"),
+        (3, "多模态", "多峰分布"), (3, "码率-失真", "率失真"),
+        (4, "判别学习", "判别式学习"),
+        (5, "占上风", "领先"), (5, "变分自动编码器", "变分自编码器")]
 
 
 # --------------------------------------------------------------------------
@@ -529,3 +893,115 @@ def test_traditional_list_spares_shared_characters():
     assert not set("器成算化变分自编码判别生成对抗网络") & TRADITIONAL_ONLY
     assert set("判斷器兩個神經網絡組成因為") & TRADITIONAL_ONLY == \
         set("斷兩個經網絡組為")
+
+
+GLOSSARY_WITH_AVOID = (
+    "| English | 中文 | Avoid | Definition |\n|---|---|---|---|\n"
+    "| mode collapse | 模式崩溃 | 模式坍缩、坍缩、坍塌 | x |\n"
+    "| posterior collapse | 后验坍塌 | | x |\n"
+    "| generative learning / discriminative learning | 生成式学习 / "
+    "判别式学习 | 生成学习 / 判别学习, 判别性学习 | x |\n"
+    "| this site | 本站 | 本网站 | x |\n"
+    "| nat | 奈特 | 奈特每张图 → 每张图像 … 奈特 | x |\n")
+
+
+def test_avoid_column_is_parsed():
+    variants = parse_avoided(GLOSSARY_WITH_AVOID)
+    assert [(v.wrong, v.right) for v in variants] == [
+        ("模式坍缩", "模式崩溃"), ("坍缩", "模式崩溃"), ("坍塌", "模式崩溃"),
+        ("生成学习", "生成式学习"), ("判别学习", "判别式学习"),
+        ("判别性学习", "判别式学习"), ("本网站", "本站"),
+        ("奈特每张图", "每张图像 … 奈特")]
+    # the term columns read as before, with or without an Avoid column
+    terms = parse_glossary(GLOSSARY_WITH_AVOID)
+    assert [t.options for t in terms][:2] == [("模式崩溃",), ("后验坍塌",)]
+    assert parse_avoided("| English | 中文 | D |\n|---|---|---|\n"
+                         "| sample | 样本 | x |\n") == []
+    zh = GLOSSARY_WITH_AVOID.replace("Avoid", "不用")
+    assert parse_avoided(zh) == variants
+    with pytest.raises(ValueError, match="2 groups for 1"):
+        parse_avoided("| English | 中文 | Avoid |\n|---|---|---|\n"
+                      "| site | 本站 | 本网站 / 网站 |\n")
+
+
+def test_variant_check_names_line_variant_and_term(tmp_path):
+    variants = parse_avoided(GLOSSARY_WITH_AVOID)
+    allowed = [o for t in parse_glossary(GLOSSARY_WITH_AVOID)
+               for o in t.options]
+    lines = [(1, "一切正常。"), (2, "生成器出现模式坍缩，而后验坍塌是另一回事。"),
+             (3, "本网站讲生成学习，模式坍塌"), (4, "坍缩")]
+    assert find_variants(lines, variants, allowed) == [
+        (2, "模式坍缩", "模式崩溃"),  # once, as the longer variant
+        (3, "本网站", "本站"), (3, "生成学习", "生成式学习"),
+        (3, "坍塌", "模式崩溃"),  # 模式坍塌 is no glossary term
+        (4, "坍缩", "模式崩溃")]
+    # 坍塌 inside the glossary term 后验坍塌 is not flagged ...
+    assert find_variants([(1, "后验坍塌")], variants, allowed) == []
+    # ... but it is without the term's exemption
+    assert find_variants([(1, "后验坍塌")], variants) == [(1, "坍塌", "模式崩溃")]
+    # the glossary's own Avoid cells are skipped, its other cells are not
+    page = tmp_path / "glossary.zh.md"
+    page.write_text(GLOSSARY_WITH_AVOID.replace("| x |\n| this",
+                                                "| 本网站 |\n| this"),
+                    "utf-8")
+    assert find_variants(variant_lines(page), variants, allowed) == [
+        (5, "本网站", "本站")]
+    # in a diagram only text nodes count, and lines are the file's
+    svg = tmp_path / "a.zh.svg"
+    svg.write_text('<svg>\n<text id="本网站">本站</text>\n'
+                   "<text>模式坍缩</text>\n</svg>\n", "utf-8")
+    assert find_variants(variant_lines(svg), variants, allowed) == [
+        (3, "模式坍缩", "模式崩溃")]
+
+
+def _numbered(text: str) -> list[tuple[int, str]]:
+    return list(enumerate(text.split("\n"), 1))
+
+
+def test_parenthesis_check_catches_and_spares():
+    bad = _numbered("第一行没问题。\n真实 / 生成(伪造)\n使用 GAN(生成对抗网络)。")
+    assert [n for n, _ in half_width_parentheses(bad)] == [2, 2, 3, 3]
+    assert "-> use （）" in half_width_parentheses(bad)[0][1]
+    good = _numbered(
+        "生成（伪造）样本；函数 $f(x)$ 的值；`f(x)`的值\n"
+        "详见[GAN 页面](gan.md#a)的主题。(a) 左图，(b) 右图\n"
+        "Goodfellow et al. (2014) 提出；学习 p(x)，再采样\n"
+        "```python\nprint(\"(中)\")\n```\n"
+        "<figure markdown=\"span\">![图](pics/a.svg){ width=\"9%\" }</figure>\n"
+        "$$\nf(x) = \\text{中(x)}\n$$")
+    assert half_width_parentheses(good) == []
+
+
+def test_bold_and_link_spacing_check_catches_and_spares():
+    bad = _numbered(
+        "这是 **生成器**和判别器。\n"  # before bold
+        "**生成器** 和判别器。\n"  # after bold
+        "详见 [生成对抗网络](gan.md) 页面。\n"  # before and after a link
+        "它们是：  **编码器**，和**解码\n器** 两部分。")  # bold over two lines
+    found = spaces_around_bold_and_links(bad)
+    assert [n for n, _ in found] == [1, 2, 3, 3, 4, 5], found
+    assert "space before bold" in found[0][1] and "remove it" in found[0][1]
+    good = _numbered(
+        "这是**生成器**和**判别器**。详见[生成对抗网络](gan.md)页面。\n"
+        "详见 [GAN](gan.md) 页面；用 **GAN** 生成；**判别器 D** 的输出\n"
+        "生成器 $G$ 与 **判别器** 无关的代码：`a **b** c`\n"
+        "![示意图](pics/GAN_1.svg) 图中；中文 *斜体* 也可以")
+    found = spaces_around_bold_and_links(good)
+    # only line 3, where a Chinese bold span has spaces on both sides
+    assert [n for n, _ in found] == [3, 3], found
+
+
+def test_notebook_prose_is_its_markdown_cells(tmp_path):
+    script = tmp_path / "x.zh.py"
+    script.write_text(
+        "# ---\n# jupyter: (中)\n# ---\n\n# %% [markdown]\n# # 标题\n#\n"
+        "# 生成(伪造)的 **样本** 。\n\n# %%\n\n# %% [markdown]\n# 好（对）\n",
+        "utf-8")
+    lines = notebook_markdown_lines(script)
+    assert (8, "生成(伪造)的 **样本** 。") in lines
+    assert (13, "好（对）") in lines
+    assert not any("jupyter" in line for _, line in lines)
+    assert [n for n, _ in half_width_parentheses(prose_lines(script))] == \
+        [8, 8]
+    assert [n for n, _ in spaces_around_bold_and_links(
+        prose_lines(script))] == [8, 8]

@@ -25,7 +25,7 @@ Chinese prose (outside code, math, link targets and HTML) also follows two
 typographic rules, each reported as file:line:
 
 - a half-width parenthesis next to a Chinese character is an error: use
-  full-width （）;
+  full-width （） (checked in the text of Chinese diagrams too);
 - no space between Chinese text and **bold** or a [link](...) whose text
   starts (or, after it, ends) with a Chinese character. A space between
   Chinese and a Latin word or number stays allowed, also when the Latin
@@ -402,9 +402,10 @@ def find_variants(lines: Iterable[tuple[int, str]],
                   variants: list[Variant],
                   allowed: Iterable[str] = ()) -> list[tuple[int, str, str]]:
     """(line number, variant, right term) for each avoided variant in the
-    numbered lines, once per line, in the order they occur. An occurrence inside a longer allowed
-    term (the glossary's Chinese terms) is not one; one inside a longer
-    variant found at the same place is reported as the longer variant."""
+    numbered lines, once per line, in the order they occur. An occurrence
+    inside a longer allowed term (the glossary's Chinese terms) is not one;
+    one inside a longer variant found at the same place is reported as the
+    longer variant."""
     allowed = sorted(set(allowed))
     covers = {v.wrong: [a for a in allowed if v.wrong in a and a != v.wrong]
               for v in variants}
@@ -497,13 +498,18 @@ CJK = HAN + "\u3000-\u303f\uff00-\uffef"  # and full-width punctuation
 MASK = "\x00"  # stands for code, math, HTML: neither Chinese nor a space
 TARGET = "\x01"  # stands for a link's (target)
 
-_MASKED = [
+# Blanked before link targets are found (they may hold brackets) ...
+NOT_PROSE = [
     re.compile(r"<!--.*?-->", re.S),
     re.compile(r"(`+)[^\n]*?\1"),  # inline code
     re.compile(r"\$\$.*?\$\$", re.S),  # display math
     re.compile(r"\\\[.*?\\\]|\\\(.*?\\\)", re.S),
     re.compile(r"(?<!\\)\$[^$\n]+\$"),  # inline math
     re.compile(r"^\s*--8<--.*$", re.M),  # embedded code
+]
+LINK_TARGET = re.compile(r"(?<=\])\([^)\n]*\)")
+# ... and after.
+NOT_PROSE_EITHER = [
     re.compile(r"<[^>\n]+>"),  # HTML tags, autolinks
     re.compile(r"\{[^}\n]*\}"),  # attribute lists
     re.compile(r"https?://[^\s)\]]+"),
@@ -522,10 +528,10 @@ def mask_markdown(text: str) -> str:
     lines = text.split("\n")
     text = "\n".join(MASK * len(line) if fenced else line
                      for line, fenced in zip(lines, in_fences(lines)))
-    for pattern in _MASKED[:6]:
+    for pattern in NOT_PROSE:
         text = pattern.sub(_blank, text)
-    text = re.sub(r"(?<=\])\([^)\n]*\)", lambda m: _blank(m, TARGET), text)
-    for pattern in _MASKED[6:]:
+    text = LINK_TARGET.sub(lambda m: _blank(m, TARGET), text)
+    for pattern in NOT_PROSE_EITHER:
         text = pattern.sub(_blank, text)
     return text
 
@@ -989,6 +995,16 @@ def test_bold_and_link_spacing_check_catches_and_spares():
     found = spaces_around_bold_and_links(good)
     # only line 3, where a Chinese bold span has spaces on both sides
     assert [n for n, _ in found] == [3, 3], found
+
+
+@pytest.mark.parametrize("page", ZH_NOTEBOOKS, ids=page_id)
+def test_notebook_lines_agree_with_jupytext(page: Path):
+    """The line-numbered reader sees the Markdown cells jupytext sees."""
+    ours = [line for _, line in notebook_markdown_lines(page) if line.strip()]
+    theirs = [line for line in notebook_markdown(page).splitlines()
+              if line.strip()]
+    assert ours == theirs, (f"{page.name}: Markdown lines differ; "
+                            + first_difference(ours, theirs))
 
 
 def test_notebook_prose_is_its_markdown_cells(tmp_path):

@@ -1,7 +1,8 @@
 """Notebook pages in the built site: both languages, take-aways, search.
 
-The downloaded notebooks are executed here, top to bottom, in the smoke
-profile: every notebook in every language, as a reader would run it.
+The downloaded notebooks are executed top to bottom, in the smoke profile,
+with the installed package outside the checkout, as a teacher would run
+them: tests/test_installed_package.py.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from gen_src import notebooks, pipeline
+from gen_src import notebooks
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [s for langs in notebooks.find().values() for s in langs.values()]
@@ -109,7 +110,7 @@ def test_search_finds_prose_and_code_but_not_outputs(built_site):
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=ids)
-def test_downloaded_notebook_is_valid_and_runs(built_site, source):
+def test_downloaded_notebook_is_valid(built_site, source):
     path = page_dir(built_site, source) / source.filename
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
@@ -118,7 +119,5 @@ def test_downloaded_notebook_is_valid_and_runs(built_site, source):
                and "image/png" in o.get("data", {})
                for cell in nb.cells for o in cell.get("outputs", [])), \
         f"{path.name} shows no figure"
-    # a failing cell fails the test with the notebook's and cell's names
-    settings = pipeline.Settings.resolve("smoke", "cpu")
-    notebooks.execute(nb, source, settings)
-    assert nb.cells[-1].cell_type == "markdown" or nb.cells[-1].outputs
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.execution_count for c in code), "a code cell never ran"

@@ -199,6 +199,9 @@ def on_page_context(context, page, config, nav):
 
 
 def on_post_page(output, page, config):
+    default, langs = i18n.i18n_plugin_config(config)
+    ordered = [default, *(lang for lang in langs if lang != default)]
+    output = i18n.search_language_script(output, page.url, ordered)
     return i18n.strip_head_alternates(output)
 
 

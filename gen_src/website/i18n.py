@@ -96,6 +96,28 @@ def strip_head_alternates(html: str) -> str:
     return HEAD_ALTERNATE.sub("", head) + sep + body
 
 
+SEARCH_SCRIPT = "assets/search-language.js"
+
+
+def search_language_script(html: str, page_url: str,
+                           langs: list[str]) -> str:
+    """Load docs/assets/search-language.js first thing in <head>.
+
+    It must run before Material's bundle creates the search worker, whose
+    results it ranks by the page's language; langs lists the default
+    language first.
+    """
+    from mkdocs.utils import get_relative_url
+
+    src = get_relative_url(SEARCH_SCRIPT, page_url or ".")
+    tag = (f'<script src="{src}" data-languages="{" ".join(langs)}">'
+           "</script>")
+    head, sep, rest = html.partition("<head>")
+    if not sep:
+        return html
+    return head + sep + "\n    " + tag + rest
+
+
 CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 ENDS_CJK = re.compile(f"[{CJK}]$")
 STARTS_CJK = re.compile(f"^[ \\t]*[{CJK}]")

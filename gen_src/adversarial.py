@@ -5,42 +5,72 @@ V(D, G) = E log D(x) + E log(1 - D(G(z))) while G minimises it. Here are
 D's loss, G's two losses (the minimax one, which saturates, and the
 non-saturating one), the alternation of Algorithm 1 (k D updates, then
 G), and the loop that trains any pair of networks with it: the MLP GAN
-(gen_src.gan) and DCGAN (gen_src.dcgan). Taught on the page "GAN".
+(gen_src.gan) and DCGAN (gen_src.dcgan). Taught on the page docs/gan.md.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import data, modes, runtime, toy
-from .train import Progress, Run, fit
+from . import config as cfg
+from . import data, loop, runtime, toy
+from .loop import Progress, Run, fit
+from .metrics import modes
 
 LOSSES = ("minimax", "nonsaturating")
 ORDERS = ("d_first", "g_first", "g_heavy")
+DATASETS = (*toy.TOY_DATASETS, *data.DATASETS)
 
 
-def check_schedule(config) -> None:
-    """Validate loss, order, d_steps and g_steps (GAN and DCGAN)."""
-    runtime.check_choice("loss", config.loss, LOSSES)
-    runtime.check_choice("order", config.order, ORDERS)
-    runtime.check_int("d_steps", config.d_steps, 1)
-    runtime.check_int("g_steps", config.g_steps, 1)
-    if config.order == "g_heavy" and config.g_steps < 2:
-        raise ValueError(
-            f"g_steps={config.g_steps} is out of range for order='g_heavy':"
-            " it must be an integer of at least 2 (G moves several times"
-            " per round)")
+@dataclass(frozen=True, kw_only=True)
+class AdversarialConfig(cfg.Config):
+    """What every GAN here shares: the game, its schedule, the optimiser.
+
+    Fields left at None are filled by the family (resolve()), because
+    their good values differ between 2-D points and images.
+    """
+
+    dataset: str = cfg.choice("ring", DATASETS)  # ring / grid or images
+    loss: str = cfg.choice("nonsaturating", LOSSES)  # minimax saturates
+    d_steps: int = cfg.integer(1, 1)  # k: D updates per round (Alg. 1)
+    g_steps: int = cfg.integer(1, 1)  # G updates per round
+    order: str = cfg.choice("d_first", ORDERS)  # d_first = min-max
+    latent_dim: int = cfg.integer(None, 1)  # the size of z
+    lr: float = cfg.real(None, above=0)  # Adam, for both networks
+    lr_cooldown: float = cfg.real(0.0, 0, 1)  # last share: lr falls to 0
+    betas: tuple[float, float] = cfg.reals(None, 0, 1, length=2)  # Adam
+    batch_size: int = cfg.integer(None, 1)  # m in Algorithm 1
+    num_epochs: int = cfg.integer(1, 1)  # passes over the images
+    train_size: int | None = cfg.integer(None, 1, optional=True)  # None: all
+    num_samples: int = cfg.integer(None, 1)  # samples scored / for FD
+    seed: int = cfg.integer(0, 0)
+
+    @property
+    def is_toy(self) -> bool:
+        return self.dataset in toy.TOY_DATASETS
+
+    def check(self) -> None:
+        if self.order == "g_heavy" and self.g_steps < 2:
+            raise ValueError(
+                f"g_steps={self.g_steps} is out of range for "
+                "order='g_heavy': it must be an integer of at least 2 "
+                "(G moves several times per round)"
+            )
 
 
 # The losses take D's logits l, with D = sigmoid(l). Since
 # -log sigmoid(l) = softplus(-l) and -log(1 - sigmoid(l)) = softplus(l),
 # no log of a rounded probability is ever taken.
 
+
 # --8<-- [start:d_loss]
-def d_loss(real_logits: torch.Tensor,
-           fake_logits: torch.Tensor) -> torch.Tensor:
+def d_loss(
+    real_logits: torch.Tensor, fake_logits: torch.Tensor
+) -> torch.Tensor:
     """D maximises V = E log D(x) + E log(1 - D(G(z))), i.e. minimises
 
         -[log D(x) + log(1 - D(G(z)))]
@@ -50,6 +80,8 @@ def d_loss(real_logits: torch.Tensor,
     (Goodfellow et al. 2014, eq. 1 and Algorithm 1).
     """
     return F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
+
+
 # --8<-- [end:d_loss]
 
 
@@ -62,6 +94,8 @@ def g_loss_minimax(fake_logits: torch.Tensor) -> torch.Tensor:
     et al. 2014, section 3: "saturates").
     """
     return -F.softplus(fake_logits).mean()
+
+
 # --8<-- [end:g_loss_minimax]
 
 
@@ -74,11 +108,12 @@ def g_loss_nonsaturating(fake_logits: torch.Tensor) -> torch.Tensor:
     learning" (Goodfellow et al. 2014, section 3).
     """
     return F.softplus(-fake_logits).mean()
+
+
 # --8<-- [end:g_loss_nonsaturating]
 
 
-G_LOSSES = {"minimax": g_loss_minimax,
-            "nonsaturating": g_loss_nonsaturating}
+G_LOSSES = {"minimax": g_loss_minimax, "nonsaturating": g_loss_nonsaturating}
 
 
 # --8<-- [start:step]
@@ -115,6 +150,7 @@ def make_step(G: nn.Module, D: nn.Module, config, device: torch.device):
         return loss.item()
 
     def step(real: torch.Tensor) -> dict[str, float]:
+        G.train(), D.train()
         batches = real.to(device).chunk(config.d_steps)
         n = len(batches[0])
         if config.order == "d_first":
@@ -126,7 +162,8 @@ def make_step(G: nn.Module, D: nn.Module, config, device: torch.device):
             for batch in batches:
                 ld, real_logits, fake_logits = update_d(batch)
         return {
-            "d_loss": ld, "g_loss": lg,
+            "d_loss": ld,
+            "g_loss": lg,
             # D's mean verdicts on the last real and fake batch
             "d_real": torch.sigmoid(real_logits).mean().item(),
             "d_fake": torch.sigmoid(fake_logits).mean().item(),
@@ -134,6 +171,8 @@ def make_step(G: nn.Module, D: nn.Module, config, device: torch.device):
 
     step.optimizers = (opt_d, opt_g)  # for a learning-rate schedule
     return step
+
+
 # --8<-- [end:step]
 
 
@@ -143,13 +182,10 @@ def fixed_noise(n: int, latent_dim: int, seed: int = 0) -> torch.Tensor:
     return torch.randn(n, latent_dim, generator=gen)
 
 
-@torch.no_grad()
 def generate(G: nn.Module, z: torch.Tensor) -> torch.Tensor:
     """G(z) in eval mode, returned on the CPU; G's mode is restored."""
-    was_training = G.training
-    out = G.eval()(z.to(next(G.parameters()).device)).cpu()
-    G.train(was_training)
-    return out
+    with loop.evaluating(G):
+        return G(z.to(next(G.parameters()).device)).cpu()
 
 
 def to_unit(images: torch.Tensor) -> torch.Tensor:
@@ -165,13 +201,15 @@ def real_batches(config, device: torch.device) -> data.Batches:
     """
     gen = torch.Generator().manual_seed(config.seed)
     size = config.batch_size * config.d_steps
-    if getattr(config, "is_toy", False):
+    if config.is_toy:
         points = toy.sample(config.dataset, config.num_steps * size, gen)
         return data.Batches(points, batch_size=size, generator=gen)
-    images = data.subset(data.load("fashion-mnist", "train"),
-                         config.train_size, config.seed).images
-    return data.Batches((images * 2 - 1).to(device), batch_size=size,
-                        generator=gen)
+    images = data.subset(
+        data.load("fashion-mnist", "train"), config.train_size, config.seed
+    ).images
+    return data.Batches(
+        (images * 2 - 1).to(device), batch_size=size, generator=gen
+    )
 
 
 def lr_factor(t: int, total: int, cooldown: float) -> float:
@@ -180,37 +218,64 @@ def lr_factor(t: int, total: int, cooldown: float) -> float:
     return min(1.0, max(0.0, left))
 
 
-def train_adversarial(config, models: dict[str, nn.Module], *, device,
-                      progress, label: str) -> Run:
+def cooldown(step, config, total: int) -> list:
+    """Schedules that keep the lr of both optimisers of step, then lower
+    it linearly to 0 over the last config.lr_cooldown share of the total
+    rounds. Call .step() on each after every round."""
+    return [
+        torch.optim.lr_scheduler.LambdaLR(
+            opt, lambda t: lr_factor(t, total, config.lr_cooldown)
+        )
+        for opt in step.optimizers
+    ]
+
+
+def train_adversarial(
+    config, models: dict[str, nn.Module], *, device, progress, label: str
+) -> Run:
     """Train models G and D with make_step: the MLP GAN and DCGAN."""
     dev = runtime.resolve_device(device)
     G, D = models["G"].to(dev).train(), models["D"].to(dev).train()
     step = make_step(G, D, config, dev)
-    is_toy = getattr(config, "is_toy", False)
+    is_toy = config.is_toy
     batches = real_batches(config, dev)
     epochs = 1 if is_toy else config.num_epochs
     total = len(batches) * epochs
-    schedules = [torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda t: lr_factor(t, total, config.lr_cooldown))
-        for opt in step.optimizers]
+    schedules = cooldown(step, config, total)
     callbacks = [(1, lambda state: [s.step() for s in schedules])]
     if is_toy:  # G(z) for one fixed z along the way, for the figures
         z = fixed_noise(config.num_samples, config.latent_dim, config.seed)
         shots = {0: generate(G, z)}
-        callbacks.append((config.snapshot_every, lambda state: shots.update(
-            {state.step: generate(G, z)})))
+        callbacks.append(
+            (
+                config.snapshot_every,
+                lambda state: shots.update({state.step: generate(G, z)}),
+            )
+        )
     shown = Progress(every=max(1, total // 10), label=label)
-    state = fit(step, batches, num_epochs=epochs, on_step=callbacks,
-                progress=shown if progress else None)
+    state = fit(
+        step,
+        batches,
+        num_epochs=epochs,
+        on_step=callbacks,
+        progress=shown if progress else None,
+    )
     metrics, tensors = {}, {}
     if is_toy:
         shots[state.step] = generate(G, z)
-        tensors = {"snapshots": torch.stack(list(shots.values())),
-                   "snapshot_steps": torch.tensor(list(shots))}
+        tensors = {
+            "snapshots": torch.stack(list(shots.values())),
+            "snapshot_steps": torch.tensor(list(shots)),
+        }
         metrics = modes.score(shots[state.step], config.dataset)
     metrics["steps"] = state.step
     metrics["seconds_per_step"] = state.seconds / max(state.step, 1)
-    return Run(config=config,
-               models={k: m.eval().cpu() for k, m in models.items()},
-               history=state.history, metrics=metrics, tensors=tensors,
-               seconds=state.seconds, device=runtime.device_name(dev))
+    return Run(
+        config=config,
+        models={k: m.eval().cpu() for k, m in models.items()},
+        history=state.history,
+        metrics=metrics,
+        tensors=tensors,
+        seconds=state.seconds,
+        device=runtime.device_name(dev),
+    )

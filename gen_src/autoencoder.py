@@ -4,7 +4,7 @@ It learns to reconstruct well, but nothing asks its latent space to be
 regular: decoding a point that no image was mapped to gives no garment.
 That is the problem the VAE solves. The networks match the VAE's
 (784-400-latent) so the two latent spaces compare fairly.
-Taught on the page "Autoencoder" (autoencoder.md).
+Taught on the page docs/autoencoder.md.
 """
 
 from __future__ import annotations
@@ -14,46 +14,34 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from . import data, runtime, train as loop
+from . import config as cfg
+from . import data, loop, runtime
 
 PIXELS = 28 * 28
 
 
 @dataclass(frozen=True, kw_only=True)
-class AEConfig:
-    latent_dim: int = 2  # 2: the latent space can be drawn
-    hidden_dim: int = 400  # same width as the VAE, for a fair comparison
-    num_epochs: int = 3  # a few passes give a clear picture
-    lr: float = 1e-3  # Adam's usual step size
-    batch_size: int = 128  # many updates per epoch
-    train_size: int | None = None  # None: all 60k training images
-    test_size: int | None = None  # None: all 10k test images
-    seed: int = 0  # weights and batch order
-
-    def __post_init__(self):
-        runtime.check_int("latent_dim", self.latent_dim, 1)
-        runtime.check_int("hidden_dim", self.hidden_dim, 1)
-        runtime.check_int("num_epochs", self.num_epochs, 1)
-        runtime.check_float("lr", self.lr, 0.0, low_open=True)
-        runtime.check_int("batch_size", self.batch_size, 1)
-        if self.train_size is not None:
-            runtime.check_int("train_size", self.train_size, 1)
-        if self.test_size is not None:
-            runtime.check_int("test_size", self.test_size, 1)
-        runtime.check_int("seed", self.seed, 0)
+class AEConfig(cfg.TrainingConfig):
+    latent_dim: int = cfg.integer(2, 1)  # 2: the latent space can be drawn
+    hidden_dim: int = cfg.integer(400, 1)  # the VAE's width: a fair match
+    lr: float = cfg.real(1e-3, above=0)  # Adam's usual step size
 
 
 def config_for(profile: str, **overrides) -> AEConfig:
     """smoke: seconds for tests; quick: the CPU budget; full: a GPU."""
-    runtime.check_profile(profile)
-    preset = {
-        "smoke": dict(num_epochs=1, train_size=1024, test_size=512),
-        # 2 epochs: the picture of the latent space is the same as after
-        # 3, and the CPU budget for every figure is tight
-        "quick": dict(num_epochs=2),
-        "full": dict(num_epochs=30),
-    }[profile]
-    return AEConfig(**{**preset, **overrides})
+    return AEConfig(
+        **cfg.preset(
+            profile,
+            {
+                "smoke": dict(num_epochs=1, train_size=1024, test_size=512),
+                # 2 epochs: the picture of the latent space is as after 3,
+                # and the CPU budget for every figure is tight
+                "quick": dict(num_epochs=2),
+                "full": dict(num_epochs=30),
+            },
+            **overrides,
+        )
+    )
 
 
 # --8<-- [start:model]
@@ -79,6 +67,8 @@ class Autoencoder(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.decoder(self.encoder(x))
+
+
 # --8<-- [end:model]
 
 
@@ -90,6 +80,8 @@ def reconstruction_loss(x: torch.Tensor, x_hat: torch.Tensor):
     (the loss of Hinton & Salakhutdinov 2006, Science 313).
     """
     return (x - x_hat).pow(2).flatten(1).sum(1).mean()
+
+
 # --8<-- [end:loss]
 
 
@@ -97,53 +89,55 @@ def build(config: AEConfig) -> dict[str, nn.Module]:
     return {"ae": Autoencoder(config)}
 
 
-@torch.no_grad()
 def evaluate(model: Autoencoder, images: torch.Tensor) -> float:
     """Mean squared error per image (summed over pixels) on images."""
-    model.eval()
-    total = sum((x - model(x)).pow(2).sum().item()
-                for x in images.split(2000))
+    with loop.evaluating(model):
+        total = sum(
+            (x - model(x)).pow(2).sum().item() for x in images.split(2000)
+        )
     return total / len(images)
 
 
-def train(config: AEConfig, *, device: str = "auto",
-          progress: bool = True) -> loop.Run:
-    """Fit the autoencoder; report the test reconstruction error."""
-    runtime.set_seed(config.seed)
-    dev = runtime.resolve_device(device)
-    x_train = data.subset(data.load("fashion-mnist", "train"),
-                          config.train_size, config.seed).images
-    x_test = data.subset(data.load("fashion-mnist", "test"),
-                         config.test_size, config.seed).images
-    model = build(config)["ae"].to(dev)
+# --8<-- [start:step]
+def make_step(model: Autoencoder, config: AEConfig):
+    """One Adam update on a mini-batch's reconstruction loss."""
     opt = torch.optim.Adam(model.parameters(), lr=config.lr)
-    batches = data.Batches(x_train.to(dev), batch_size=config.batch_size,
-                           generator=torch.Generator().manual_seed(
-                               config.seed))
 
-    def step(x):
+    def step(x: torch.Tensor) -> dict[str, float]:
+        model.train()
         loss = reconstruction_loss(x, model(x))
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
         return {"loss": loss.item()}
 
-    per_epoch: dict[str, list[float]] = {"test_recon": []}
+    return step
 
-    def test_epoch(state: loop.State) -> None:
-        per_epoch["test_recon"].append(evaluate(model, x_test.to(dev)))
-        model.train()
 
-    state = loop.fit(
-        step, batches, num_epochs=config.num_epochs, on_epoch=[test_epoch],
-        progress=loop.Progress(every=100, label="ae") if progress else None,
+# --8<-- [end:step]
+
+
+def train(
+    config: AEConfig, *, device: str = "auto", progress: bool = True
+) -> loop.Run:
+    """Fit the autoencoder; report the test reconstruction error."""
+    runtime.set_seed(config.seed)
+    dev = runtime.resolve_device(device)
+    train_set, test_set = data.splits(config)
+    model = build(config)["ae"].to(dev)
+    x_test = test_set.images.to(dev)
+    run = loop.train_epochs(
+        config,
+        {"ae": model},
+        make_step(model, config),
+        data.batches(config, train_set.images.to(dev)),
+        evaluate=lambda: {"recon": evaluate(model, x_test)},
+        device=dev,
+        label="ae",
+        progress=progress,
     )
-    model = model.cpu().eval()
-    metrics = {"test_recon": per_epoch["test_recon"][-1],
-               "test_mse_pixel": per_epoch["test_recon"][-1] / PIXELS}
-    return loop.Run(config=config, models={"ae": model},
-                    history={**state.history, **per_epoch}, metrics=metrics,
-                    seconds=state.seconds, device=runtime.device_name(dev))
+    run.metrics["test_mse_pixel"] = run.metrics["test_recon"] / PIXELS
+    return run
 
 
 RUNS = {

@@ -2,14 +2,16 @@
 
 Where the images come from, in this order:
 1. the folder in the environment variable GEN_DATA_DIR;
-2. ./data in the current directory;
+2. data/ in the repository (in a checkout), else in the current folder;
 3. /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist);
 4. torchvision's own download, when the network allows it.
 
+Only the four raw IDX files are read, the same bytes the fingerprint
+hashes (torchvision's loader would prefer a stale processed/*.pt).
 Finding and fingerprinting the files needs no torch, so a warm site build
 (which only checks its cache) never imports it; torch is imported where
-tensors are made.
-Taught on the page "Data" of the site.
+tensors are made. Every load() hands out tensors of its own, so no run
+can change another's data in place.
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ import gzip
 import hashlib
 import math
 import os
-import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from . import runtime
 
 if TYPE_CHECKING:
     import torch
@@ -37,8 +40,16 @@ RAW_FILES = (
     "t10k-labels-idx1-ubyte",
 )
 FASHION_CLASSES = (
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
 )
 MNIST_CLASSES = tuple(str(i) for i in range(10))
 # IDX header: magic (2 zero bytes, dtype 0x08, ndim) then ndim big-endian
@@ -63,18 +74,22 @@ class ImageData:
         return len(self.labels)
 
 
+def _local_data() -> Path:
+    return runtime.home() / "data"
+
+
 def search_dirs() -> list[Path]:
     """The places searched for the raw files, in order."""
     dirs = []
     if os.environ.get("GEN_DATA_DIR"):
         dirs.append(Path(os.environ["GEN_DATA_DIR"]))
-    dirs += [Path.cwd() / "data", DEBIAN_DIR]
+    dirs += [_local_data(), DEBIAN_DIR]
     return dirs
 
 
 def prepared_root() -> Path:
-    """Where torchvision's raw layout is written: GEN_DATA_DIR or ./data."""
-    return Path(os.environ.get("GEN_DATA_DIR") or Path.cwd() / "data")
+    """Where torchvision's raw layout is written: GEN_DATA_DIR or data/."""
+    return Path(os.environ.get("GEN_DATA_DIR") or _local_data())
 
 
 def _find_raw(folder: Path, stem: str) -> Path | None:
@@ -97,8 +112,9 @@ def check_idx(path: Path, data: bytes, size: int | None = None) -> None:
             "`make data` again, or reinstall dataset-fashion-mnist."
         )
     ndim = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big")
-            for i in range(ndim)]
+    dims = [
+        int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)
+    ]
     want = 4 + 4 * ndim + math.prod(dims)
     if size != want:
         raise DatasetError(
@@ -155,9 +171,11 @@ def prepare(name: str = "fashion-mnist", download: bool = True) -> Path:
     else:
         searched = [d for d in search_dirs() if d != DEBIAN_DIR]
     for base in searched:
-        found = {s: _find_raw(base / folder / "raw", s) or
-                 (_find_raw(base, s) if name == "fashion-mnist" else None)
-                 for s in RAW_FILES}
+        found = {
+            s: _find_raw(base / folder / "raw", s)
+            or (_find_raw(base, s) if name == "fashion-mnist" else None)
+            for s in RAW_FILES
+        }
         if all(found.values()):
             for stem, src in found.items():
                 dst = raw / stem
@@ -173,9 +191,12 @@ def prepare(name: str = "fashion-mnist", download: bool = True) -> Path:
     if download and _download(name, root):
         return root
     places = "\n".join(f"  - {d}" for d in searched)
-    debian = ("  - install the Debian package: "
-              "sudo apt-get install dataset-fashion-mnist\n"
-              if name == "fashion-mnist" else "")
+    debian = (
+        "  - install the Debian package: "
+        "sudo apt-get install dataset-fashion-mnist\n"
+        if name == "fashion-mnist"
+        else ""
+    )
     raise DatasetError(
         f"{name} was not found. Looked for {', '.join(RAW_FILES)} "
         f"(plain or .gz) in:\n{places}\nand torchvision's download failed "
@@ -205,8 +226,10 @@ def fingerprint(name: str = "fashion-mnist") -> str:
     modification time), so a build can ask for it often.
     """
     raw = prepare(name) / DATASETS[name] / "raw"
-    stats = tuple((stem, (raw / stem).stat().st_size,
-                   (raw / stem).stat().st_mtime_ns) for stem in RAW_FILES)
+    stats = tuple(
+        (stem, (raw / stem).stat().st_size, (raw / stem).stat().st_mtime_ns)
+        for stem in RAW_FILES
+    )
     return _fingerprint(raw, stats)
 
 
@@ -219,25 +242,46 @@ def _fingerprint(raw: Path, stats: tuple = ()) -> str:
     return digest.hexdigest()[:16]
 
 
-@functools.lru_cache(maxsize=4)
 def load(name: str = "fashion-mnist", split: str = "train") -> ImageData:
-    """Load one split once per process, as float tensors in memory."""
+    """One split as float tensors in [0, 1], new ones on every call."""
     if split not in ("train", "test"):
         raise ValueError(f"split={split!r} is unknown; choose train or test")
-    root = prepare(name)
-    raw = root / DATASETS[name] / "raw"
+    raw = prepare(name) / DATASETS[name] / "raw"
     prefix = "train" if split == "train" else "t10k"
-    for kind in ("images-idx3", "labels-idx1"):
-        path = raw / f"{prefix}-{kind}-ubyte"
-        check_idx_file(path)
-    from torchvision import datasets
-
-    ds = getattr(datasets, DATASETS[name])(
-        str(root), train=split == "train", download=False
+    paths = tuple(
+        raw / f"{prefix}-{kind}-ubyte"
+        for kind in ("images-idx3", "labels-idx1")
     )
-    images = ds.data.unsqueeze(1).float().div_(255.0)
+    stats = tuple((p.stat().st_size, p.stat().st_mtime_ns) for p in paths)
+    images, labels = _read_split(paths, stats)
     classes = FASHION_CLASSES if name == "fashion-mnist" else MNIST_CLASSES
-    return ImageData(images, ds.targets.clone(), classes, _fingerprint(raw))
+    return ImageData(
+        images.unsqueeze(1).float().div_(255.0),
+        labels.long(),
+        classes,
+        fingerprint(name),
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _read_split(paths: tuple[Path, Path], stats: tuple):
+    """(images (N, 28, 28), labels (N,)) as uint8, read once per state of
+    the files; load() makes fresh float copies from them."""
+    return tuple(_idx_tensor(path) for path in paths)
+
+
+def _idx_tensor(path: Path):
+    import torch
+
+    raw = path.read_bytes()
+    check_idx(path, raw)
+    dims = [
+        int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big")
+        for i in range(raw[3])
+    ]
+    return torch.frombuffer(
+        bytearray(raw), dtype=torch.uint8, offset=4 + 4 * len(dims)
+    ).view(*dims)
 
 
 def subset(data: ImageData, size: int | None, seed: int = 0) -> ImageData:
@@ -248,8 +292,33 @@ def subset(data: ImageData, size: int | None, seed: int = 0) -> ImageData:
 
     gen = torch.Generator().manual_seed(seed)
     idx = torch.randperm(len(data), generator=gen)[:size]
-    return ImageData(data.images[idx], data.labels[idx], data.classes,
-                     f"{data.fingerprint}:{size}:{seed}")
+    return ImageData(
+        data.images[idx],
+        data.labels[idx],
+        data.classes,
+        f"{data.fingerprint}:{size}:{seed}",
+    )
+
+
+def splits(config) -> tuple[ImageData, ImageData]:
+    """The training and test images a config asks for (train_size,
+    test_size, seed): subsets drawn once, the same for every run."""
+    train = subset(
+        load("fashion-mnist", "train"), config.train_size, config.seed
+    )
+    test = subset(load("fashion-mnist", "test"), config.test_size, config.seed)
+    return train, test
+
+
+def batches(config, *tensors: torch.Tensor) -> "Batches":
+    """Mini-batches of config.batch_size, shuffled by config.seed."""
+    import torch
+
+    return Batches(
+        *tensors,
+        batch_size=config.batch_size,
+        generator=torch.Generator().manual_seed(config.seed),
+    )
 
 
 class Batches:
@@ -259,9 +328,13 @@ class Batches:
     per-image transform would only slow training down.
     """
 
-    def __init__(self, *tensors: torch.Tensor, batch_size: int,
-                 generator: torch.Generator | None = None,
-                 drop_last: bool = True):
+    def __init__(
+        self,
+        *tensors: torch.Tensor,
+        batch_size: int,
+        generator: torch.Generator | None = None,
+        drop_last: bool = True,
+    ):
         if not tensors or any(len(t) != len(tensors[0]) for t in tensors):
             raise ValueError("Batches needs tensors of one common length")
         self.tensors = tensors
@@ -279,7 +352,7 @@ class Batches:
 
         order = torch.randperm(len(self.tensors[0]), generator=self.generator)
         for i in range(len(self)):
-            idx = order[i * self.batch_size:(i + 1) * self.batch_size]
+            idx = order[i * self.batch_size : (i + 1) * self.batch_size]
             picked = tuple(t[idx] for t in self.tensors)
             yield picked if len(picked) > 1 else picked[0]
 

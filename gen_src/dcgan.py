@@ -6,7 +6,7 @@ strided convolutions instead of pooling, batch norm in both networks
 (not on G's output nor D's input), ReLU in G with tanh on the output,
 LeakyReLU(0.2) in D, no fully connected hidden layers, Adam with
 lr 2e-4 and beta1 0.5. Only the networks live here: the losses and the
-training step are gen_src.adversarial's. Taught on the page "DCGAN".
+training step are gen_src.adversarial's. Taught on the page docs/dcgan.md.
 """
 
 from __future__ import annotations
@@ -17,58 +17,43 @@ import torch
 from torch import nn
 
 from . import adversarial, gan, runtime
-from .train import Run
+from . import config as cfg
+from .loop import Run
 
 
 @dataclass(frozen=True, kw_only=True)
-class DCGANConfig:
-    dataset: str = "fashion-mnist"  # 28x28 grey images
-    loss: str = "nonsaturating"  # the loss DCGAN was trained with
-    d_steps: int = 1  # k = 1, as in the paper
-    g_steps: int = 1
-    order: str = "d_first"
-    latent_dim: int = 64  # z; the paper used 100, 64 is plenty here
-    channels: int = 64  # G: 2c -> c channels; D: c -> 2c
-    lr: float = 2e-4  # the paper's Adam settings
-    lr_cooldown: float = 0.0  # constant lr, as in the paper
-    betas: tuple[float, float] = (0.5, 0.999)  # beta1 = 0.5 (paper)
-    batch_size: int = 128  # the paper's mini-batch size
-    num_epochs: int = 1  # passes over train_size images
-    train_size: int | None = None  # images used (None = all 60,000)
-    num_samples: int = 5000  # generated samples for the Frechet distance
-    seed: int = 0
+class DCGANConfig(adversarial.AdversarialConfig):
+    """The paper's settings by default; the profiles change a few."""
 
-    def __post_init__(self):
-        runtime.check_choice("dataset", self.dataset, ("fashion-mnist",))
-        adversarial.check_schedule(self)  # loss, order, d_steps, g_steps
-        runtime.check_int("latent_dim", self.latent_dim, 1)
-        runtime.check_int("channels", self.channels, 1)
-        runtime.check_float("lr", self.lr, 0.0, low_open=True)
-        runtime.check_float("lr_cooldown", self.lr_cooldown, 0.0, 1.0)
-        for beta in self.betas:
-            runtime.check_float("betas", beta, 0.0, 1.0)
-        runtime.check_int("batch_size", self.batch_size, 1)
-        runtime.check_int("num_epochs", self.num_epochs, 1)
-        if self.train_size is not None:
-            runtime.check_int("train_size", self.train_size, 1)
-        runtime.check_int("num_samples", self.num_samples, 1)
-        runtime.check_int("seed", self.seed, 0)
+    dataset: str = cfg.choice("fashion-mnist", ("fashion-mnist",))
+    latent_dim: int = cfg.integer(64, 1)  # the paper used 100; 64 is plenty
+    channels: int = cfg.integer(64, 1)  # G: 2c -> c channels; D: c -> 2c
+    lr: float = cfg.real(2e-4, above=0)  # the paper's Adam settings
+    betas: tuple[float, float] = cfg.reals((0.5, 0.999), 0, 1, length=2)
+    batch_size: int = cfg.integer(128, 1)  # the paper's mini-batch size
+    num_samples: int = cfg.integer(5000, 1)  # samples for the Fréchet dist.
 
 
 def config_for(profile: str, **overrides) -> DCGANConfig:
     """smoke: seconds for tests; quick: the CPU budget; full: a GPU."""
-    runtime.check_profile(profile)
-    presets = {
-        "smoke": dict(train_size=256, batch_size=32, channels=8,
-                      num_samples=500),
-        # half the channels, small batches, a higher lr: 1,200 steps,
-        # garments in about 28 s on 2 CPU cores (more steps beat wider
-        # batches at a fixed budget)
-        "quick": dict(channels=32, batch_size=32, lr=5e-4,
-                      train_size=38400),
-        "full": dict(num_epochs=20),
-    }[profile]
-    return DCGANConfig(**{**presets, **overrides})
+    return DCGANConfig(
+        **cfg.preset(
+            profile,
+            {
+                "smoke": dict(
+                    train_size=256, batch_size=32, channels=8, num_samples=500
+                ),
+                # half the channels, small batches, a higher lr: 1,200 steps,
+                # garments in about 28 s on 2 CPU cores (more steps beat wider
+                # batches at a fixed budget)
+                "quick": dict(
+                    channels=32, batch_size=32, lr=5e-4, train_size=38400
+                ),
+                "full": dict(num_epochs=20),
+            },
+            **overrides,
+        )
+    )
 
 
 # --8<-- [start:generator]
@@ -92,6 +77,8 @@ class Generator(nn.Module):
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         return self.net(z[:, :, None, None])
+
+
 # --8<-- [end:generator]
 
 
@@ -114,6 +101,8 @@ class Discriminator(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x).flatten()
+
+
 # --8<-- [end:discriminator]
 
 
@@ -134,12 +123,14 @@ def build(config: DCGANConfig) -> dict[str, nn.Module]:
     return {"G": G, "D": D}
 
 
-def train(config: DCGANConfig, *, device: str = "auto",
-          progress: bool = True) -> Run:
+def train(
+    config: DCGANConfig, *, device: str = "auto", progress: bool = True
+) -> Run:
     """Train with adversarial.make_step (as the MLP GAN is trained)."""
     runtime.set_seed(config.seed)
-    return adversarial.train_adversarial(config, build(config), device=device,
-                                 progress=progress, label="dcgan")
+    return adversarial.train_adversarial(
+        config, build(config), device=device, progress=progress, label="dcgan"
+    )
 
 
 score = gan.score  # Frechet distance with the real-vs-real floor

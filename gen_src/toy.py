@@ -3,7 +3,7 @@
 Lin et al. 2018, "PacGAN: The power of two samples in generative
 adversarial networks": a ring of 8 Gaussians (std 0.01) on the unit
 circle, and a 5x5 grid of 25 Gaussians (std 0.05) at {-4,-2,0,2,4}^2.
-Taught on the page "GAN".
+Taught on the page docs/gan.md.
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """Decode random points of a trained 2-D autoencoder's latent space.
 
-Page: Autoencoder, "Why an autoencoder cannot generate".
+Taught on the page docs/autoencoder.md.
 Run: python snippets/ae_random_decode.py --points 64 --out random.png
 """
+
+from typing import Literal
 
 import torch
 from torchvision.utils import save_image
@@ -10,14 +12,22 @@ from torchvision.utils import save_image
 from gen_src import autoencoder, data, runtime, snippet
 
 
-def main(points: int = 64, profile: str = "", out: str = "",
-         device: str = "auto"):
+def main(
+    points: int = 64,
+    profile: Literal["smoke", "quick", "full"] | None = None,
+    out: str = "",
+    device: str = "auto",
+):
     profile = profile or runtime.default_profile()
-    run = autoencoder.train(autoencoder.config_for(profile, latent_dim=2),
-                            device=device)
+    run = autoencoder.train(
+        autoencoder.config_for(profile, latent_dim=2), device=device
+    )
     model = run.models["ae"]
-    test = data.subset(data.load("fashion-mnist", "test"),
-                       run.config.test_size).images
+    test = data.subset(
+        data.load("fashion-mnist", "test"),
+        run.config.test_size,
+        run.config.seed,
+    ).images
     # --8<-- [start:decode]
     with torch.no_grad():
         codes = model.encoder(test)  # where real images land, (N, 2)
@@ -30,17 +40,26 @@ def main(points: int = 64, profile: str = "", out: str = "",
         gap = torch.cdist(z, codes).min(1).values.median()
         dist = torch.cdist(codes, codes).fill_diagonal_(float("inf"))
         spacing = dist.min(1).values.median()
-    print("codes fill the box z1 in [{:.2f}, {:.2f}], z2 in [{:.2f}, {:.2f}]"
-          .format(low[0], high[0], low[1], high[1]))
-    print(f"random z to nearest code: {gap:.3f} (median); "
-          f"code to nearest code: {spacing:.3f}, {gap / spacing:.1f}x")
+    print(
+        f"codes fill the box z1 in [{low[0]:.2f}, {high[0]:.2f}], "
+        f"z2 in [{low[1]:.2f}, {high[1]:.2f}]"
+    )
+    print(
+        f"random z to nearest code: {gap:.3f} (median); "
+        f"code to nearest code: {spacing:.3f}, {gap / spacing:.1f}x"
+    )
     # --8<-- [end:decode]
     if out:
         save_image(images, out, nrow=8, pad_value=1.0)
         print(f"saved {out}")
-    return {"gap": gap.item(), "spacing": spacing.item(),
-            "ratio": (gap / spacing).item(), "low": low.tolist(),
-            "high": high.tolist(), "images_shape": list(images.shape)}
+    return {
+        "gap": gap.item(),
+        "spacing": spacing.item(),
+        "ratio": (gap / spacing).item(),
+        "low": low.tolist(),
+        "high": high.tolist(),
+        "images_shape": list(images.shape),
+    }
 
 
 if __name__ == "__main__":

@@ -1,46 +1,51 @@
 """Train a plain autoencoder; print its test reconstruction error.
 
-Page: Autoencoder, "Training". Run: python snippets/autoencoder.py
-Options: --latent-dim 2 --num-epochs 3 --profile quick --device auto
+The loop is the one the site's autoencoder figures were trained with:
+the same step (autoencoder.make_step), batches and seed as
+autoencoder.train. Taught on the page docs/autoencoder.md.
+Run: python snippets/autoencoder.py [--latent-dim 2 --num-epochs 3]
 """
 
-import torch
+from typing import Literal
 
 from gen_src import autoencoder, data, runtime, snippet
 
 
-def main(latent_dim: int = 2, num_epochs: int = 0, profile: str = "",
-         device: str = "auto"):
-    """num_epochs 0 takes the profile's number (smoke, quick or full)."""
+def main(
+    latent_dim: int = 2,
+    num_epochs: int | None = None,
+    profile: Literal["smoke", "quick", "full"] | None = None,
+    device: str = "auto",
+):
+    """num_epochs None takes the profile's number (smoke, quick or full)."""
     profile = profile or runtime.default_profile()
-    overrides = {"num_epochs": num_epochs} if num_epochs else {}
-    config = autoencoder.config_for(profile, latent_dim=latent_dim,
-                                    **overrides)
+    overrides = {"num_epochs": num_epochs} if num_epochs is not None else {}
+    config = autoencoder.config_for(
+        profile, latent_dim=latent_dim, **overrides
+    )
     runtime.set_seed(config.seed)
     dev = runtime.resolve_device(device)
-    train = data.subset(data.load("fashion-mnist", "train"),
-                        config.train_size, config.seed).images.to(dev)
-    test = data.subset(data.load("fashion-mnist", "test"),
-                       config.test_size, config.seed).images.to(dev)
+    train_set, test_set = data.splits(config)
     # --8<-- [start:train]
     model = autoencoder.Autoencoder(config).to(dev)
-    opt = torch.optim.Adam(model.parameters(), lr=config.lr)
-    batches = data.Batches(train, batch_size=config.batch_size,
-                           generator=torch.Generator().manual_seed(0))
+    step = autoencoder.make_step(model, config)  # Adam on ||x - d(e(x))||^2
+    batches = data.batches(config, train_set.images.to(dev))
+    test = test_set.images.to(dev)
     errors = []
     for epoch in range(1, config.num_epochs + 1):
-        model.train()
-        for x in batches:
-            loss = autoencoder.reconstruction_loss(x, model(x))
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
+        for x in batches:  # a new shuffle every epoch
+            step(x)
         errors.append(autoencoder.evaluate(model, test))  # ||x-d(e(x))||^2
-        print(f"epoch {epoch}: test error {errors[-1]:.2f} per image "
-              f"({errors[-1] / 784:.4f} per pixel)")
+        print(
+            f"epoch {epoch}: test error {errors[-1]:.2f} per image "
+            f"({errors[-1] / 784:.4f} per pixel)"
+        )
     # --8<-- [end:train]
-    return {"test_recon": errors, "latent_dim": config.latent_dim,
-            "num_epochs": config.num_epochs}
+    return {
+        "test_recon": errors,
+        "latent_dim": config.latent_dim,
+        "num_epochs": config.num_epochs,
+    }
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """DCGAN's two networks, layer by layer, with every output shape.
 
-Page: DCGAN, "The networks".
+Taught on the page docs/dcgan.md, section "The networks".
 """
 
 import torch

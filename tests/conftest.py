@@ -18,11 +18,21 @@ def built_site(tmp_path_factory) -> Path:
     """The site built strictly (both languages) once per test session."""
     out = tmp_path_factory.mktemp("site")
     config = os.environ.get("GEN_MKDOCS_CONFIG", "mkdocs.yml")
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict",
-           "--config-file", config, "--site-dir", str(out)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "--strict",
+        "--config-file",
+        config,
+        "--site-dir",
+        str(out),
+    ]
     env = {**os.environ, "GEN_PROFILE": os.environ["GEN_PROFILE"]}
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True,
-                          text=True)
+    proc = subprocess.run(
+        cmd, cwd=ROOT, env=env, capture_output=True, text=True
+    )
     if proc.returncode != 0:
         pytest.fail(f"mkdocs build --strict failed:\n{proc.stderr[-6000:]}")
     return out

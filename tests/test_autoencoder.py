@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from gen_src import autoencoder, train
+from gen_src import autoencoder, loop
 
 
 def test_shapes():
@@ -26,27 +26,34 @@ def test_reconstruction_loss_is_squared_error_per_image():
     assert autoencoder.reconstruction_loss(x, x_hat) == 0
     x_hat[0, 0, 0, :4] = 0.5  # 4 pixels off by 0.5 in image 0 only
     # image 0: 4 * 0.25 = 1; image 1: 0; mean over the batch: 0.5
-    assert autoencoder.reconstruction_loss(x, x_hat).item() == \
-        pytest.approx(0.5)
+    assert autoencoder.reconstruction_loss(x, x_hat).item() == pytest.approx(
+        0.5
+    )
     gen = torch.Generator().manual_seed(0)
-    a, b = torch.rand(3, 1, 28, 28, generator=gen), torch.rand(
-        3, 1, 28, 28, generator=gen)
+    a, b = (
+        torch.rand(3, 1, 28, 28, generator=gen),
+        torch.rand(3, 1, 28, 28, generator=gen),
+    )
     expected = torch.stack([(a[i] - b[i]).norm() ** 2 for i in range(3)])
     assert autoencoder.reconstruction_loss(a, b).item() == pytest.approx(
-        expected.mean().item(), rel=1e-5)
+        expected.mean().item(), rel=1e-5
+    )
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    (dict(num_epochs=0), "num_epochs"),
-    (dict(num_epochs=-1), "num_epochs"),
-    (dict(latent_dim=0), "latent_dim"),
-    (dict(hidden_dim=-3), "hidden_dim"),
-    (dict(lr=-0.1), "lr"),
-    (dict(batch_size=0), "batch_size"),
-    (dict(train_size=0), "train_size"),
-    (dict(test_size=0), "test_size"),
-    (dict(seed=-1), "seed"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        (dict(num_epochs=0), "num_epochs"),
+        (dict(num_epochs=-1), "num_epochs"),
+        (dict(latent_dim=0), "latent_dim"),
+        (dict(hidden_dim=-3), "hidden_dim"),
+        (dict(lr=-0.1), "lr"),
+        (dict(batch_size=0), "batch_size"),
+        (dict(train_size=0), "train_size"),
+        (dict(test_size=0), "test_size"),
+        (dict(seed=-1), "seed"),
+    ],
+)
 def test_invalid_config_names_the_field(kwargs, field):
     with pytest.raises(ValueError, match=f"^{field}="):
         autoencoder.AEConfig(**kwargs)
@@ -64,7 +71,7 @@ def test_config_for_and_runs():
 def test_train_smoke_run():
     config = autoencoder.config_for("smoke")
     run = autoencoder.train(config, device="cpu", progress=False)
-    assert isinstance(run, train.Run)
+    assert isinstance(run, loop.Run)
     model = run.models["ae"]
     assert not model.training
     steps = config.train_size // config.batch_size * config.num_epochs
@@ -84,5 +91,4 @@ def test_evaluate_matches_the_loss():
     x = torch.rand(10, 1, 28, 28)
     with torch.no_grad():
         expected = autoencoder.reconstruction_loss(x, model(x)).item()
-    assert autoencoder.evaluate(model, x) == pytest.approx(expected,
-                                                           rel=1e-5)
+    assert autoencoder.evaluate(model, x) == pytest.approx(expected, rel=1e-5)

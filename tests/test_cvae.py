@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch import nn
 
-from gen_src import classifier, cvae, train, vae
+from gen_src import classifier, cvae, loop, vae
 
 
 @pytest.fixture(scope="module")
@@ -47,16 +47,19 @@ def test_sampling_is_seeded():
     assert torch.equal(a, b)
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    (dict(num_epochs=0), "num_epochs"),
-    (dict(latent_dim=0), "latent_dim"),
-    (dict(hidden_dim=0), "hidden_dim"),
-    (dict(beta=-0.5), "beta"),
-    (dict(lr=0), "lr"),
-    (dict(batch_size=-1), "batch_size"),
-    (dict(train_size=0), "train_size"),
-    (dict(test_size=0), "test_size"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        (dict(num_epochs=0), "num_epochs"),
+        (dict(latent_dim=0), "latent_dim"),
+        (dict(hidden_dim=0), "hidden_dim"),
+        (dict(beta=-0.5), "beta"),
+        (dict(lr=0), "lr"),
+        (dict(batch_size=-1), "batch_size"),
+        (dict(train_size=0), "train_size"),
+        (dict(test_size=0), "test_size"),
+    ],
+)
 def test_invalid_config_names_the_field(kwargs, field):
     with pytest.raises(ValueError, match=f"^{field}="):
         cvae.CVAEConfig(**kwargs)
@@ -71,7 +74,7 @@ def test_config_for():
 
 def test_train_smoke_run(smoke_run):
     run = smoke_run
-    assert isinstance(run, train.Run) and not run.models["cvae"].training
+    assert isinstance(run, loop.Run) and not run.models["cvae"].training
     steps = run.config.train_size // run.config.batch_size
     assert len(run.history["loss"]) == steps * run.config.num_epochs
     for key in ("test_nelbo", "test_recon", "test_kl"):
@@ -90,24 +93,31 @@ class _Always(nn.Module):
         self.body = nn.Flatten()
 
     def forward(self, x):
-        return nn.functional.one_hot(torch.full((len(x),), self.label),
-                                     10).float()
+        return nn.functional.one_hot(
+            torch.full((len(x),), self.label), 10
+        ).float()
 
 
 def test_class_accuracy_counts_agreement_with_the_judge(smoke_run):
     model = smoke_run.models["cvae"]
     # 10 classes asked for equally often; a judge that always says 3
     # agrees on exactly one class in ten
-    assert cvae.class_accuracy(model, _Always(3), per_class=7) == \
-        pytest.approx(0.1)
+    assert cvae.class_accuracy(
+        model, _Always(3), per_class=7
+    ) == pytest.approx(0.1)
 
 
 def test_score(smoke_run):
-    judge = classifier.train(classifier.config_for("smoke"), device="cpu",
-                             progress=False)
+    judge = classifier.train(
+        classifier.config_for("smoke"), device="cpu", progress=False
+    )
     scores = cvae.score(smoke_run, judge)
-    assert set(scores) == {"class_accuracy", "frechet", "frechet_floor",
-                           "frechet_samples"}
+    assert set(scores) == {
+        "class_accuracy",
+        "frechet",
+        "frechet_floor",
+        "frechet_samples",
+    }
     assert 0.0 <= scores["class_accuracy"] <= 1.0
     assert scores["frechet"] > scores["frechet_floor"] >= 0
     per_class = smoke_run.config.test_size // 10

@@ -10,8 +10,9 @@ from gen_src import adversarial, dcgan
 
 
 def nets(latent_dim=16, channels=8):
-    return dcgan.build(dcgan.DCGANConfig(latent_dim=latent_dim,
-                                         channels=channels))
+    return dcgan.build(
+        dcgan.DCGANConfig(latent_dim=latent_dim, channels=channels)
+    )
 
 
 def test_shapes():
@@ -47,19 +48,28 @@ def test_radford_guidelines():
     slopes = {m.negative_slope for m in D if isinstance(m, nn.LeakyReLU)}
     assert slopes == {0.2}
     assert not isinstance(D[1], nn.BatchNorm2d)  # none on D's input
-    convs = [m for m in G + D if isinstance(m, (nn.Conv2d,
-                                                nn.ConvTranspose2d))]
+    convs = [
+        m for m in G + D if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d))
+    ]
     assert sum(m.stride == (2, 2) for m in convs) == 4
     # weights drawn from N(0, 0.02)
     std = torch.cat([m.weight.flatten() for m in convs]).std().item()
     assert 0.015 < std < 0.025
 
 
-@pytest.mark.parametrize("field, value", [
-    ("num_epochs", 0), ("num_epochs", -1), ("loss", "hinge"),
-    ("latent_dim", 0), ("channels", 0), ("lr", -1e-3),
-    ("dataset", "ring"), ("train_size", 0),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("num_epochs", 0),
+        ("num_epochs", -1),
+        ("loss", "hinge"),
+        ("latent_dim", 0),
+        ("channels", 0),
+        ("lr", -1e-3),
+        ("dataset", "ring"),
+        ("train_size", 0),
+    ],
+)
 def test_invalid_config_names_the_field(field, value):
     with pytest.raises(ValueError, match=field):
         dcgan.DCGANConfig(**{field: value})
@@ -68,8 +78,9 @@ def test_invalid_config_names_the_field(field, value):
 def test_profiles():
     with pytest.raises(ValueError, match="profile"):
         dcgan.config_for("tiny")
-    smoke, quick, full = (dcgan.config_for(p)
-                          for p in ("smoke", "quick", "full"))
+    smoke, quick, full = (
+        dcgan.config_for(p) for p in ("smoke", "quick", "full")
+    )
     assert quick.train_size is None or smoke.train_size < quick.train_size
     assert full.train_size is None and full.num_epochs >= quick.num_epochs
     assert dcgan.RUNS["dcgan"]("quick") == quick
@@ -93,8 +104,9 @@ def test_smoke_training_uses_the_gan_step(monkeypatch):
         assert len(run.history[key]) == steps
         assert all(math.isfinite(v) for v in run.history[key])
     assert not run.models["G"].training
-    images = adversarial.generate(run.models["G"],
-                                  torch.randn(4, config.latent_dim))
+    images = adversarial.generate(
+        run.models["G"], torch.randn(4, config.latent_dim)
+    )
     assert images.shape == (4, 1, 28, 28)
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from gen_src import notebooks
+from gen_src.build import notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [s for langs in notebooks.find().values() for s in langs.values()]
@@ -43,8 +43,9 @@ pytestmark = pytest.mark.slow
 
 
 def _tracked_files() -> list[str]:
-    out = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, check=True,
-                         capture_output=True).stdout
+    out = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, check=True, capture_output=True
+    ).stdout
     return [p for p in out.decode().split("\0") if p]
 
 
@@ -60,9 +61,22 @@ def wheel(tmp_path_factory) -> Path:
             target.symlink_to(os.readlink(ROOT / rel))
         elif (ROOT / rel).is_file():
             shutil.copy2(ROOT / rel, target)
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
-                    "--no-build-isolation", "-w", str(base / "dist"),
-                    str(src)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(base / "dist"),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return next((base / "dist").glob("gen_src-*.whl"))
 
 
@@ -71,35 +85,66 @@ def venv(wheel, tmp_path_factory) -> dict:
     """A fresh venv with the wheel installed; a work folder beside it."""
     base = tmp_path_factory.mktemp("installed")
     env_dir = base / "venv"
-    subprocess.run([sys._base_executable, "-m", "venv", "--without-pip",
-                    str(env_dir)], check=True)
+    subprocess.run(
+        [sys._base_executable, "-m", "venv", "--without-pip", str(env_dir)],
+        check=True,
+    )
     python = env_dir / "bin" / "python"
     purelib = subprocess.run(
-        [python, "-c", "import sysconfig; print(sysconfig.get_paths()"
-         "['purelib'])"], check=True, capture_output=True,
-        text=True).stdout.strip()
+        [
+            python,
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     # torch, nbclient, ...: the project's venv, as Colab brings its own
     (Path(purelib) / "project-deps.pth").write_text(
-        "\n".join(site.getsitepackages()) + "\n")
-    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps",
-                    "--no-index", str(wheel)], check=True,
-                   capture_output=True)
+        "\n".join(site.getsitepackages()) + "\n"
+    )
+    subprocess.run(
+        [
+            python,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-index",
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+    )
     work = base / "work"
     work.mkdir()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("GEN_", "COV_", "COVERAGE"))
-           and k != "PYTHONPATH"}
-    env.update(GEN_PROFILE="smoke", GEN_DEVICE="cpu",
-               GEN_CACHE_DIR=str(base / "cache"),
-               GEN_DATA_DIR=str(ROOT / "data"),
-               MPLBACKEND="Agg", PATH=f"{env_dir / 'bin'}:{env['PATH']}")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("GEN_", "COV_", "COVERAGE")) and k != "PYTHONPATH"
+    }
+    env.update(
+        GEN_PROFILE="smoke",
+        GEN_DEVICE="cpu",
+        GEN_CACHE_DIR=str(base / "cache"),
+        GEN_DATA_DIR=str(ROOT / "data"),
+        MPLBACKEND="Agg",
+        PATH=f"{env_dir / 'bin'}:{env['PATH']}",
+    )
     return {"python": python, "work": work, "env": env}
 
 
 def _run(venv: dict, *args, timeout: int = 900):
-    return subprocess.run([str(venv["python"]), *map(str, args)],
-                          cwd=venv["work"], env=venv["env"], text=True,
-                          capture_output=True, timeout=timeout)
+    return subprocess.run(
+        [str(venv["python"]), *map(str, args)],
+        cwd=venv["work"],
+        env=venv["env"],
+        text=True,
+        capture_output=True,
+        timeout=timeout,
+    )
 
 
 def test_wheel_holds_every_package_file(wheel):
@@ -111,10 +156,12 @@ def test_wheel_holds_every_package_file(wheel):
 
 
 def test_every_module_imports_from_the_installed_package(venv):
-    code = ("import importlib, pkgutil, gen_src\n"
-            "print(gen_src.__file__)\n"
-            "for m in pkgutil.walk_packages(gen_src.__path__, 'gen_src.'):\n"
-            "    importlib.import_module(m.name)\n")
+    code = (
+        "import importlib, pkgutil, gen_src\n"
+        "print(gen_src.__file__)\n"
+        "for m in pkgutil.walk_packages(gen_src.__path__, 'gen_src.'):\n"
+        "    importlib.import_module(m.name)\n"
+    )
     proc = _run(venv, "-c", code)
     assert proc.returncode == 0, proc.stderr[-3000:]
     location = Path(proc.stdout.splitlines()[0])
@@ -122,13 +169,14 @@ def test_every_module_imports_from_the_installed_package(venv):
     assert ROOT not in location.parents
 
 
-@pytest.mark.parametrize("source", SOURCES,
-                         ids=lambda s: f"{s.name}-{s.lang}")
+@pytest.mark.parametrize("source", SOURCES, ids=lambda s: f"{s.name}-{s.lang}")
 def test_downloaded_notebook_runs_with_the_installed_package(
-        built_site, venv, source):
+    built_site, venv, source
+):
     prefix = [] if source.lang == "en" else [source.lang]
-    published = built_site.joinpath(*prefix, "notebooks", source.name,
-                                    source.filename)
+    published = built_site.joinpath(
+        *prefix, "notebooks", source.name, source.filename
+    )
     copy = venv["work"] / source.filename
     shutil.copy(published, copy)
     runner = venv["work"] / "run_notebook.py"

@@ -52,11 +52,15 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 GLOSSARY = DOCS / "glossary.md"
 
-EN_PAGES = sorted(p for p in DOCS.glob("*.md")
-                  if not p.name.endswith(".zh.md"))
+EN_PAGES = sorted(
+    p for p in DOCS.glob("*.md") if not p.name.endswith(".zh.md")
+)
 ZH_PAGES = sorted(DOCS.glob("*.zh.md"))
-EN_NOTEBOOKS = sorted(p for p in (DOCS / "notebooks").glob("*.py")
-                      if not p.name.endswith(".zh.py"))
+EN_NOTEBOOKS = sorted(
+    p
+    for p in (DOCS / "notebooks").glob("*.py")
+    if not p.name.endswith(".zh.py")
+)
 ZH_NOTEBOOKS = sorted((DOCS / "notebooks").glob("*.zh.py"))
 ZH_PICTURES = sorted((ROOT / "pics").glob("*.zh.svg"))
 
@@ -131,9 +135,12 @@ def in_fences(lines: list[str]) -> list[bool]:
             flags.append(bool(m))
         else:
             flags.append(True)
-            if m and m.group(1)[0] == fence[0] and \
-                    len(m.group(1)) >= len(fence) and \
-                    line.strip() == m.group(1):
+            if (
+                m
+                and m.group(1)[0] == fence[0]
+                and len(m.group(1)) >= len(fence)
+                and line.strip() == m.group(1)
+            ):
                 fence = None
     return flags
 
@@ -149,8 +156,9 @@ def split_fences(text: str) -> tuple[list[str], list[str]]:
 
 def headings(text: str) -> list[str]:
     outside, _ = split_fences(text)
-    return [line.strip() for line in outside
-            if re.match(r"^\s*#{1,6}\s+\S", line)]
+    return [
+        line.strip() for line in outside if re.match(r"^\s*#{1,6}\s+\S", line)
+    ]
 
 
 SNIPPET = re.compile(r"^\s*--8<--\s+[\"']([^\"']+)[\"']", re.M)
@@ -161,7 +169,9 @@ def snippet_targets(text: str) -> list[str]:
     return SNIPPET.findall(text)
 
 
-FIGURE = re.compile(r"\(fig:([\w.-]+)\)|(?<![\w-])((?:\.\./)*pics/[\w./-]+\.\w+)")
+FIGURE = re.compile(
+    r"\(fig:([\w.-]+)\)|(?<![\w-])((?:\.\./)*pics/[\w./-]+\.\w+)"
+)
 
 
 def figures(text: str) -> list[str]:
@@ -205,7 +215,7 @@ def first_difference(a: list, b: list) -> str:
         if x != y:
             return f"first difference at #{i + 1}: {x!r} (en) vs {y!r} (zh)"
     longer, name = (a, "en") if len(a) > len(b) else (b, "zh")
-    extra = longer[min(len(a), len(b)):]
+    extra = longer[min(len(a), len(b)) :]
     return f"only in {name}: {extra!r}"
 
 
@@ -246,6 +256,7 @@ AVOID_HEADERS = ("Avoid", "不用")
 @dataclass(frozen=True)
 class Row:
     """One row of a glossary table, its cells as written."""
+
     english: str
     chinese: str
     avoid: str  # '' where the table has no Avoid column
@@ -267,14 +278,21 @@ def glossary_rows(text: str) -> list[Row]:
         cells = _cells(line)
         if cells[:2] == ["English", "中文"]:
             in_table = True
-            avoid = next((i for i, c in enumerate(cells)
-                          if c in AVOID_HEADERS), None)
+            avoid = next(
+                (i for i, c in enumerate(cells) if c in AVOID_HEADERS), None
+            )
             continue
         if not in_table or set(cells[0]) <= set("-: "):
             continue
-        rows.append(Row(cells[0], cells[1] if len(cells) > 1 else "",
-                        cells[avoid] if avoid is not None
-                        and avoid < len(cells) else ""))
+        rows.append(
+            Row(
+                cells[0],
+                cells[1] if len(cells) > 1 else "",
+                cells[avoid]
+                if avoid is not None and avoid < len(cells)
+                else "",
+            )
+        )
     return rows
 
 
@@ -302,9 +320,15 @@ def parse_glossary(text: str) -> list[Term]:
             full, short = _english_forms(en)
             terms.append(Term(cells[0], cells[1], (full,), tuple(options)))
             if short:
-                terms.append(Term(cells[0], cells[1], (short,),
-                                  (*options, short.split()[0]),
-                                  abbreviation=True))
+                terms.append(
+                    Term(
+                        cells[0],
+                        cells[1],
+                        (short,),
+                        (*options, short.split()[0]),
+                        abbreviation=True,
+                    )
+                )
     return terms
 
 
@@ -315,6 +339,7 @@ def glossary_columns(text: str) -> list[tuple[str, str]]:
 @dataclass(frozen=True)
 class Variant:
     """A Chinese spelling the glossary's Avoid column rules out."""
+
     wrong: str  # e.g. 模式坍缩
     right: str  # what to write instead, e.g. 模式崩溃
     english: str  # the row's English cell
@@ -325,8 +350,9 @@ def _variant(cell: str, right: str, english: str) -> Variant:
     """'模式坍缩', or '奈特每张图 → 每张图像 … 奈特' where what to write
     is not the row's term itself."""
     wrong, _, hint = cell.partition("→")
-    return Variant(wrong.strip(), hint.strip() or right, english,
-                   bool(hint.strip()))
+    return Variant(
+        wrong.strip(), hint.strip() or right, english, bool(hint.strip())
+    )
 
 
 VARIANT_SEPARATORS = re.compile(r"\s*[、,，;；]\s*")
@@ -338,8 +364,10 @@ def avoid_groups(cell: str) -> tuple[tuple[str, ...], ...]:
     write instead after an arrow: '奈特每张图 → 每张图像 … 奈特'."""
     if not cell.strip():
         return ()
-    return tuple(tuple(v for v in VARIANT_SEPARATORS.split(g.strip()) if v)
-                 for g in cell.split(" / "))
+    return tuple(
+        tuple(v for v in VARIANT_SEPARATORS.split(g.strip()) if v)
+        for g in cell.split(" / ")
+    )
 
 
 def parse_avoided(text: str) -> list[Variant]:
@@ -360,10 +388,12 @@ def parse_avoided(text: str) -> list[Variant]:
         else:
             raise ValueError(
                 f"glossary row {row.english!r}: the Avoid cell has "
-                f"{len(groups)} groups for {len(terms)} Chinese terms")
+                f"{len(groups)} groups for {len(terms)} Chinese terms"
+            )
         for group, right in zip(groups, rights):
-            variants += [_variant(wrong, right, row.english)
-                         for wrong in group]
+            variants += [
+                _variant(wrong, right, row.english) for wrong in group
+            ]
     return variants
 
 
@@ -377,8 +407,14 @@ def without_avoid_cells(text: str) -> list[str]:
             cells = line.strip().strip("|").split("|")
             if [c.strip() for c in cells[:2]] == ["English", "中文"]:
                 in_table = True
-                avoid = next((i for i, c in enumerate(cells)
-                              if c.strip() in AVOID_HEADERS), None)
+                avoid = next(
+                    (
+                        i
+                        for i, c in enumerate(cells)
+                        if c.strip() in AVOID_HEADERS
+                    ),
+                    None,
+                )
             elif in_table and avoid is not None and avoid < len(cells):
                 cells[avoid] = " " * len(cells[avoid])
                 line = "|" + "|".join(cells) + "|"
@@ -398,17 +434,21 @@ def _inside(line: str, term: str, start: int, end: int) -> bool:
     return False
 
 
-def find_variants(lines: Iterable[tuple[int, str]],
-                  variants: list[Variant],
-                  allowed: Iterable[str] = ()) -> list[tuple[int, str, str]]:
+def find_variants(
+    lines: Iterable[tuple[int, str]],
+    variants: list[Variant],
+    allowed: Iterable[str] = (),
+) -> list[tuple[int, str, str]]:
     """(line number, variant, right term) for each avoided variant in the
     numbered lines, once per line, in the order they occur. An occurrence
     inside a longer allowed term (the glossary's Chinese terms) is not one;
     one inside a longer variant found at the same place is reported as the
     longer variant."""
     allowed = sorted(set(allowed))
-    covers = {v.wrong: [a for a in allowed if v.wrong in a and a != v.wrong]
-              for v in variants}
+    covers = {
+        v.wrong: [a for a in allowed if v.wrong in a and a != v.wrong]
+        for v in variants
+    }
     found: list[tuple[int, str, str]] = []
     for n, line in lines:
         spans = []
@@ -418,8 +458,9 @@ def find_variants(lines: Iterable[tuple[int, str]],
                 if not any(_inside(line, a, s, e) for a in covers[v.wrong]):
                     spans.append((s, e, v))
         for s, e, v in sorted(spans, key=lambda span: span[:2]):
-            longer = any(s2 <= s and e <= e2 and e2 - s2 > e - s
-                         for s2, e2, _ in spans)
+            longer = any(
+                s2 <= s and e <= e2 and e2 - s2 > e - s for s2, e2, _ in spans
+            )
             hit = (n, v.wrong, v.right)
             if not longer and hit not in found:
                 found.append(hit)
@@ -429,8 +470,10 @@ def find_variants(lines: Iterable[tuple[int, str]],
 def svg_text_lines(text: str) -> list[str]:
     """The lines of an SVG file with its tags blanked: only text nodes
     remain, at their places."""
-    return [re.sub(r"<[^>]*>", lambda m: MASK * len(m.group(0)), line)
-            for line in text.splitlines()]
+    return [
+        re.sub(r"<[^>]*>", lambda m: MASK * len(m.group(0)), line)
+        for line in text.splitlines()
+    ]
 
 
 # English uses of a term's words that are not the term.
@@ -471,13 +514,16 @@ def squash(text: str) -> str:
 def present(option: str, chinese_prose: str) -> bool:
     """A Chinese term is found ignoring spaces; a Latin one as a word."""
     if re.fullmatch(r"[A-Za-z]+", option):
-        return re.search(rf"(?<![A-Za-z]){option}(?![A-Za-z])",
-                         chinese_prose) is not None
+        return (
+            re.search(rf"(?<![A-Za-z]){option}(?![A-Za-z])", chinese_prose)
+            is not None
+        )
     return squash(option) in squash(chinese_prose)
 
 
-def missing_terms(terms: list[Term], english: str, chinese: str,
-                  min_uses: int = 1) -> list[str]:
+def missing_terms(
+    terms: list[Term], english: str, chinese: str, min_uses: int = 1
+) -> list[str]:
     """Glossary terms the English text uses whose Chinese term the Chinese
     text lacks, as 'english (n uses) -> chinese' strings."""
     en, zh = prose(english), prose(chinese)
@@ -485,8 +531,10 @@ def missing_terms(terms: list[Term], english: str, chinese: str,
     for term in terms:
         n = count_uses(term, en)
         if n >= min_uses and not any(present(o, zh) for o in term.options):
-            missing.append(f"{' / '.join(term.forms)} ({n} uses) -> "
-                           f"{' or '.join(term.options)}")
+            missing.append(
+                f"{' / '.join(term.forms)} ({n} uses) -> "
+                f"{' or '.join(term.options)}"
+            )
     return missing
 
 
@@ -526,8 +574,10 @@ def mask_markdown(text: str) -> str:
     math, embeds, HTML, attribute lists, URLs; a link's (target) becomes
     TARGET characters."""
     lines = text.split("\n")
-    text = "\n".join(MASK * len(line) if fenced else line
-                     for line, fenced in zip(lines, in_fences(lines)))
+    text = "\n".join(
+        MASK * len(line) if fenced else line
+        for line, fenced in zip(lines, in_fences(lines))
+    )
     for pattern in NOT_PROSE:
         text = pattern.sub(_blank, text)
     text = LINK_TARGET.sub(lambda m: _blank(m, TARGET), text)
@@ -547,6 +597,7 @@ def _numbered_text(lines: list[tuple[int, str]]):
     def where(offset: int) -> tuple[int, str]:
         i = max(k for k in range(len(lines)) if starts[k] <= offset)
         return lines[i][0], lines[i][1]
+
     return text, where
 
 
@@ -554,29 +605,37 @@ def _excerpt(text: str, start: int, end: int, width: int = 8) -> str:
     left = text.rfind("\n", 0, start) + 1
     right = text.find("\n", end)
     right = len(text) if right == -1 else right
-    return text[max(left, start - width):min(right, end + width)]
+    return text[max(left, start - width) : min(right, end + width)]
 
 
 HALF_PAREN = re.compile(rf"(?<=[{HAN}])[()]|[()](?=[{HAN}])")
 
 
-def half_width_parentheses(lines: list[tuple[int, str]]
-                           ) -> list[tuple[int, str]]:
+def half_width_parentheses(
+    lines: list[tuple[int, str]],
+) -> list[tuple[int, str]]:
     """(line number, message) for each half-width parenthesis that touches
     a Chinese character in prose."""
     text, where = _numbered_text(lines)
     found = []
     for m in HALF_PAREN.finditer(mask_markdown(text)):
         n, _ = where(m.start())
-        found.append((n, f"half-width {m.group(0)!r} next to Chinese in "
-                         f"\"{_excerpt(text, m.start(), m.end())}\" "
-                         "-> use （）"))
+        found.append(
+            (
+                n,
+                f"half-width {m.group(0)!r} next to Chinese in "
+                f'"{_excerpt(text, m.start(), m.end())}" '
+                "-> use （）",
+            )
+        )
     return found
 
 
 _NOT_BLANK_LINE = r"(?:[^\n]|\n(?![ \t]*\n))"
-BOLD = re.compile(rf"\*\*(?=[^\s*])((?:(?!\*\*){_NOT_BLANK_LINE})+?)"
-                  r"(?<=[^\s*])\*\*")
+BOLD = re.compile(
+    rf"\*\*(?=[^\s*])((?:(?!\*\*){_NOT_BLANK_LINE})+?)"
+    r"(?<=[^\s*])\*\*"
+)
 LINK = re.compile(rf"(?<!!)\[((?:(?!\]){_NOT_BLANK_LINE})+?)\]{TARGET}+")
 SPACE_BEFORE = re.compile(rf"[{CJK}][ \t]+$")
 SPACE_AFTER = re.compile(rf"^[ \t]+[{CJK}]")
@@ -587,8 +646,9 @@ def _visible(inner: str) -> str:
     return inner.strip("*_=~ \t\n")
 
 
-def spaces_around_bold_and_links(lines: list[tuple[int, str]]
-                                 ) -> list[tuple[int, str]]:
+def spaces_around_bold_and_links(
+    lines: list[tuple[int, str]],
+) -> list[tuple[int, str]]:
     """(line number, message) for each space between Chinese text and a
     **bold** span or a [link](...) whose own text is Chinese at that end."""
     text, where = _numbered_text(lines)
@@ -602,18 +662,28 @@ def spaces_around_bold_and_links(lines: list[tuple[int, str]]
             line_start = masked.rfind("\n", 0, m.start()) + 1
             line_end = masked.find("\n", m.end())
             line_end = len(masked) if line_end == -1 else line_end
-            before = masked[line_start:m.start()]
-            after = masked[m.end():line_end]
+            before = masked[line_start : m.start()]
+            after = masked[m.end() : line_end]
             if re.match(f"[{HAN}]", inner[0]) and SPACE_BEFORE.search(before):
                 n, _ = where(m.start())
-                found.append((n, f"space before {kind} in \""
-                                 f"{_excerpt(text, m.start(), m.start() + 2)}"
-                                 "\" -> remove it"))
+                found.append(
+                    (
+                        n,
+                        f'space before {kind} in "'
+                        f"{_excerpt(text, m.start(), m.start() + 2)}"
+                        '" -> remove it',
+                    )
+                )
             if re.match(f"[{HAN}]", inner[-1]) and SPACE_AFTER.search(after):
                 n, _ = where(m.end())
-                found.append((n, f"space after {kind} in \""
-                                 f"{_excerpt(text, m.end() - 2, m.end())}"
-                                 "\" -> remove it"))
+                found.append(
+                    (
+                        n,
+                        f'space after {kind} in "'
+                        f"{_excerpt(text, m.end() - 2, m.end())}"
+                        '" -> remove it',
+                    )
+                )
     return sorted(found)
 
 
@@ -631,6 +701,7 @@ def variant_lines(path: Path) -> list[tuple[int, str]]:
     if path.suffix == ".svg":
         return list(enumerate(svg_text_lines(text), 1))
     return list(enumerate(without_avoid_cells(text), 1))
+
 
 # Characters that exist only in Traditional Chinese (their simplified forms
 # differ), so none may appear on a Simplified page. Characters shared by
@@ -657,7 +728,7 @@ def test_chinese_twin_exists(page: Path):
 
 @pytest.mark.parametrize("page", ZH_PAGES, ids=page_id)
 def test_english_twin_exists(page: Path):
-    english = page.with_name(page.name[:-len(".zh.md")] + ".md")
+    english = page.with_name(page.name[: -len(".zh.md")] + ".md")
     assert english.is_file(), f"{page.name} has no {english.name}"
 
 
@@ -673,32 +744,38 @@ def test_same_number_of_headings(page: Path):
     levels = [h.split()[0] for h in en], [h.split()[0] for h in zh]
     assert len(en) == len(zh), (
         f"{page.name}: {len(en)} headings, {twin(page).name}: {len(zh)}\n"
-        f"en: {en}\nzh: {zh}")
+        f"en: {en}\nzh: {zh}"
+    )
     assert levels[0] == levels[1], (
         f"{page.name}: heading levels differ; "
-        + first_difference(list(zip(levels[0], en)),
-                           list(zip(levels[1], zh))))
+        + first_difference(list(zip(levels[0], en)), list(zip(levels[1], zh)))
+    )
 
 
 @pytest.mark.parametrize("page", EN_PAGES, ids=page_id)
 def test_same_embedded_code(page: Path):
     en, zh = map(snippet_targets, _pair(page))
-    assert en == zh, (f"{page.name} vs {twin(page).name}: embedded code "
-                      "differs; " + first_difference(en, zh))
+    assert en == zh, (
+        f"{page.name} vs {twin(page).name}: embedded code "
+        "differs; " + first_difference(en, zh)
+    )
 
 
 @pytest.mark.parametrize("page", EN_PAGES, ids=page_id)
 def test_same_figures(page: Path):
     en, zh = map(figures, _pair(page))
-    assert en == zh, (f"{page.name} vs {twin(page).name}: figures differ; "
-                      + first_difference(en, zh))
+    assert en == zh, (
+        f"{page.name} vs {twin(page).name}: figures differ; "
+        + first_difference(en, zh)
+    )
 
 
 @pytest.mark.parametrize("page", EN_PAGES, ids=page_id)
 def test_same_number_of_display_math_blocks(page: Path):
     en, zh = map(display_math_blocks, _pair(page))
-    assert en == zh, (f"{page.name}: {en} display-math blocks, "
-                      f"{twin(page).name}: {zh}")
+    assert en == zh, (
+        f"{page.name}: {en} display-math blocks, {twin(page).name}: {zh}"
+    )
 
 
 def _glossary() -> list[Term]:
@@ -714,7 +791,8 @@ def test_chinese_page_uses_glossary_terms(page: Path):
     missing = missing_terms(_glossary(), english, chinese)
     assert not missing, (
         f"{page.name} uses these glossary terms, but {twin(page).name} "
-        "lacks their Chinese terms:\n  " + "\n  ".join(missing))
+        "lacks their Chinese terms:\n  " + "\n  ".join(missing)
+    )
 
 
 @pytest.mark.parametrize("page", EN_NOTEBOOKS, ids=page_id)
@@ -723,13 +801,16 @@ def test_notebook_twins_match(page: Path):
     en, zh = headings(english), headings(chinese)
     assert [h.split()[0] for h in en] == [h.split()[0] for h in zh], (
         f"{page.name}: headings differ from the Chinese twin; "
-        + first_difference(en, zh))
+        + first_difference(en, zh)
+    )
     assert display_math_blocks(english) == display_math_blocks(chinese), (
-        f"{page.name}: display-math blocks differ from the Chinese twin")
+        f"{page.name}: display-math blocks differ from the Chinese twin"
+    )
     missing = missing_terms(_glossary(), english, chinese)
     assert not missing, (
         f"{page.name} uses these glossary terms, but its Chinese twin "
-        "lacks their Chinese terms:\n  " + "\n  ".join(missing))
+        "lacks their Chinese terms:\n  " + "\n  ".join(missing)
+    )
 
 
 def _avoided() -> list[Variant]:
@@ -742,14 +823,18 @@ def _allowed() -> list[str]:
     return [o for t in _glossary() for o in t.options]
 
 
-@pytest.mark.parametrize("page", ZH_PAGES + ZH_NOTEBOOKS + ZH_PICTURES,
-                         ids=page_id)
+@pytest.mark.parametrize(
+    "page", ZH_PAGES + ZH_NOTEBOOKS + ZH_PICTURES, ids=page_id
+)
 def test_no_avoided_variants(page: Path):
     found = find_variants(variant_lines(page), _avoided(), _allowed())
     assert not found, (
-        "variants the glossary's Avoid column rules out:\n  " + "\n  ".join(
+        "variants the glossary's Avoid column rules out:\n  "
+        + "\n  ".join(
             f"{rel(page)}:{n}: {wrong} -> use {right}"
-            for n, wrong, right in found))
+            for n, wrong, right in found
+        )
+    )
 
 
 @pytest.mark.parametrize("page", ZH_PAGES + ZH_NOTEBOOKS, ids=page_id)
@@ -757,7 +842,8 @@ def test_full_width_parentheses_in_chinese_prose(page: Path):
     found = half_width_parentheses(prose_lines(page))
     assert not found, "\n  ".join(
         ["half-width parentheses in Chinese prose:"]
-        + [f"{rel(page)}:{n}: {message}" for n, message in found])
+        + [f"{rel(page)}:{n}: {message}" for n, message in found]
+    )
 
 
 @pytest.mark.parametrize("picture", ZH_PICTURES, ids=page_id)
@@ -765,7 +851,8 @@ def test_full_width_parentheses_in_chinese_diagrams(picture: Path):
     found = half_width_parentheses(variant_lines(picture))
     assert not found, "\n  ".join(
         ["half-width parentheses in a Chinese diagram:"]
-        + [f"{rel(picture)}:{n}: {message}" for n, message in found])
+        + [f"{rel(picture)}:{n}: {message}" for n, message in found]
+    )
 
 
 @pytest.mark.parametrize("page", ZH_PAGES + ZH_NOTEBOOKS, ids=page_id)
@@ -773,7 +860,8 @@ def test_no_spaces_around_chinese_bold_and_links(page: Path):
     found = spaces_around_bold_and_links(prose_lines(page))
     assert not found, "\n  ".join(
         ["stray spaces around bold or links in Chinese prose:"]
-        + [f"{rel(page)}:{n}: {message}" for n, message in found])
+        + [f"{rel(page)}:{n}: {message}" for n, message in found]
+    )
 
 
 @pytest.mark.parametrize("page", ZH_PAGES + ZH_NOTEBOOKS, ids=page_id)
@@ -783,8 +871,9 @@ def test_no_traditional_characters(page: Path):
         chars = sorted(set(line) & TRADITIONAL_ONLY)
         if chars:
             found.append(f"line {n}: {''.join(chars)}")
-    assert not found, (f"{page.name}: traditional characters:\n  "
-                       + "\n  ".join(found))
+    assert not found, (
+        f"{page.name}: traditional characters:\n  " + "\n  ".join(found)
+    )
 
 
 def test_glossary_tables_match():
@@ -796,17 +885,25 @@ def test_glossary_tables_match():
     en = glossary_columns(GLOSSARY.read_text("utf-8"))
     zh = glossary_columns(zh_page.read_text("utf-8"))
     assert en == zh, "glossary columns differ; " + first_difference(en, zh)
-    en_avoid, zh_avoid = ([(r.english, avoid_groups(r.avoid))
-                           for r in glossary_rows(page.read_text("utf-8"))]
-                          for page in (GLOSSARY, zh_page))
-    assert en_avoid == zh_avoid, ("glossary Avoid columns differ; "
-                                  + first_difference(en_avoid, zh_avoid))
+    en_avoid, zh_avoid = (
+        [
+            (r.english, avoid_groups(r.avoid))
+            for r in glossary_rows(page.read_text("utf-8"))
+        ]
+        for page in (GLOSSARY, zh_page)
+    )
+    assert en_avoid == zh_avoid, (
+        "glossary Avoid columns differ; "
+        + first_difference(en_avoid, zh_avoid)
+    )
 
 
 REQUIRED_TERMS = {
-    "generative model": "生成模型", "discriminator": "判别器",
+    "generative model": "生成模型",
+    "discriminator": "判别器",
     "variational autoencoder (VAE)": "变分自编码器",
-    "latent space": "潜在空间", "mode collapse": "模式崩溃",
+    "latent space": "潜在空间",
+    "mode collapse": "模式崩溃",
     "reparameterisation trick": "重参数化技巧",
     "evidence lower bound (ELBO)": "证据下界",
     "Jensen-Shannon divergence": "JS 散度",
@@ -825,26 +922,36 @@ def test_avoided_variants_are_not_glossary_terms():
     allowed = _allowed()
     for v in _avoided():
         assert v.wrong not in allowed, (
-            f"{v.wrong} is listed under Avoid but is a glossary term")
+            f"{v.wrong} is listed under Avoid but is a glossary term"
+        )
         assert v.hint or v.right in {t.chinese for t in _glossary()} | {
-            a.strip() for t in _glossary() for a in t.chinese.split(" / ")}, (
-            f"{v.wrong}: {v.right!r} is no glossary term")
+            a.strip() for t in _glossary() for a in t.chinese.split(" / ")
+        }, f"{v.wrong}: {v.right!r} is no glossary term"
         assert find_variants([(1, v.wrong)], _avoided(), allowed) == [
-            (1, v.wrong, v.right)], f"{v.wrong} would never be reported"
+            (1, v.wrong, v.right)
+        ], f"{v.wrong} would never be reported"
 
 
 def test_the_glossary_decisions_hold():
     """Decisions the site has taken, read back from the glossary."""
-    check = [(1, "模式坍缩，模式塌缩，后验坍塌"), (2, "本网站用规则的潜在空间"),
-             (3, "多模态分布；码率-失真；每张图像 247 奈特"),
-             (4, "规则网格；按规则；生成式学习与判别学习"),
-             (5, "判别器占上风；变分自动编码器")]
+    check = [
+        (1, "模式坍缩，模式塌缩，后验坍塌"),
+        (2, "本网站用规则的潜在空间"),
+        (3, "多模态分布；码率-失真；每张图像 247 奈特"),
+        (4, "规则网格；按规则；生成式学习与判别学习"),
+        (5, "判别器占上风；变分自动编码器"),
+    ]
     assert find_variants(check, _avoided(), _allowed()) == [
-        (1, "模式坍缩", "模式崩溃"), (1, "模式塌缩", "模式崩溃"),
-        (2, "本网站", "本站"), (2, "规则的潜在空间", "规整"),
-        (3, "多模态", "多峰分布"), (3, "码率-失真", "率失真"),
+        (1, "模式坍缩", "模式崩溃"),
+        (1, "模式塌缩", "模式崩溃"),
+        (2, "本网站", "本站"),
+        (2, "规则的潜在空间", "规整"),
+        (3, "多模态", "多峰分布"),
+        (3, "码率-失真", "率失真"),
         (4, "判别学习", "判别式学习"),
-        (5, "占上风", "领先"), (5, "变分自动编码器", "变分自编码器")]
+        (5, "占上风", "领先"),
+        (5, "变分自动编码器", "变分自编码器"),
+    ]
 
 
 # --------------------------------------------------------------------------
@@ -856,11 +963,15 @@ def test_term_check_catches_a_missing_term():
         "| English | 中文 | Definition |\n|---|---|---|\n"
         "| discriminator | 判别器 | D |\n"
         "| Kullback-Leibler (KL) divergence | KL 散度 | KL |\n"
-        "| real / fake | 真实 / 生成(伪造) | x |\n")
-    english = ("The discriminators judge; the KL divergence grows. "
-               "A real number is not a real image.")
-    assert missing_terms(terms, english, "判断器评判。KL 散度增大。真实图像。") \
-        == ["discriminator (1 uses) -> 判别器"]
+        "| real / fake | 真实 / 生成(伪造) | x |\n"
+    )
+    english = (
+        "The discriminators judge; the KL divergence grows. "
+        "A real number is not a real image."
+    )
+    assert missing_terms(
+        terms, english, "判断器评判。KL 散度增大。真实图像。"
+    ) == ["discriminator (1 uses) -> 判别器"]
     assert missing_terms(terms, english, "判别器评判。KL散度。真实") == []
     # "real number" is not the glossary's "real": only one use counts.
     assert count_uses(terms[2], prose(english)) == 1
@@ -869,23 +980,33 @@ def test_term_check_catches_a_missing_term():
     # an abbreviation may stay an abbreviation; the full name may not
     gan = parse_glossary(
         "| English | 中文 | D |\n|---|---|---|\n"
-        "| generative adversarial network (GAN) | 生成对抗网络 | x |\n")
+        "| generative adversarial network (GAN) | 生成对抗网络 | x |\n"
+    )
     assert missing_terms(gan, "GANs train.", "GAN 的训练。") == []
-    assert missing_terms(gan, "A generative adversarial network.",
-                         "GAN 的训练。") == [
-        "generative adversarial network (1 uses) -> 生成对抗网络"]
-    assert missing_terms(gan, "DCGAN is a GAN.", "DCGAN 是一种。") == [
-        "GAN (1 uses) -> 生成对抗网络 or GAN"]
-    # code, math and references do not count as uses
     assert missing_terms(
-        terms, "```python\ndiscriminator = 1\n```\n$D_{KL}$\n"
-        "## References\n- The discriminator paper.", "") == []
+        gan, "A generative adversarial network.", "GAN 的训练。"
+    ) == ["generative adversarial network (1 uses) -> 生成对抗网络"]
+    assert missing_terms(gan, "DCGAN is a GAN.", "DCGAN 是一种。") == [
+        "GAN (1 uses) -> 生成对抗网络 or GAN"
+    ]
+    # code, math and references do not count as uses
+    assert (
+        missing_terms(
+            terms,
+            "```python\ndiscriminator = 1\n```\n$D_{KL}$\n"
+            "## References\n- The discriminator paper.",
+            "",
+        )
+        == []
+    )
 
 
 def test_parity_helpers_see_differences():
-    en = ("# A\n\n```python\n# not a heading\n--8<-- \"gen_src/vae.py:kl\"\n"
-          "```\n\n![x](fig:vae_samples)\n\n$$\na\n$$\n"
-          "<figure markdown=\"span\">![y](pics/VAE_1.svg)</figure>\n")
+    en = (
+        '# A\n\n```python\n# not a heading\n--8<-- "gen_src/vae.py:kl"\n'
+        "```\n\n![x](fig:vae_samples)\n\n$$\na\n$$\n"
+        '<figure markdown="span">![y](pics/VAE_1.svg)</figure>\n'
+    )
     assert headings(en) == ["# A"]
     assert snippet_targets(en) == ["gen_src/vae.py:kl"]
     assert figures(en) == ["fig:vae_samples", "pics/VAE_1.svg"]
@@ -897,8 +1018,9 @@ def test_parity_helpers_see_differences():
 
 def test_traditional_list_spares_shared_characters():
     assert not set("器成算化变分自编码判别生成对抗网络") & TRADITIONAL_ONLY
-    assert set("判斷器兩個神經網絡組成因為") & TRADITIONAL_ONLY == \
-        set("斷兩個經網絡組為")
+    assert set("判斷器兩個神經網絡組成因為") & TRADITIONAL_ONLY == set(
+        "斷兩個經網絡組為"
+    )
 
 
 GLOSSARY_WITH_AVOID = (
@@ -908,56 +1030,83 @@ GLOSSARY_WITH_AVOID = (
     "| generative learning / discriminative learning | 生成式学习 / "
     "判别式学习 | 生成学习 / 判别学习, 判别性学习 | x |\n"
     "| this site | 本站 | 本网站 | x |\n"
-    "| nat | 奈特 | 奈特每张图 → 每张图像 … 奈特 | x |\n")
+    "| nat | 奈特 | 奈特每张图 → 每张图像 … 奈特 | x |\n"
+)
 
 
 def test_avoid_column_is_parsed():
     variants = parse_avoided(GLOSSARY_WITH_AVOID)
     assert [(v.wrong, v.right) for v in variants] == [
-        ("模式坍缩", "模式崩溃"), ("坍缩", "模式崩溃"), ("坍塌", "模式崩溃"),
-        ("生成学习", "生成式学习"), ("判别学习", "判别式学习"),
-        ("判别性学习", "判别式学习"), ("本网站", "本站"),
-        ("奈特每张图", "每张图像 … 奈特")]
+        ("模式坍缩", "模式崩溃"),
+        ("坍缩", "模式崩溃"),
+        ("坍塌", "模式崩溃"),
+        ("生成学习", "生成式学习"),
+        ("判别学习", "判别式学习"),
+        ("判别性学习", "判别式学习"),
+        ("本网站", "本站"),
+        ("奈特每张图", "每张图像 … 奈特"),
+    ]
     # the term columns read as before, with or without an Avoid column
     terms = parse_glossary(GLOSSARY_WITH_AVOID)
     assert [t.options for t in terms][:2] == [("模式崩溃",), ("后验坍塌",)]
-    assert parse_avoided("| English | 中文 | D |\n|---|---|---|\n"
-                         "| sample | 样本 | x |\n") == []
+    assert (
+        parse_avoided(
+            "| English | 中文 | D |\n|---|---|---|\n| sample | 样本 | x |\n"
+        )
+        == []
+    )
     zh = GLOSSARY_WITH_AVOID.replace("Avoid", "不用")
     assert parse_avoided(zh) == variants
     with pytest.raises(ValueError, match="2 groups for 1"):
-        parse_avoided("| English | 中文 | Avoid |\n|---|---|---|\n"
-                      "| site | 本站 | 本网站 / 网站 |\n")
+        parse_avoided(
+            "| English | 中文 | Avoid |\n|---|---|---|\n"
+            "| site | 本站 | 本网站 / 网站 |\n"
+        )
 
 
 def test_variant_check_names_line_variant_and_term(tmp_path):
     variants = parse_avoided(GLOSSARY_WITH_AVOID)
-    allowed = [o for t in parse_glossary(GLOSSARY_WITH_AVOID)
-               for o in t.options]
-    lines = [(1, "一切正常。"), (2, "生成器出现模式坍缩，而后验坍塌是另一回事。"),
-             (3, "本网站讲生成学习，模式坍塌"), (4, "坍缩")]
+    allowed = [
+        o for t in parse_glossary(GLOSSARY_WITH_AVOID) for o in t.options
+    ]
+    lines = [
+        (1, "一切正常。"),
+        (2, "生成器出现模式坍缩，而后验坍塌是另一回事。"),
+        (3, "本网站讲生成学习，模式坍塌"),
+        (4, "坍缩"),
+    ]
     assert find_variants(lines, variants, allowed) == [
         (2, "模式坍缩", "模式崩溃"),  # once, as the longer variant
-        (3, "本网站", "本站"), (3, "生成学习", "生成式学习"),
+        (3, "本网站", "本站"),
+        (3, "生成学习", "生成式学习"),
         (3, "坍塌", "模式崩溃"),  # 模式坍塌 is no glossary term
-        (4, "坍缩", "模式崩溃")]
+        (4, "坍缩", "模式崩溃"),
+    ]
     # 坍塌 inside the glossary term 后验坍塌 is not flagged ...
     assert find_variants([(1, "后验坍塌")], variants, allowed) == []
     # ... but it is without the term's exemption
-    assert find_variants([(1, "后验坍塌")], variants) == [(1, "坍塌", "模式崩溃")]
+    assert find_variants([(1, "后验坍塌")], variants) == [
+        (1, "坍塌", "模式崩溃")
+    ]
     # the glossary's own Avoid cells are skipped, its other cells are not
     page = tmp_path / "glossary.zh.md"
-    page.write_text(GLOSSARY_WITH_AVOID.replace("| x |\n| this",
-                                                "| 本网站 |\n| this"),
-                    "utf-8")
+    page.write_text(
+        GLOSSARY_WITH_AVOID.replace("| x |\n| this", "| 本网站 |\n| this"),
+        "utf-8",
+    )
     assert find_variants(variant_lines(page), variants, allowed) == [
-        (5, "本网站", "本站")]
+        (5, "本网站", "本站")
+    ]
     # in a diagram only text nodes count, and lines are the file's
     svg = tmp_path / "a.zh.svg"
-    svg.write_text('<svg>\n<text id="本网站">本站</text>\n'
-                   "<text>模式坍缩</text>\n</svg>\n", "utf-8")
+    svg.write_text(
+        '<svg>\n<text id="本网站">本站</text>\n'
+        "<text>模式坍缩</text>\n</svg>\n",
+        "utf-8",
+    )
     assert find_variants(variant_lines(svg), variants, allowed) == [
-        (3, "模式坍缩", "模式崩溃")]
+        (3, "模式坍缩", "模式崩溃")
+    ]
 
 
 def _numbered(text: str) -> list[tuple[int, str]]:
@@ -965,16 +1114,19 @@ def _numbered(text: str) -> list[tuple[int, str]]:
 
 
 def test_parenthesis_check_catches_and_spares():
-    bad = _numbered("第一行没问题。\n真实 / 生成(伪造)\n使用 GAN(生成对抗网络)。")
+    bad = _numbered(
+        "第一行没问题。\n真实 / 生成(伪造)\n使用 GAN(生成对抗网络)。"
+    )
     assert [n for n, _ in half_width_parentheses(bad)] == [2, 2, 3, 3]
     assert "-> use （）" in half_width_parentheses(bad)[0][1]
     good = _numbered(
         "生成（伪造）样本；函数 $f(x)$ 的值；`f(x)`的值\n"
         "详见[GAN 页面](gan.md#a)的主题。(a) 左图，(b) 右图\n"
         "Goodfellow et al. (2014) 提出；学习 p(x)，再采样\n"
-        "```python\nprint(\"(中)\")\n```\n"
-        "<figure markdown=\"span\">![图](pics/a.svg){ width=\"9%\" }</figure>\n"
-        "$$\nf(x) = \\text{中(x)}\n$$")
+        '```python\nprint("(中)")\n```\n'
+        '<figure markdown="span">![图](pics/a.svg){ width="9%" }</figure>\n'
+        "$$\nf(x) = \\text{中(x)}\n$$"
+    )
     assert half_width_parentheses(good) == []
 
 
@@ -983,7 +1135,8 @@ def test_bold_and_link_spacing_check_catches_and_spares():
         "这是 **生成器**和判别器。\n"  # before bold
         "**生成器** 和判别器。\n"  # after bold
         "详见 [生成对抗网络](gan.md) 页面。\n"  # before and after a link
-        "它们是：  **编码器**，和**解码\n器** 两部分。")  # bold over two lines
+        "它们是：  **编码器**，和**解码\n器** 两部分。"
+    )  # bold over two lines
     found = spaces_around_bold_and_links(bad)
     assert [n for n, _ in found] == [1, 2, 3, 3, 4, 5], found
     assert "space before bold" in found[0][1] and "remove it" in found[0][1]
@@ -991,7 +1144,8 @@ def test_bold_and_link_spacing_check_catches_and_spares():
         "这是**生成器**和**判别器**。详见[生成对抗网络](gan.md)页面。\n"
         "详见 [GAN](gan.md) 页面；用 **GAN** 生成；**判别器 D** 的输出\n"
         "生成器 $G$ 与 **判别器** 无关的代码：`a **b** c`\n"
-        "![示意图](pics/GAN_1.svg) 图中；中文 *斜体* 也可以")
+        "![示意图](pics/GAN_1.svg) 图中；中文 *斜体* 也可以"
+    )
     found = spaces_around_bold_and_links(good)
     # only line 3, where a Chinese bold span has spaces on both sides
     assert [n for n, _ in found] == [3, 3], found
@@ -1001,10 +1155,13 @@ def test_bold_and_link_spacing_check_catches_and_spares():
 def test_notebook_lines_agree_with_jupytext(page: Path):
     """The line-numbered reader sees the Markdown cells jupytext sees."""
     ours = [line for _, line in notebook_markdown_lines(page) if line.strip()]
-    theirs = [line for line in notebook_markdown(page).splitlines()
-              if line.strip()]
-    assert ours == theirs, (f"{page.name}: Markdown lines differ; "
-                            + first_difference(ours, theirs))
+    theirs = [
+        line for line in notebook_markdown(page).splitlines() if line.strip()
+    ]
+    assert ours == theirs, (
+        f"{page.name}: Markdown lines differ; "
+        + first_difference(ours, theirs)
+    )
 
 
 def test_notebook_prose_is_its_markdown_cells(tmp_path):
@@ -1012,12 +1169,16 @@ def test_notebook_prose_is_its_markdown_cells(tmp_path):
     script.write_text(
         "# ---\n# jupyter: (中)\n# ---\n\n# %% [markdown]\n# # 标题\n#\n"
         "# 生成(伪造)的 **样本** 。\n\n# %%\n\n# %% [markdown]\n# 好（对）\n",
-        "utf-8")
+        "utf-8",
+    )
     lines = notebook_markdown_lines(script)
     assert (8, "生成(伪造)的 **样本** 。") in lines
     assert (13, "好（对）") in lines
     assert not any("jupyter" in line for _, line in lines)
-    assert [n for n, _ in half_width_parentheses(prose_lines(script))] == \
-        [8, 8]
-    assert [n for n, _ in spaces_around_bold_and_links(
-        prose_lines(script))] == [8, 8]
+    assert [n for n, _ in half_width_parentheses(prose_lines(script))] == [
+        8,
+        8,
+    ]
+    assert [
+        n for n, _ in spaces_around_bold_and_links(prose_lines(script))
+    ] == [8, 8]

@@ -6,9 +6,10 @@ import math
 
 import pytest
 import torch
-from torch.distributions import Normal, kl_divergence as torch_kl
+from torch.distributions import Normal
+from torch.distributions import kl_divergence as torch_kl
 
-from gen_src import classifier, train, vae
+from gen_src import classifier, loop, vae
 
 
 @pytest.fixture(scope="module")
@@ -31,14 +32,18 @@ def test_shapes():
 
 def test_closed_form_kl_matches_torch_and_is_zero_at_the_prior():
     gen = torch.Generator().manual_seed(0)
-    mu, logvar = torch.randn(6, 4, generator=gen), torch.randn(6, 4,
-                                                               generator=gen)
+    mu, logvar = (
+        torch.randn(6, 4, generator=gen),
+        torch.randn(6, 4, generator=gen),
+    )
     ours = vae.kl_divergence(mu, logvar)
     q = Normal(mu, torch.exp(0.5 * logvar))
     theirs = torch_kl(q, Normal(0.0, 1.0)).sum(1)
     assert torch.allclose(ours, theirs, atol=1e-5)
-    assert vae.kl_divergence(torch.zeros(2, 3), torch.zeros(2, 3)).abs() \
-        .max() == 0
+    assert (
+        vae.kl_divergence(torch.zeros(2, 3), torch.zeros(2, 3)).abs().max()
+        == 0
+    )
     assert (ours > 0).all()
 
 
@@ -47,10 +52,13 @@ def test_closed_form_kl_matches_a_monte_carlo_estimate():
     mu = torch.tensor([[0.0, 0.0], [1.0, -2.0], [0.3, 0.5]])
     logvar = torch.tensor([[0.0, 0.0], [-1.0, 0.5], [-2.0, 1.0]])
     draws = 200_000
-    z = vae.reparameterize(mu.expand(draws, 3, 2), logvar.expand(draws, 3, 2),
-                           gen)
-    log_ratio = (Normal(mu, torch.exp(0.5 * logvar)).log_prob(z)
-                 - Normal(0.0, 1.0).log_prob(z)).sum(-1)  # (draws, 3)
+    z = vae.reparameterize(
+        mu.expand(draws, 3, 2), logvar.expand(draws, 3, 2), gen
+    )
+    log_ratio = (
+        Normal(mu, torch.exp(0.5 * logvar)).log_prob(z)
+        - Normal(0.0, 1.0).log_prob(z)
+    ).sum(-1)  # (draws, 3)
     mc = log_ratio.mean(0)
     stderr = log_ratio.std(0) / math.sqrt(draws)
     exact = vae.kl_divergence(mu, logvar)
@@ -67,8 +75,7 @@ def test_reparameterize_is_differentiable_and_has_the_right_moments():
     z.sum().backward()
     assert torch.equal(mu.grad, torch.ones_like(mu))
     assert logvar.grad.abs().sum() > 0
-    again = vae.reparameterize(mu, logvar,
-                               torch.Generator().manual_seed(2))
+    again = vae.reparameterize(mu, logvar, torch.Generator().manual_seed(2))
     assert torch.equal(z, again)
 
 
@@ -77,8 +84,10 @@ def test_loss_is_recon_plus_beta_kl(beta):
     gen = torch.Generator().manual_seed(3)
     x = torch.rand(5, 1, 28, 28, generator=gen).round()
     logits = torch.randn(5, 1, 28, 28, generator=gen)
-    mu, logvar = torch.randn(5, 3, generator=gen), torch.randn(5, 3,
-                                                               generator=gen)
+    mu, logvar = (
+        torch.randn(5, 3, generator=gen),
+        torch.randn(5, 3, generator=gen),
+    )
     loss = vae.vae_loss(logits, x, mu, logvar, beta=beta)
     assert torch.allclose(loss.total, loss.recon + beta * loss.kl)
     p = torch.sigmoid(logits)
@@ -92,26 +101,30 @@ def test_gaussian_likelihood_is_a_true_negative_log_density():
     x = torch.rand(3, 1, 28, 28, generator=gen)
     logits = torch.randn(3, 1, 28, 28, generator=gen)
     nll = vae.reconstruction_nll(logits, x, "gaussian", decoder_std=0.2)
-    expected = -Normal(torch.sigmoid(logits), 0.2).log_prob(x) \
-        .flatten(1).sum(1)
+    expected = (
+        -Normal(torch.sigmoid(logits), 0.2).log_prob(x).flatten(1).sum(1)
+    )
     assert torch.allclose(nll, expected, rtol=1e-4)
     with pytest.raises(ValueError, match="likelihood='poisson'"):
         vae.reconstruction_nll(logits, x, "poisson")
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    (dict(num_epochs=0), "num_epochs"),
-    (dict(num_epochs=-2), "num_epochs"),
-    (dict(latent_dim=0), "latent_dim"),
-    (dict(likelihood="poisson"), "likelihood"),
-    (dict(beta=-1.0), "beta"),
-    (dict(lr=0.0), "lr"),
-    (dict(batch_size=0), "batch_size"),
-    (dict(train_size=0), "train_size"),
-    (dict(test_size=-5), "test_size"),
-    (dict(decoder_std=0.0), "decoder_std"),
-    (dict(hidden_dim=0), "hidden_dim"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        (dict(num_epochs=0), "num_epochs"),
+        (dict(num_epochs=-2), "num_epochs"),
+        (dict(latent_dim=0), "latent_dim"),
+        (dict(likelihood="poisson"), "likelihood"),
+        (dict(beta=-1.0), "beta"),
+        (dict(lr=0.0), "lr"),
+        (dict(batch_size=0), "batch_size"),
+        (dict(train_size=0), "train_size"),
+        (dict(test_size=-5), "test_size"),
+        (dict(decoder_std=0.0), "decoder_std"),
+        (dict(hidden_dim=0), "hidden_dim"),
+    ],
+)
 def test_invalid_config_names_the_field(kwargs, field):
     with pytest.raises(ValueError, match=f"^{field}="):
         vae.VAEConfig(**kwargs)
@@ -119,8 +132,9 @@ def test_invalid_config_names_the_field(kwargs, field):
 
 def test_config_for_profiles_and_runs():
     assert vae.config_for("quick").num_epochs == 3
-    assert vae.config_for("full").num_epochs > vae.config_for("quick") \
-        .num_epochs
+    assert (
+        vae.config_for("full").num_epochs > vae.config_for("quick").num_epochs
+    )
     assert vae.config_for("smoke").train_size is not None
     assert vae.config_for("quick", latent_dim=7).latent_dim == 7
     assert vae.RUNS["vae2d"]("smoke").latent_dim == 2
@@ -131,7 +145,7 @@ def test_config_for_profiles_and_runs():
 
 def test_train_returns_a_complete_run(smoke_run):
     run = smoke_run
-    assert isinstance(run, train.Run)
+    assert isinstance(run, loop.Run)
     model = run.models["vae"]
     assert not model.training
     assert next(model.parameters()).device.type == "cpu"
@@ -161,54 +175,16 @@ def test_evaluate_is_repeatable(smoke_run):
 
 
 def test_train_shows_progress(capsys):
-    vae.train(vae.config_for("smoke", train_size=256, test_size=64),
-              device="cpu")
+    vae.train(
+        vae.config_for("smoke", train_size=256, test_size=64), device="cpu"
+    )
     assert "[vae] step 2/2" in capsys.readouterr().err
 
 
 def test_score_gives_frechet_distance_and_its_floor(smoke_run):
-    judge = classifier.train(classifier.config_for("smoke"), device="cpu",
-                             progress=False)
+    judge = classifier.train(
+        classifier.config_for("smoke"), device="cpu", progress=False
+    )
     scores = vae.score(smoke_run, judge)
     assert set(scores) == {"frechet", "frechet_floor", "frechet_samples"}
     assert scores["frechet"] > scores["frechet_floor"] >= 0
-
-
-@pytest.fixture(scope="module")
-def figure_runs(smoke_run):
-    from gen_src import autoencoder, cvae
-
-    runs = {"vae": smoke_run}
-    for module in (autoencoder, vae, cvae):
-        for name, config_fn in module.RUNS.items():
-            if name not in runs:
-                runs[name] = module.train(config_fn("smoke"), device="cpu",
-                                          progress=False)
-    return runs
-
-
-def test_every_figure_draws_from_its_runs(figure_runs):
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    from gen_src.plots import vae as plots
-
-    assert set(plots.FIGURES) == {
-        "ae_reconstructions", "ae_latent", "ae_latent_grid",
-        "vae_reconstructions", "vae_samples", "latent_ae_vs_vae",
-        "vae_manifold", "vae_losses", "cvae_class_rows", "cvae_style"}
-    for name, (needs, draw) in plots.FIGURES.items():
-        fig = draw(*[figure_runs[run] for run in needs])
-        assert fig.axes, name
-        width, height = fig.get_size_inches()
-        assert width <= 10 and height <= 7, name  # compact on the page
-        fig.canvas.draw()
-        pixels = np.asarray(fig.canvas.buffer_rgba())
-        assert pixels.std() > 0, name  # not blank
-        if name == "vae_samples":  # fixed noise: the same picture again
-            again = draw(*[figure_runs[run] for run in needs])
-            again.canvas.draw()
-            assert np.array_equal(pixels,
-                                  np.asarray(again.canvas.buffer_rgba()))
-            plt.close(again)
-        plt.close(fig)

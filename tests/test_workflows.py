@@ -37,8 +37,11 @@ def test_publish_runs_on_push_to_main_and_deploys_pages():
     # Colab links (gen_src/website/notebook_pages.py) expect this branch
     from gen_src.website import notebook_pages
 
-    assert deploy and deploy[0]["with"]["publish_branch"] == \
-        notebook_pages.PUBLISHED_BRANCH
+    assert (
+        deploy
+        and deploy[0]["with"]["publish_branch"]
+        == notebook_pages.PUBLISHED_BRANCH
+    )
     assert deploy[0]["with"]["publish_dir"] == "./site"
 
 
@@ -46,8 +49,9 @@ def test_upstream_check_is_scheduled_and_upgrades_dependencies():
     wf = load("upstream.yml")
     on = wf[True] if True in wf else wf["on"]
     assert on["schedule"][0]["cron"].split()
-    runs = " ".join(s.get("run", "") for job in wf["jobs"].values()
-                    for s in job["steps"])
+    runs = " ".join(
+        s.get("run", "") for job in wf["jobs"].values() for s in job["steps"]
+    )
     assert "--upgrade" in runs
 
 

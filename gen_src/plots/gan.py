@@ -11,7 +11,8 @@ import math
 
 import torch
 
-from .. import adversarial, modes, toy
+from .. import adversarial, toy
+from ..metrics import modes
 from .common import figure, image_grid
 
 REAL_COLOR = "0.6"
@@ -28,8 +29,7 @@ def _real(dataset: str, n: int = 2000) -> torch.Tensor:
 def _scatter(ax, dataset: str, fake: torch.Tensor) -> None:
     real = _real(dataset)
     ax.scatter(real[:, 0], real[:, 1], s=4, c=REAL_COLOR, lw=0)
-    ax.scatter(fake[:, 0], fake[:, 1], s=1.5, c=FAKE_COLOR, lw=0,
-               alpha=0.6)
+    ax.scatter(fake[:, 0], fake[:, 1], s=1.5, c=FAKE_COLOR, lw=0, alpha=0.6)
     lim = LIMITS[dataset]
     ax.set_xlim(-lim, lim)
     ax.set_ylim(-lim, lim)
@@ -45,8 +45,13 @@ def _score_text(samples: torch.Tensor, dataset: str) -> str:
 
 def _snapshot_rows(runs, row_labels, columns: int = 5):
     """One row per run: its snapshots at evenly spaced steps."""
-    fig, axes = figure(1.4 * columns, 1.5 * len(runs) + 0.2,
-                       nrows=len(runs), ncols=columns, squeeze=False)
+    fig, axes = figure(
+        1.4 * columns,
+        1.5 * len(runs) + 0.2,
+        nrows=len(runs),
+        ncols=columns,
+        squeeze=False,
+    )
     for row, (run, label) in enumerate(zip(runs, row_labels)):
         shots = run.tensors["snapshots"]
         steps = run.tensors["snapshot_steps"]
@@ -87,9 +92,10 @@ def _order_label(config) -> str:
 
 def order_compare(d_first_run, g_first_run):
     """Algorithm 1's order (D, then G) against G moving first."""
-    return _snapshot_rows([d_first_run, g_first_run],
-                          [_order_label(d_first_run.config),
-                           _order_label(g_first_run.config)])
+    return _snapshot_rows(
+        [d_first_run, g_first_run],
+        [_order_label(d_first_run.config), _order_label(g_first_run.config)],
+    )
 
 
 @torch.no_grad()
@@ -102,15 +108,27 @@ def d_heatmap(run):
     plane = torch.stack([xs.flatten(), ys.flatten()], dim=1)  # (P, 2)
     prob = torch.sigmoid(run.models["D"](plane)).view(200, 200)
     fig, ax = figure(5.0, 4.2)
-    im = ax.imshow(prob.numpy(), origin="lower", extent=(-lim, lim) * 2,
-                   cmap="viridis", vmin=0, vmax=1)
+    im = ax.imshow(
+        prob.numpy(),
+        origin="lower",
+        extent=(-lim, lim) * 2,
+        cmap="viridis",
+        vmin=0,
+        vmax=1,
+    )
     fig.colorbar(im, ax=ax, label="$D(x)$")
     real = _real(dataset, 500)
     fake = run.tensors["snapshots"][-1][:500]
-    ax.scatter(fake[:, 0], fake[:, 1], s=6, c="black", marker="x",
-               lw=0.6, label="$G(z)$")
-    ax.scatter(real[:, 0], real[:, 1], s=3, c="white", lw=0,
-               label="$x$")
+    ax.scatter(
+        fake[:, 0],
+        fake[:, 1],
+        s=6,
+        c="black",
+        marker="x",
+        lw=0.6,
+        label="$G(z)$",
+    )
+    ax.scatter(real[:, 0], real[:, 1], s=3, c="white", lw=0, label="$x$")
     ax.legend(loc="upper right", fontsize=8)
     ax.set_xlim(-lim, lim)
     ax.set_ylim(-lim, lim)
@@ -144,15 +162,34 @@ def losses(run):
     for key, label in (("d_loss", "$L_D$"), ("g_loss", "$L_G$")):
         raw = torch.tensor(run.history[key])
         ax.plot(range(1, n + 1), raw, lw=0.5, alpha=0.25)
-        ax.plot(range(window, n + 1), _smooth(run.history[key], window),
-                lw=1.5, label=label, color=ax.lines[-1].get_color())
+        ax.plot(
+            range(window, n + 1),
+            _smooth(run.history[key], window),
+            lw=1.5,
+            label=label,
+            color=ax.lines[-1].get_color(),
+        )
     ax.axhline(2 * LOG2, ls="--", c="0.4", lw=0.8)
     ax.axhline(LOG2, ls=":", c="0.4", lw=0.8)
     right = ax.get_yaxis_transform()  # x in axes units, y in data units
-    ax.text(0.99, 2 * LOG2, r"$2\log 2$", transform=right, ha="right",
-            va="bottom", fontsize=8)
-    ax.text(0.99, LOG2, r"$\log 2$", transform=right, ha="right",
-            va="bottom", fontsize=8)
+    ax.text(
+        0.99,
+        2 * LOG2,
+        r"$2\log 2$",
+        transform=right,
+        ha="right",
+        va="bottom",
+        fontsize=8,
+    )
+    ax.text(
+        0.99,
+        LOG2,
+        r"$\log 2$",
+        transform=right,
+        ha="right",
+        va="bottom",
+        fontsize=8,
+    )
     ax.set_xlabel("$t$")
     ax.legend()
     fig.tight_layout()
@@ -166,7 +203,9 @@ def interpolation(run, rows: int = 6, steps: int = 10):
     z0, z1 = ends[:rows], ends[rows:]
     w = torch.linspace(0, 1, steps).view(1, steps, 1)
     z = (1 - w) * z0[:, None] + w * z1[:, None]  # (rows, steps, latent)
-    images = adversarial.to_unit(adversarial.generate(run.models["G"], z.flatten(0, 1)))
+    images = adversarial.to_unit(
+        adversarial.generate(run.models["G"], z.flatten(0, 1))
+    )
     fig, ax = figure(steps * 0.55, rows * 0.6)
     image_grid(ax, images, nrow=steps)
     fig.tight_layout()
@@ -177,8 +216,7 @@ FIGURES = {
     "gan_ring_training": (("toy_ring_ns",), training_row),
     "gan_grid_training": (("toy_grid_ns",), training_row),
     "gan_loss_compare": (("toy_ring_k3_mm", "toy_ring_k3_ns"), loss_compare),
-    "gan_order_compare": (("toy_ring_ns", "toy_ring_gfirst"),
-                          order_compare),
+    "gan_order_compare": (("toy_ring_ns", "toy_ring_gfirst"), order_compare),
     "gan_d_heatmap": (("toy_ring_ns",), d_heatmap),
     "gan_fmnist_samples": (("gan_fmnist",), samples_grid),
     "gan_fmnist_losses": (("gan_fmnist",), losses),

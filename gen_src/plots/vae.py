@@ -29,8 +29,9 @@ def _gen() -> torch.Generator:
     return torch.Generator().manual_seed(SEED)
 
 
-def _row_labels(ax, labels, count: int, axis: str = "y",
-                fontsize: float = 8) -> None:
+def _row_labels(
+    ax, labels, count: int, axis: str = "y", fontsize: float = 8
+) -> None:
     """Name the rows (or columns) of a grid drawn by image_grid."""
     step = 28 + PAD
     ticks = [PAD + step * i + 14 for i in range(count)]
@@ -58,9 +59,15 @@ def ae_reconstructions(ae2d, ae):
     x, _, _ = _test(10)
     fig, ax = figure(7, 2.6)
     k2, k20 = ae2d.config.latent_dim, ae.config.latent_dim
-    _rows(ax, [x, ae2d.models["ae"](x), ae.models["ae"](x)],
-          ["$x$", f"$d(e(x))$\n$z\\in\\mathbb{{R}}^{{{k2}}}$",
-           f"$d(e(x))$\n$z\\in\\mathbb{{R}}^{{{k20}}}$"])
+    _rows(
+        ax,
+        [x, ae2d.models["ae"](x), ae.models["ae"](x)],
+        [
+            "$x$",
+            f"$d(e(x))$\n$z\\in\\mathbb{{R}}^{{{k2}}}$",
+            f"$d(e(x))$\n$z\\in\\mathbb{{R}}^{{{k20}}}$",
+        ],
+    )
     fig.tight_layout()
     return fig
 
@@ -71,8 +78,15 @@ def _latent_scatter(ax, encode, title: str) -> None:
     z = encode(x)
     for c, name in enumerate(classes):
         pts = z[y == c]
-        ax.scatter(pts[:, 0], pts[:, 1], s=1.5, alpha=0.5,
-                   color=PALETTE(c), label=name, rasterized=True)
+        ax.scatter(
+            pts[:, 0],
+            pts[:, 1],
+            s=1.5,
+            alpha=0.5,
+            color=PALETTE(c),
+            label=name,
+            rasterized=True,
+        )
     ax.set_xlabel("$z_1$")
     ax.set_ylabel("$z_2$")
     ax.set_title(title, fontsize=11)
@@ -80,8 +94,14 @@ def _latent_scatter(ax, encode, title: str) -> None:
 
 def _legend(fig, ax) -> None:
     handles, names = ax.get_legend_handles_labels()
-    fig.legend(handles, names, loc="center right", fontsize=8,
-               markerscale=6, frameon=False)
+    fig.legend(
+        handles,
+        names,
+        loc="center right",
+        fontsize=8,
+        markerscale=6,
+        frameon=False,
+    )
 
 
 def ae_latent(ae2d):
@@ -107,8 +127,9 @@ def ae_latent_grid(ae2d, n: int = 15):
     z2 = high[1] - (high[1] - low[1]) * u  # top row = largest z_2
     grid = torch.stack(torch.meshgrid(z2, z1, indexing="ij"), -1)
     points = grid.flip(-1).reshape(-1, 2)
-    fig, (left, right) = figure(9, 4.4, ncols=2,
-                                gridspec_kw=dict(width_ratios=(1, 1)))
+    fig, (left, right) = figure(
+        9, 4.4, ncols=2, gridspec_kw=dict(width_ratios=(1, 1))
+    )
     left.scatter(z[:, 0], z[:, 1], s=1, color="0.6", rasterized=True)
     left.scatter(points[:, 0], points[:, 1], s=6, color="C3", marker="+")
     left.set_xlabel("$z_1$")
@@ -148,11 +169,13 @@ def latent_ae_vs_vae(ae2d, vae2d):
     fig, (left, right) = figure(10, 4.2, ncols=2)
     _latent_scatter(left, ae2d.models["ae"].encoder, "AE: $z=e(x)$")
     model = vae2d.models["vae"]
-    _latent_scatter(right, lambda x: model.encoder(x.flatten(1))[0],
-                    "VAE: $\\mu(x)$")
+    _latent_scatter(
+        right, lambda x: model.encoder(x.flatten(1))[0], "VAE: $\\mu(x)$"
+    )
     for r in (1, 2, 3):
-        right.add_patch(plt.Circle((0, 0), r, fill=False, ls="--",
-                                   lw=0.8, color="k"))
+        right.add_patch(
+            plt.Circle((0, 0), r, fill=False, ls="--", lw=0.8, color="k")
+        )
     right.set_aspect("equal", adjustable="datalim")
     _legend(fig, right)
     fig.tight_layout(rect=(0, 0, 0.85, 1))
@@ -165,7 +188,8 @@ def vae_manifold(vae2d, n: int = 15):
     is an image, and neighbours change smoothly (Kingma & Welling,
     Fig. 4)."""
     q = torch.distributions.Normal(0.0, 1.0).icdf(
-        torch.linspace(0.03, 0.97, n))
+        torch.linspace(0.03, 0.97, n)
+    )
     grid = torch.stack(torch.meshgrid(q.flip(0), q, indexing="ij"), -1)
     points = grid.flip(-1).reshape(-1, 2)  # rows: z_2 falls, cols: z_1
     fig, ax = figure(5, 5)
@@ -191,16 +215,26 @@ def vae_losses(run):
     width = max(1, steps // 50)
     fig, axes = figure(8, 3.2, ncols=2)
     for ax, key, label in zip(
-            axes, ("recon", "kl"),
-            ("$\\mathrm{E}_q[-\\log p(x|z)]$",
-             "$D_{KL}(q(z|x)\\,\\|\\,p(z))$")):
+        axes,
+        ("recon", "kl"),
+        ("$\\mathrm{E}_q[-\\log p(x|z)]$", "$D_{KL}(q(z|x)\\,\\|\\,p(z))$"),
+    ):
         ax.plot(range(1, steps + 1), h[key], lw=0.5, alpha=0.3, color="C0")
         smooth = _smooth(h[key], width)
-        ax.plot(torch.arange(len(smooth)) + width, smooth, color="C0",
-                label="train")
+        ax.plot(
+            torch.arange(len(smooth)) + width,
+            smooth,
+            color="C0",
+            label="train",
+        )
         test = h[f"test_{key}"]
-        ax.plot([per_epoch * (i + 1) for i in range(len(test))], test,
-                "o", color="C3", label="test")
+        ax.plot(
+            [per_epoch * (i + 1) for i in range(len(test))],
+            test,
+            "o",
+            color="C3",
+            label="test",
+        )
         ax.set_xlabel("step")
         ax.set_title(label + " (nats)", fontsize=11)
         lo = min(smooth.min().item(), min(test))
@@ -231,8 +265,7 @@ def cvae_style(run, n: int = 6):
     model = run.models["cvae"]
     k = cvae.NUM_CLASSES
     z = torch.randn(n, model.latent_dim, generator=_gen())
-    images = model.decode(z.repeat_interleave(k, 0),
-                          torch.arange(k).repeat(n))
+    images = model.decode(z.repeat_interleave(k, 0), torch.arange(k).repeat(n))
     fig, ax = figure(6.6, 4.6)
     image_grid(ax, images, nrow=k, pad=PAD)
     _row_labels(ax, data.FASHION_CLASSES, k, axis="x")

@@ -12,7 +12,7 @@ import html
 import posixpath
 import re
 
-from gen_src import registry
+from gen_src.build import registry
 from gen_src.website.provenance import provenance_html
 
 FIG_REF = re.compile(
@@ -34,8 +34,9 @@ def site_path(name: str, suffix: str = ".png") -> str:
     return f"{FIGURE_DIR}/{name}{suffix}"
 
 
-def expand(markdown: str, page_src: str, lang: str, results: dict,
-           serve: bool) -> str:
+def expand(
+    markdown: str, page_src: str, lang: str, results: dict, serve: bool
+) -> str:
     """Replace every fig: reference on the page given by page_src."""
 
     def one(match: re.Match) -> str:
@@ -49,13 +50,16 @@ def expand(markdown: str, page_src: str, lang: str, results: dict,
         result = results.get(name)
         if result is None or isinstance(result, Exception):
             cause = result or "it was not built"
-            text = (f"figure {name!r} on docs/{page_src} failed: "
-                    f"{type(cause).__name__}: {cause}")
+            text = (
+                f"figure {name!r} on docs/{page_src} failed: "
+                f"{type(cause).__name__}: {cause}"
+            )
             if serve:
                 return _error_box(text)
             raise FigureBuildError(text)
-        rel = posixpath.relpath(site_path(name),
-                                posixpath.dirname(page_src) or ".")
+        rel = posixpath.relpath(
+            site_path(name), posixpath.dirname(page_src) or "."
+        )
         attrs = match["attrs"] or ""
         prov = provenance_html(result.record, lang)
         return (
@@ -78,7 +82,9 @@ def placeholders(markdown: str, page_src: str) -> str:
 
     def one(match: re.Match) -> str:
         registry.figure(match["name"], page=f"docs/{page_src}")
-        return (f'<figure class="trained-figure"><figcaption>'
-                f'{match["caption"]} ({match["name"]})</figcaption></figure>')
+        return (
+            f'<figure class="trained-figure"><figcaption>'
+            f"{match['caption']} ({match['name']})</figcaption></figure>"
+        )
 
     return FIG_REF.sub(one, markdown)

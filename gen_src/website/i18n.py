@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-LANG_SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2}(?:[_-][A-Za-z]{2})?)$")
+LANG_SUFFIX = re.compile(
+    r"^(?P<stem>.+)\.(?P<lang>[a-z]{2}(?:[_-][A-Za-z]{2})?)$"
+)
 
 
 def i18n_plugin_config(config) -> tuple[str, list[str]]:
@@ -23,8 +25,9 @@ def i18n_plugin_config(config) -> tuple[str, list[str]]:
     if plugin is None:
         raise ValueError("mkdocs.yml: the i18n plugin is not configured")
     langs = [lang.locale for lang in plugin.config.languages]
-    default = next(lang.locale for lang in plugin.config.languages
-                   if lang.default)
+    default = next(
+        lang.locale for lang in plugin.config.languages if lang.default
+    )
     return default, langs
 
 
@@ -48,13 +51,18 @@ def check_twins(docs_dir: Path, default: str, langs: list[str]) -> list[str]:
                 "the file or add the language to mkdocs.yml."
             )
             continue
-        stem, lang = (match["stem"], match["lang"]) if match else (rel, default)
+        stem, lang = (
+            (match["stem"], match["lang"]) if match else (rel, default)
+        )
         stems.setdefault((stem, ext), set()).add(lang)
     for (stem, ext), have in sorted(stems.items()):
         for lang in [default, *others]:
             if lang not in have:
-                name = f"{stem}{ext}" if lang == default \
+                name = (
+                    f"{stem}{ext}"
+                    if lang == default
                     else f"{stem}.{lang}{ext}"
+                )
                 source = sorted(have)[0]
                 problems.append(
                     f"docs/{name} is missing: docs/"
@@ -78,10 +86,12 @@ def relative_alternates(alternates: list[dict]) -> None:
         return
     base = min((a["link"] for a in absolute), key=len)
     for alt in absolute:
-        alt["link"] = alt["link"][len(base):] or "."
+        alt["link"] = alt["link"][len(base) :] or "."
 
 
-HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+HEAD_ALTERNATE = re.compile(
+    r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">'
+)
 
 
 def strip_head_alternates(html: str) -> str:
@@ -99,8 +109,7 @@ def strip_head_alternates(html: str) -> str:
 SEARCH_SCRIPT = "assets/search-language.js"
 
 
-def search_language_script(html: str, page_url: str,
-                           langs: list[str]) -> str:
+def search_language_script(html: str, page_url: str, langs: list[str]) -> str:
     """Load docs/assets/search-language.js first thing in <head>.
 
     It must run before Material's bundle creates the search worker, whose
@@ -110,8 +119,7 @@ def search_language_script(html: str, page_url: str,
     from mkdocs.utils import get_relative_url
 
     src = get_relative_url(SEARCH_SCRIPT, page_url or ".")
-    tag = (f'<script src="{src}" data-languages="{" ".join(langs)}">'
-           "</script>")
+    tag = f'<script src="{src}" data-languages="{" ".join(langs)}"></script>'
     head, sep, rest = html.partition("<head>")
     if not sep:
         return html
@@ -136,7 +144,9 @@ def join_cjk_lines(markdown: str) -> str:
     in_code = in_math = False
     for line in lines:
         joinable = (
-            out and not in_code and not in_math
+            out
+            and not in_code
+            and not in_math
             and ENDS_CJK.search(out[-1])
             and not out[-1].lstrip().startswith(("#", "|", "<"))
             and STARTS_CJK.match(line)

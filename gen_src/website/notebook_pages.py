@@ -24,7 +24,7 @@ from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
-from gen_src import notebook_html, notebooks
+from gen_src.build import notebook_html, notebooks, strings
 
 log = logging.getLogger("mkdocs.hooks.gen_src")
 SCRIPT = re.compile(r"notebooks/([^/.]+)(?:\.([A-Za-z_-]+))?\.py")
@@ -32,14 +32,6 @@ CSS_URI = "assets/notebook.css"
 # The site is published on this branch of extra.repository (see
 # .github/workflows/publish.yml): Colab opens notebooks from GitHub.
 PUBLISHED_BRANCH = "gh-pages"
-LABELS = {
-    "en": {"download": "Download the notebook", "colab": "Open in Colab",
-           "snippets": "Snippets it uses:",
-           "licence": "Text CC BY-SA 4.0, code MIT"},
-    "zh": {"download": "下载笔记本", "colab": "在 Colab 中打开",
-           "snippets": "用到的代码片段：",
-           "licence": "文字采用 CC BY-SA 4.0，代码采用 MIT 许可"},
-}
 
 
 class NotebookError(Exception):
@@ -64,28 +56,44 @@ def _prefix(lang: str, default: str) -> str:
     return "" if lang == default else f"{lang}/"
 
 
-def install(files, config, results: dict | None, lang: str, default: str,
-            langs: list[str], serve: bool = False) -> None:
+def install(
+    files,
+    config,
+    results: dict | None,
+    lang: str,
+    default: str,
+    langs: list[str],
+    serve: bool = False,
+) -> None:
     """Swap this language's notebook scripts for pages; add downloads.
 
     results None (notebooks are off): pages that say so, nothing else.
     """
     for file in [f for f in files if SCRIPT.fullmatch(f.src_uri)]:
         name, suffix = SCRIPT.fullmatch(file.src_uri).groups()
-        result = None if results is None else results.get(
-            (name, suffix or default), "it was not built")
+        result = (
+            None
+            if results is None
+            else results.get((name, suffix or default), "it was not built")
+        )
         files.remove(file)
         failed = isinstance(result, (Exception, str))
         if failed:
-            problem = (f"notebook page {file.src_uri}: "
-                       f"{type(result).__name__}: {result}"
-                       if isinstance(result, Exception) else
-                       f"notebook page {file.src_uri}: {result}")
+            problem = (
+                f"notebook page {file.src_uri}: "
+                f"{type(result).__name__}: {result}"
+                if isinstance(result, Exception)
+                else f"notebook page {file.src_uri}: {result}"
+            )
             if not serve:
                 raise NotebookError(problem)
             log.error(problem)  # serve: the page shows it too
-        page = NotebookFile(file.src_uri, config.docs_dir, config.site_dir,
-                            config.use_directory_urls)
+        page = NotebookFile(
+            file.src_uri,
+            config.docs_dir,
+            config.site_dir,
+            config.use_directory_urls,
+        )
         here = f"{_prefix(lang, default)}notebooks/{name}/"
         page.dest_path = here + "index.html"
         page.abs_dest_path = str(Path(config.site_dir) / page.dest_path)
@@ -97,20 +105,25 @@ def install(files, config, results: dict | None, lang: str, default: str,
         page.norm_src_uri = f"notebooks/{name}.py"
         page.alternates = {
             other: Alternate(f"{_prefix(other, default)}notebooks/{name}/")
-            for other in langs}
+            for other in langs
+        }
         files.append(page)
         if result is None or failed:
             continue
         page.abs_src_path = str(result.ipynb)
         _publish(files, config, here + result.source.filename, result.ipynb)
         for image in result.record["images"]:
-            _publish(files, config, here + image,
-                     result.ipynb.with_name(image))
+            _publish(
+                files, config, here + image, result.ipynb.with_name(image)
+            )
         for path in result.record["embeds"]:
-            _publish(files, config, f"downloads/{path}",
-                     notebooks.ROOT / path)
-        _publish(files, config, CSS_URI,
-                 result.ipynb.with_name(notebook_html.CSS_NAME))
+            _publish(files, config, f"downloads/{path}", notebooks.ROOT / path)
+        _publish(
+            files,
+            config,
+            CSS_URI,
+            result.ipynb.with_name(notebook_html.CSS_NAME),
+        )
 
 
 def _publish(files, config, uri: str, src: Path) -> None:
@@ -121,29 +134,38 @@ def _publish(files, config, uri: str, src: Path) -> None:
 def colab_url(repository: str, page_url: str, filename: str) -> str:
     """Colab opens a notebook from GitHub: the published branch's copy."""
     path = urlparse(repository).path.strip("/").removesuffix(".git")
-    return (f"https://colab.research.google.com/github/{path}/blob/"
-            f"{PUBLISHED_BRANCH}/{page_url}{filename}")
+    return (
+        f"https://colab.research.google.com/github/{path}/blob/"
+        f"{PUBLISHED_BRANCH}/{page_url}{filename}"
+    )
 
 
 def header(page, repository: str) -> str:
     """The take-aways above the notebook, in the page's language."""
     result: notebooks.Result = page.file.result
-    text = LABELS.get(page.file.locale, LABELS["en"])
+    text = strings.table(page.file.locale)["notebook"]
     name = result.source.filename
-    links = [f'<a class="md-button md-button--primary" href="{name}" '
-             f'download>{text["download"]} ({name})</a>']
+    links = [
+        f'<a class="md-button md-button--primary" href="{name}" '
+        f"download>{text['download']} ({name})</a>"
+    ]
     if repository:
-        links.append(f'<a class="md-button" href="'
-                     f'{colab_url(repository, page.file.url, name)}">'
-                     f'{text["colab"]}</a>')
+        links.append(
+            f'<a class="md-button" href="'
+            f'{colab_url(repository, page.file.url, name)}">'
+            f"{text['colab']}</a>"
+        )
     snippets = [
         f'<a href="{get_relative_url("downloads/" + p, page.file.url)}" '
-        f'download><code>{Path(p).name}</code></a>'
-        for p in result.record["embeds"]]
+        f"download><code>{Path(p).name}</code></a>"
+        for p in result.record["embeds"]
+    ]
     parts = [f'<p class="nb-actions">{" ".join(links)}</p>']
     if snippets:
-        parts.append(f'<p class="nb-snippets">{text["snippets"]} '
-                     f'{", ".join(snippets)}</p>')
+        parts.append(
+            f'<p class="nb-snippets">{text["snippets"]} '
+            f"{', '.join(snippets)}</p>"
+        )
     parts.append(f'<p class="nb-licence">{text["licence"]}</p>')
     css = get_relative_url(CSS_URI, page.file.url)
     parts.append(f'<link rel="stylesheet" href="{css}">')
@@ -160,11 +182,14 @@ def render(page, repository: str) -> None:
     """Fill the page from the cached HTML instead of Markdown."""
     result = page.file.result
     if not isinstance(result, notebooks.Result):
-        problem = (html.escape(str(result)) if result is not None else
-                   "notebooks are not built in this build "
-                   "(GEN_FIGURES=off or GEN_NOTEBOOKS=off)")
-        page.content = (f'<div class="admonition failure"><p>{problem}'
-                        "</p></div>")
+        problem = (
+            html.escape(str(result))
+            if result is not None
+            else strings.table(page.file.locale)["notebook"]["off"]
+        )
+        page.content = (
+            f'<div class="admonition failure"><p>{problem}</p></div>'
+        )
         return
     body = result.html.read_text(encoding="utf-8")
     # logs and arrays stay out of the search index; prose and code stay in

@@ -1,62 +1,37 @@
-"""The line under every trained figure: how it was made, in two languages.
+"""The line under every trained figure: how it was made, in any language.
 
-It is built from the figure's record.json (written by gen_src.pipeline):
+It is built from the figure's record.json (written by the pipeline):
 dataset and size, profile, epochs or iterations, device, training seconds,
-seed, torch version, date, and the run's key metrics.
+seed, torch version, date, and the run's metrics. The words come from the
+language's table (gen_src/build/strings/LANG.toml).
 """
 
 from __future__ import annotations
 
-LABELS = {
-    "en": {
-        "profile": "{} profile", "epochs": "{} epochs", "epoch": "1 epoch",
-        "steps": "{} iterations", "seconds": "{:.1f} s", "seed": "seed {}",
-        "images": "{} training images", "toy": "2-D toy data ({})",
-        "ring": "ring of 8 Gaussians", "grid": "grid of 25 Gaussians",
-        "made": "Made by training",
-    },
-    "zh": {
-        "profile": "{} 配置", "epochs": "{} 轮", "epoch": "1 轮",
-        "steps": "{} 次迭代", "seconds": "{:.1f} 秒", "seed": "随机种子 {}",
-        "images": "{} 张训练图像", "toy": "二维玩具数据（{}）",
-        "ring": "8 个高斯分布组成的圆环", "grid": "25 个高斯分布组成的网格",
-        "made": "由真实训练生成",
-    },
-}
-# metric name -> (English label, Chinese label, format)
-METRICS = {
-    "modes": ("modes", "模式", "{:.0f}/{num_modes:.0f}"),
-    "high_quality": ("high-quality", "高质量样本", "{:.0%}"),
-    "reverse_kl": ("reverse KL", "反向 KL", "{:.2f}"),
-    "test_nelbo": ("test −ELBO", "测试集负 ELBO", "{:.1f} nats"),
-    "test_recon": ("test reconstruction", "测试集重建误差", "{:.2f}"),
-    "class_accuracy": ("class accuracy", "类别准确率", "{:.1%}"),
-    "test_accuracy": ("test accuracy", "测试准确率", "{:.1%}"),
-    "frechet": ("Fréchet distance", "Fréchet 距离", "{:.2f}"),
-    "frechet_floor": ("real-vs-real floor", "真实数据下限", "{:.2f}"),
-    "frechet_samples": ("Fréchet samples", "Fréchet 样本数", "{:,.0f}"),
-}
+from gen_src.build import strings
+
 FULL_TRAIN_SIZE = 60_000
+TOY = ("ring", "grid")
 
 
-def _number(n: int, lang: str) -> str:
-    return f"{n:,}" if lang == "en" else str(n)
+def _number(n: int, t: dict) -> str:
+    return f"{n:,}".replace(",", t["thousands"])
 
 
 def describe_run(record: dict, lang: str) -> str:
-    t = LABELS[lang]
+    t = strings.table(lang)["provenance"]
     config = record.get("config", {})
     parts = []
     dataset = config.get("dataset", "fashion-mnist")
-    if dataset in ("ring", "grid"):
+    if dataset in TOY:
         parts.append(t["toy"].format(t[dataset]))
     else:
         size = config.get("train_size") or FULL_TRAIN_SIZE
         name = "Fashion-MNIST" if dataset == "fashion-mnist" else dataset
-        parts.append(f"{name}, " + t["images"].format(_number(size, lang)))
+        parts.append(f"{name}, " + t["images"].format(_number(size, t)))
     parts.append(t["profile"].format(f"<code>{record['profile']}</code>"))
-    if dataset in ("ring", "grid") and "num_steps" in config:
-        parts.append(t["steps"].format(_number(config["num_steps"], lang)))
+    if dataset in TOY and "num_steps" in config:
+        parts.append(t["steps"].format(_number(config["num_steps"], t)))
     elif "num_epochs" in config:
         n = config["num_epochs"]
         parts.append(t["epoch"] if n == 1 else t["epochs"].format(n))
@@ -70,12 +45,17 @@ def describe_run(record: dict, lang: str) -> str:
 
 
 def metric_texts(metrics: dict, lang: str) -> list[str]:
+    """Every metric but the hidden ones: labelled ones in the table's
+    order, then any other under its own name (never dropped)."""
+    labels = strings.table(lang)["metrics"]
     texts = []
-    for name, (en, zh, fmt) in METRICS.items():
-        if name not in metrics:
-            continue
-        value = fmt.format(metrics[name], **metrics)
-        texts.append(f"{en if lang == 'en' else zh} {value}")
+    for name, (label, fmt) in labels.items():
+        if name in metrics:
+            texts.append(f"{label} {fmt.format(metrics[name], **metrics)}")
+    for name, value in metrics.items():
+        if name not in labels and name not in strings.HIDDEN_METRICS:
+            shown = f"{value:.4g}" if isinstance(value, float) else value
+            texts.append(f"{name} {shown}")
     return texts
 
 
@@ -83,6 +63,8 @@ def provenance_html(record: dict, lang: str) -> str:
     runs = record.get("runs", [])
     lines = [describe_run(run, lang) for run in runs]
     if len(runs) > 1:
-        lines = [f"<code>{run['run']}</code>: {line}"
-                 for run, line in zip(runs, lines)]
+        lines = [
+            f"<code>{run['run']}</code>: {line}"
+            for run, line in zip(runs, lines)
+        ]
     return "<br>".join(lines)

@@ -18,22 +18,18 @@ from __future__ import annotations
 import html
 import re
 
+from gen_src.build import strings
+
 VALUE = re.compile(
     r"\{\{\s*value\s+(?P<run>[\w-]+)\s+(?P<field>[\w.]+)"
-    r"(?:\s+(?P<format>[^\s}]+))?\s*\}\}")
-SETTINGS = re.compile(r"^[ \t]*\{\{\s*settings\s+(?P<runs>[\w\s-]+?)\s*\}\}"
-                      r"[ \t]*$", re.M)
+    r"(?:\s+(?P<format>[^\s}]+))?\s*\}\}"
+)
+SETTINGS = re.compile(
+    r"^[ \t]*\{\{\s*settings\s+(?P<runs>[\w\s-]+?)\s*\}\}"
+    r"[ \t]*$",
+    re.M,
+)
 SHOWN_PROFILES = ("quick", "full")
-TEXT = {
-    "en": {"setting": "setting", "profile": "<code>{}</code>",
-           "used": "<code>{}</code> (this build)",
-           "caption": "Settings of the run <code>{}</code>, per profile. "
-                      "Bold: the profiles differ."},
-    "zh": {"setting": "设置", "profile": "<code>{}</code>",
-           "used": "<code>{}</code>（本次构建）",
-           "caption": "运行 <code>{}</code> 在各配置下的设置。"
-                      "粗体：两种配置不同。"},
-}
 
 
 class DirectiveError(ValueError):
@@ -55,11 +51,13 @@ def lookup(record: dict, field: str, where: str):
     value: object = record
     for part in field.split("."):
         if not isinstance(value, dict) or part not in value:
-            known = ", ".join(sorted(value)) if isinstance(value, dict) \
-                else "none"
+            known = (
+                ", ".join(sorted(value)) if isinstance(value, dict) else "none"
+            )
             raise DirectiveError(
                 f"{where}: the record of run {record.get('run')!r} has no "
-                f"field {field!r} ({part!r} not among: {known})")
+                f"field {field!r} ({part!r} not among: {known})"
+            )
         value = value[part]
     return value
 
@@ -74,12 +72,13 @@ def format_value(value, spec: str | None, where: str) -> str:
     try:
         return format(value, spec)
     except (ValueError, TypeError) as err:
-        raise DirectiveError(f"{where}: format {spec!r} does not fit the value "
-                          f"{value!r} ({err})") from err
+        raise DirectiveError(
+            f"{where}: format {spec!r} does not fit the value "
+            f"{value!r} ({err})"
+        ) from err
 
 
-def expand(markdown: str, page_src: str, lang: str, pipe,
-           serve: bool) -> str:
+def expand(markdown: str, page_src: str, lang: str, pipe, serve: bool) -> str:
     """Replace every directive; pipe gives records and configs.
 
     pipe None (the pipeline is off): values become an ellipsis and tables
@@ -97,18 +96,21 @@ def expand(markdown: str, page_src: str, lang: str, pipe,
             return "…"
         try:
             record = _record(pipe, match["run"], where)
-            return format_value(lookup(record, match["field"], where),
-                                match["format"], where)
+            return format_value(
+                lookup(record, match["field"], where), match["format"], where
+            )
         except DirectiveError as err:
             return fail(str(err))
 
     def settings(match: re.Match) -> str:
         where = f"docs/{page_src}: {match[0].strip()}"
         if pipe is None:
-            return "<p><em>settings: the pipeline is off</em></p>"
+            off = strings.table(lang)["settings"]["off"]
+            return f"<p><em>{off}</em></p>"
         try:
-            return "\n\n".join(_table(pipe, run, lang, where)
-                               for run in match["runs"].split())
+            return "\n\n".join(
+                _table(pipe, run, lang, where) for run in match["runs"].split()
+            )
         except DirectiveError as err:
             return fail(str(err))
 
@@ -116,11 +118,13 @@ def expand(markdown: str, page_src: str, lang: str, pipe,
 
 
 def _record(pipe, run: str, where: str) -> dict:
-    from gen_src import registry
+    from gen_src.build import registry
 
     if run not in registry.runs():
-        raise DirectiveError(f"{where}: unknown run {run!r}; known runs: "
-                          f"{', '.join(sorted(registry.runs()))}")
+        raise DirectiveError(
+            f"{where}: unknown run {run!r}; known runs: "
+            f"{', '.join(sorted(registry.runs()))}"
+        )
     return pipe.record(run)
 
 
@@ -133,19 +137,24 @@ def _cell(value) -> str:
 
 
 def _table(pipe, run: str, lang: str, where: str) -> str:
-    t = TEXT.get(lang, TEXT["en"])
+    t = strings.table(lang)["settings"]
     used = _record(pipe, run, where)["profile"]
     configs = {p: pipe.config(run, p) for p in SHOWN_PROFILES}
-    heads = [t["used" if p == used else "profile"].format(p)
-             for p in SHOWN_PROFILES]
-    rows = [f"| {t['setting']} | " + " | ".join(heads) + " |",
-            "|---|" + "---|" * len(SHOWN_PROFILES)]
+    heads = [
+        t["used" if p == used else "profile"].format(p) for p in SHOWN_PROFILES
+    ]
+    rows = [
+        f"| {t['setting']} | " + " | ".join(heads) + " |",
+        "|---|" + "---|" * len(SHOWN_PROFILES),
+    ]
     for field in configs[SHOWN_PROFILES[0]]:
         cells = [_cell(configs[p].get(field)) for p in SHOWN_PROFILES]
         differ = len(set(cells)) > 1
         shown = [f"**{c}**" if differ else c for c in cells]
         rows.append(f"| `{field}` | " + " | ".join(shown) + " |")
     caption = t["caption"].format(run)
-    return (f'<div class="settings-table" markdown="1">\n\n'
-            + "\n".join(rows)
-            + f'\n\n<p class="settings-caption">{caption}</p>\n\n</div>')
+    return (
+        '<div class="settings-table" markdown="1">\n\n'
+        + "\n".join(rows)
+        + f'\n\n<p class="settings-caption">{caption}</p>\n\n</div>'
+    )

@@ -16,9 +16,15 @@ import pytest
 
 pytestmark = pytest.mark.browser
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync",
-        "--disable-quic"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 MOUNT = "/course/generative/"
 
 
@@ -47,8 +53,10 @@ def server(built_site, tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make setup` (it installs "
-                    "Debian's chromium) or set CHROMIUM")
+        pytest.fail(
+            f"{CHROMIUM} is missing: run `make setup` (it installs "
+            "Debian's chromium) or set CHROMIUM"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -79,9 +87,12 @@ class Visit:
             self.failures.append(f"{response.status} {response.url}")
 
     def foreign_hosts(self) -> set[str]:
-        return {urlsplit(u).hostname for u in self.requests
-                if urlsplit(u).scheme in ("http", "https", "ws", "wss")
-                and urlsplit(u).hostname != "127.0.0.1"}
+        return {
+            urlsplit(u).hostname
+            for u in self.requests
+            if urlsplit(u).scheme in ("http", "https", "ws", "wss")
+            and urlsplit(u).hostname != "127.0.0.1"
+        }
 
     def close(self):
         self.context.close()
@@ -97,8 +108,10 @@ def visit(browser):
 def wait_for_math(page):
     page.wait_for_selector("mjx-container", timeout=20_000)
     page.wait_for_function(
-        "() => !document.querySelector('.arithmatex:not(:has(mjx-container))')",
-        timeout=20_000)
+        "() => !document.querySelector("
+        "'.arithmatex:not(:has(mjx-container))')",
+        timeout=20_000,
+    )
 
 
 def switch_language(page, lang):
@@ -137,8 +150,15 @@ def test_switcher_keeps_the_page(server, visit):
     assert not visit.failures, visit.failures
 
 
-@pytest.mark.parametrize("lang, query", [("zh", "生成器"), ("en", "discriminator"),
-                                         ("zh", "ELBO"), ("en", "ELBO")])
+@pytest.mark.parametrize(
+    "lang, query",
+    [
+        ("zh", "生成器"),
+        ("en", "discriminator"),
+        ("zh", "ELBO"),
+        ("en", "ELBO"),
+    ],
+)
 def test_search_answers_in_the_pages_language(server, visit, lang, query):
     """One index holds both languages; a page's search lists its own."""
     page = visit.page
@@ -153,7 +173,8 @@ def test_search_answers_in_the_pages_language(server, visit, lang, query):
     items = page.locator("li.md-search-result__item")
     assert items.count() == count, (results, items.count())
     links = page.locator("a.md-search-result__link").evaluate_all(
-        "links => links.map(a => a.href)")
+        "links => links.map(a => a.href)"
+    )
     assert links
     for link in links:
         assert ("/zh/" in link) == (lang == "zh"), (query, link)

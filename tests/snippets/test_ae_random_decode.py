@@ -1,18 +1,12 @@
-
 import pytest
 
-from gen_src import snippet
 
-
-def load():
-    return snippet.load("ae_random_decode")
-
-
-def test_random_points_fall_between_the_codes(monkeypatch, capsys,
-                                              tmp_path):
+def test_random_points_fall_between_the_codes(
+    program, monkeypatch, capsys, tmp_path
+):
     monkeypatch.setenv("GEN_PROFILE", "smoke")
     png = tmp_path / "random.png"
-    out = load().main(points=200, out=str(png), device="cpu")
+    out = program.main(points=200, out=str(png), device="cpu")
     assert out["images_shape"] == [200, 1, 28, 28]
     assert all(lo < hi for lo, hi in zip(out["low"], out["high"]))
     # uniform points in the box land farther from real codes than real

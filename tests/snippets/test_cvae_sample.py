@@ -1,17 +1,10 @@
-
 import pytest
 
-from gen_src import snippet
 
-
-def load():
-    return snippet.load("cvae_sample")
-
-
-def test_samples_one_class(monkeypatch, capsys, tmp_path):
+def test_samples_one_class(program, monkeypatch, capsys, tmp_path):
     monkeypatch.setenv("GEN_PROFILE", "smoke")
     png = tmp_path / "bags.png"
-    out = load().main(label="Bag", count=5, out=str(png), device="cpu")
+    out = program.main(label="Bag", count=5, out=str(png), device="cpu")
     assert out["label"] == 8
     assert out["shape"] == [5, 1, 28, 28]
     assert 0.0 <= out["min"] <= out["max"] <= 1.0
@@ -20,6 +13,6 @@ def test_samples_one_class(monkeypatch, capsys, tmp_path):
     assert "5 samples of 'Bag'" in capsys.readouterr().out
 
 
-def test_unknown_label_names_the_classes():
+def test_unknown_label_names_the_classes(program):
     with pytest.raises(ValueError, match="label='Hat'.*Sneaker"):
-        load().main(label="Hat")
+        program.main(label="Hat")

@@ -1,12 +1,5 @@
-from gen_src import snippet
-
-
-def load():
-    return snippet.load("dcgan_networks")
-
-
-def test_shapes(capsys):
-    shapes = load().main(latent_dim=20, channels=16, batch=5)
+def test_shapes(program, capsys):
+    shapes = program.main(latent_dim=20, channels=16, batch=5)
     printed = capsys.readouterr().out
     assert shapes["G"] == (5, 1, 28, 28)
     assert shapes["D"] == (5, 1, 1, 1)

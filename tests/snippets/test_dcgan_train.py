@@ -1,16 +1,10 @@
 import math
 
-from gen_src import snippet
 
-
-def load():
-    return snippet.load("dcgan_train")
-
-
-def test_dcgan_train(monkeypatch, tmp_path, capsys):
+def test_dcgan_train(program, monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("GEN_PROFILE", "smoke")
     out_file = tmp_path / "samples.png"
-    out = load().main(out=str(out_file))
+    out = program.main(out=str(out_file))
     assert out_file.read_bytes()[:4] == b"\x89PNG"
     assert out["steps"] > 0
     assert math.isfinite(out["d_loss"]) and math.isfinite(out["g_loss"])

@@ -1,12 +1,5 @@
-from gen_src import snippet
-
-
-def load():
-    return snippet.load("gan_losses")
-
-
-def test_gan_losses(capsys):
-    out = load().main(low=-8.0, high=2.0, points=6)
+def test_gan_losses(program, capsys):
+    out = program.main(low=-8.0, high=2.0, points=6)
     printed = capsys.readouterr().out
     assert "log(1-D)" in printed and len(printed.splitlines()) == 7
     # at D(G(z)) ~ 0 the minimax slope vanishes; the other stays near -1

@@ -1,13 +1,6 @@
-from gen_src import snippet
-
-
-def load():
-    return snippet.load("gan_toy")
-
-
-def test_gan_toy(monkeypatch, capsys):
+def test_gan_toy(program, monkeypatch, capsys):
     monkeypatch.setenv("GEN_PROFILE", "smoke")
-    out = load().main(dataset="grid", loss="minimax")
+    out = program.main(dataset="grid", loss="minimax")
     printed = capsys.readouterr().out
     assert f"{out['modes']} of 25" in printed
     assert out["num_modes"] == 25
@@ -15,8 +8,8 @@ def test_gan_toy(monkeypatch, capsys):
     assert out["steps"] > 0
 
 
-def test_gan_toy_with_a_discriminator_ahead(monkeypatch, capsys):
+def test_gan_toy_with_a_discriminator_ahead(program, monkeypatch, capsys):
     monkeypatch.setenv("GEN_PROFILE", "smoke")
-    out = load().main(loss="minimax", d_steps=3)
+    out = program.main(loss="minimax", d_steps=3)
     assert out["num_modes"] == 8 and out["steps"] > 0
     assert "of 8" in capsys.readouterr().out

@@ -1,16 +1,9 @@
-
 import pytest
 
-from gen_src import snippet
 
-
-def load():
-    return snippet.load("vae_loss")
-
-
-def test_loss_parts_and_kl_estimates_agree(monkeypatch, capsys):
+def test_loss_parts_and_kl_estimates_agree(program, monkeypatch, capsys):
     monkeypatch.setenv("GEN_PROFILE", "smoke")
-    out = load().main(batch=6, draws=4000, device="cpu")
+    out = program.main(batch=6, draws=4000, device="cpu")
     assert out["total"] == pytest.approx(out["recon"] + out["kl"])
     assert len(out["kl_exact"]) == len(out["kl_mc"]) == 6
     assert out["kl"] == pytest.approx(sum(out["kl_exact"]) / 6, rel=1e-5)

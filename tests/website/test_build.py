@@ -18,7 +18,8 @@ def nav_pages() -> list[str]:
     # mkdocs.yml uses !ENV and !!python tags; they don't matter here.
     Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
     Loader.add_multi_constructor(
-        "tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+        "tag:yaml.org,2002:python/", lambda loader, suffix, node: None
+    )
     config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=Loader)
     pages: list[str] = []
 
@@ -52,14 +53,18 @@ def test_every_nav_page_is_built_in_both_languages(built_site):
 
 def test_chinese_pages_are_chinese(built_site):
     html = html_path(built_site, "index.md", "zh").read_text("utf-8")
-    article = html.split('<article', 1)[1]
+    article = html.split("<article", 1)[1]
     assert len(re.findall(r"[\u4e00-\u9fff]", article)) > 200
 
 
 def test_navigation_titles_are_translated(built_site):
     def titles(html):
-        return {t.strip() for t in re.findall(
-            r'<span class="md-ellipsis">\s*([^<]+?)\s*</span>', html)}
+        return {
+            t.strip()
+            for t in re.findall(
+                r'<span class="md-ellipsis">\s*([^<]+?)\s*</span>', html
+            )
+        }
 
     zh = titles(html_path(built_site, "index.md", "zh").read_text("utf-8"))
     en = titles(html_path(built_site, "index.md", "en").read_text("utf-8"))
@@ -82,7 +87,7 @@ def test_figure_with_caption_and_width(built_site):
     for path in built_site.rglob("index.html"):
         html = path.read_text("utf-8")
         for fig in re.findall(r"<figure.*?</figure>", html, re.S):
-            if "<figcaption" in fig and re.search(r'<img[^>]+width=', fig):
+            if "<figcaption" in fig and re.search(r"<img[^>]+width=", fig):
                 found = True
                 assert "markdown=" not in fig, f"{path}: raw md_in_html"
     assert found, "no <figure> with an image width and a caption was built"
@@ -97,7 +102,8 @@ def test_chinese_headings_get_readable_anchors(built_site):
 def test_search_index_splits_chinese(built_site):
     """Material joins jieba's words with U+200B; the separator splits there."""
     index = json.loads(
-        (built_site / "search" / "search_index.json").read_text("utf-8"))
+        (built_site / "search" / "search_index.json").read_text("utf-8")
+    )
     separator = re.compile(index["config"]["separator"])
     tokens = set()
     for doc in index["docs"]:
@@ -107,7 +113,7 @@ def test_search_index_splits_chinese(built_site):
 
 
 def test_every_trained_figure_is_on_its_pages_in_both_languages(built_site):
-    from gen_src import registry
+    from gen_src.build import registry
     from gen_src.website.figures_md import referenced
 
     seen = set()
@@ -120,14 +126,16 @@ def test_every_trained_figure_is_on_its_pages_in_both_languages(built_site):
         page = stem.removesuffix(".zh") + ".md"
         html = html_path(built_site, page, lang).read_text("utf-8")
         for name in names:
-            assert re.search(rf'<img[^>]+src="[./]*figures/{name}\.png"',
-                             html), f"{source.name}: {name} not shown"
+            assert re.search(
+                rf'<img[^>]+src="[./]*figures/{name}\.png"', html
+            ), f"{source.name}: {name} not shown"
             seen.add(name)
     for name in seen:
         png = built_site / "figures" / f"{name}.png"
         assert png.read_bytes()[:4] == b"\x89PNG", png
-        record = json.loads((built_site / "figures" / f"{name}.json")
-                            .read_text("utf-8"))
+        record = json.loads(
+            (built_site / "figures" / f"{name}.json").read_text("utf-8")
+        )
         assert record["runs"] and record["figure"] == name
     # Every registered figure is used by some page.
     assert seen == set(registry.figures()), set(registry.figures()) - seen

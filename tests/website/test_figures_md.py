@@ -7,17 +7,26 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import PluginError
 
-from gen_src import hook, registry
-from gen_src.pipeline import FigureResult
-from gen_src.website import figures_md, provenance
+from gen_src.build import registry
+from gen_src.build.pipeline import FigureResult
+from gen_src.website import figures_md, hook, provenance
 
-RECORD = {"figure": "vae_samples", "runs": [{
-    "run": "vae", "profile": "quick", "seconds": 6.25, "device": "CPU",
-    "torch": "2.14.1", "date": "2026-11-24",
-    "config": {"num_epochs": 3, "train_size": None, "seed": 0},
-    "metrics": {"test_nelbo": 248.71},
-}]}
-PAGE = "![Samples, $z \\sim p(z)$](fig:vae_samples){ width=\"70%\" }"
+RECORD = {
+    "figure": "vae_samples",
+    "runs": [
+        {
+            "run": "vae",
+            "profile": "quick",
+            "seconds": 6.25,
+            "device": "CPU",
+            "torch": "2.14.1",
+            "date": "2026-11-24",
+            "config": {"num_epochs": 3, "train_size": None, "seed": 0},
+            "metrics": {"test_nelbo": 248.71},
+        }
+    ],
+}
+PAGE = '![Samples, $z \\sim p(z)$](fig:vae_samples){ width="70%" }'
 
 
 def result(name="vae_samples"):
@@ -25,35 +34,50 @@ def result(name="vae_samples"):
 
 
 def test_expands_to_figure_with_caption_and_provenance():
-    out = figures_md.expand(PAGE, "vae.md", "en",
-                            {"vae_samples": result()}, serve=False)
+    out = figures_md.expand(
+        PAGE, "vae.md", "en", {"vae_samples": result()}, serve=False
+    )
     assert '<figure class="trained-figure" markdown="span">' in out
-    assert '![Samples, $z \\sim p(z)$](figures/vae_samples.png)' in out
+    assert "![Samples, $z \\sim p(z)$](figures/vae_samples.png)" in out
     assert '{ width="70%" }' in out
-    for part in ("Fashion-MNIST, 60,000 training images", "3 epochs",
-                 "6.2 s", "seed 0", "torch 2.14.1", "2026-11-24",
-                 "test −ELBO 248.7 nats", "<code>quick</code>"):
+    for part in (
+        "Fashion-MNIST, 60,000 training images",
+        "3 epochs",
+        "6.2 s",
+        "seed 0",
+        "torch 2.14.1",
+        "2026-11-24",
+        "test −ELBO 248.7 nats",
+        "<code>quick</code>",
+    ):
         assert part in out, part
 
 
 def test_chinese_provenance():
     line = provenance.provenance_html(RECORD, "zh")
     assert "60000 张训练图像" in line and "3 轮" in line
-    assert "测试集负 ELBO 248.7 nats" in line
+    assert "测试集负 ELBO 248.7 奈特" in line
 
 
 def test_toy_provenance_counts_iterations():
-    record = {"runs": [{**RECORD["runs"][0], "config": {
-        "dataset": "ring", "num_steps": 2500, "seed": 1},
-        "metrics": {"modes": 8, "num_modes": 8, "high_quality": 0.93}}]}
+    record = {
+        "runs": [
+            {
+                **RECORD["runs"][0],
+                "config": {"dataset": "ring", "num_steps": 2500, "seed": 1},
+                "metrics": {"modes": 8, "num_modes": 8, "high_quality": 0.93},
+            }
+        ]
+    }
     line = provenance.provenance_html(record, "en")
     assert "ring of 8 Gaussians" in line and "2,500 iterations" in line
     assert "modes 8/8" in line and "high-quality 93%" in line
 
 
 def test_nested_page_gets_a_relative_path():
-    out = figures_md.expand(PAGE, "notes/deep/vae.md", "en",
-                            {"vae_samples": result()}, serve=False)
+    out = figures_md.expand(
+        PAGE, "notes/deep/vae.md", "en", {"vae_samples": result()}, serve=False
+    )
     assert "](../../figures/vae_samples.png)" in out
 
 
@@ -67,8 +91,9 @@ def test_unknown_name_fails_build_and_names_page():
 
 def test_failed_figure_build_vs_serve():
     failed = {"vae_samples": RuntimeError("out of memory")}
-    with pytest.raises(figures_md.FigureBuildError,
-                       match="vae_samples.*out of memory"):
+    with pytest.raises(
+        figures_md.FigureBuildError, match="vae_samples.*out of memory"
+    ):
         figures_md.expand(PAGE, "vae.md", "en", failed, serve=False)
     box = figures_md.expand(PAGE, "vae.md", "en", failed, serve=True)
     assert "figure-error" in box and "out of memory" in box
@@ -102,11 +127,22 @@ def test_hook_serve_keeps_going(monkeypatch):
 def test_switches_read_env_then_mkdocs_yml(monkeypatch):
     monkeypatch.delenv("GEN_NOTEBOOKS", raising=False)
     assert hook._enabled("GEN_NOTEBOOKS", "notebooks", {})
-    assert not hook._enabled("GEN_NOTEBOOKS", "notebooks",
-                             {"notebooks": False})
+    assert not hook._enabled(
+        "GEN_NOTEBOOKS", "notebooks", {"notebooks": False}
+    )
     monkeypatch.setenv("GEN_NOTEBOOKS", "off")
-    assert not hook._enabled("GEN_NOTEBOOKS", "notebooks",
-                             {"notebooks": True})  # the environment wins
+    assert not hook._enabled(
+        "GEN_NOTEBOOKS", "notebooks", {"notebooks": True}
+    )  # the environment wins
     monkeypatch.setenv("GEN_NOTEBOOKS", "maybe")
     with pytest.raises(PluginError, match="GEN_NOTEBOOKS='maybe'.*on or off"):
         hook._enabled("GEN_NOTEBOOKS", "notebooks", {})
+
+
+def test_a_metric_without_a_label_is_shown_under_its_own_name():
+    record = {"runs": [{**RECORD["runs"][0],
+                        "metrics": {"test_nelbo": 248.71, "new_score": 0.25,
+                                    "steps": 10}}]}
+    line = provenance.provenance_html(record, "en")
+    assert "new_score 0.25" in line  # not dropped in silence
+    assert "steps" not in line  # deliberately hidden

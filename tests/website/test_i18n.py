@@ -6,8 +6,13 @@ from gen_src.website import i18n
 
 
 def test_missing_twin_and_unknown_language_are_named(tmp_path):
-    for name in ("index.md", "index.zh.md", "gan.md", "vae.zh.md",
-                 "cvae.fr.md"):
+    for name in (
+        "index.md",
+        "index.zh.md",
+        "gan.md",
+        "vae.zh.md",
+        "cvae.fr.md",
+    ):
         (tmp_path / name).write_text("# x\n")
     problems = i18n.check_twins(tmp_path, "en", ["en", "zh"])
     text = "\n".join(problems)
@@ -24,26 +29,34 @@ def test_twins_complete_is_quiet(tmp_path):
 
 
 def test_switcher_links_become_mount_independent():
-    alts = [{"link": "/course/", "lang": "en"},
-            {"link": "/course/zh/", "lang": "zh"}]
+    alts = [
+        {"link": "/course/", "lang": "en"},
+        {"link": "/course/zh/", "lang": "zh"},
+    ]
     i18n.relative_alternates(alts)
     assert [a["link"] for a in alts] == [".", "zh/"]
-    page_links = [{"link": "gan/", "lang": "en"},
-                  {"link": "zh/gan/", "lang": "zh"}]
+    page_links = [
+        {"link": "gan/", "lang": "en"},
+        {"link": "zh/gan/", "lang": "zh"},
+    ]
     i18n.relative_alternates(page_links)
     assert [a["link"] for a in page_links] == ["gan/", "zh/gan/"]
 
 
 def test_head_alternates_are_removed_but_not_the_body():
-    html = ('<head><link rel="alternate" href="." hreflang="en"></head>'
-            '<body><a href="zh/" hreflang="zh">中文</a></body>')
+    html = (
+        '<head><link rel="alternate" href="." hreflang="en"></head>'
+        '<body><a href="zh/" hreflang="zh">中文</a></body>'
+    )
     out = i18n.strip_head_alternates(html)
     assert 'rel="alternate"' not in out and 'hreflang="zh"' in out
 
 
 def test_chinese_soft_breaks_are_joined():
-    md = ("# 标题\n生成器学习\n数据分布。\n\n```python\n# 注释\n代码\n```\n"
-          "$$\n中\n文\n$$\n- 列表\n  续行\nEnglish\nwords\n")
+    md = (
+        "# 标题\n生成器学习\n数据分布。\n\n```python\n# 注释\n代码\n```\n"
+        "$$\n中\n文\n$$\n- 列表\n  续行\nEnglish\nwords\n"
+    )
     out = i18n.join_cjk_lines(md)
     assert "# 标题\n生成器学习数据分布。" in out
     assert "# 注释\n代码" in out  # code untouched

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from gen_src import notebooks
+
+from gen_src.build import notebooks
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [s for langs in notebooks.find().values() for s in langs.values()]
@@ -36,11 +37,14 @@ def test_page_offers_the_notebook_colab_and_snippets(built_site, source):
     assert f'<html lang="{source.lang}"' in html
     assert f'href="{source.filename}" download' in html
     assert (folder / source.filename).is_file()
-    colab = re.search(r'href="(https://colab\.research\.google\.com/[^"]+)"',
-                      html).group(1)
+    colab = re.search(
+        r'href="(https://colab\.research\.google\.com/[^"]+)"', html
+    ).group(1)
     site_path = folder.relative_to(built_site).as_posix()
-    assert colab == (f"https://colab.research.google.com/github/{REPO_PATH}"
-                     f"/blob/gh-pages/{site_path}/{source.filename}")
+    assert colab == (
+        f"https://colab.research.google.com/github/{REPO_PATH}"
+        f"/blob/gh-pages/{site_path}/{source.filename}"
+    )
     for snippet in notebooks.embedded_files(source.path.read_text()):
         published = built_site / "downloads" / snippet
         assert published.read_bytes() == (ROOT / snippet).read_bytes()
@@ -48,8 +52,9 @@ def test_page_offers_the_notebook_colab_and_snippets(built_site, source):
     assert "CC BY-SA 4.0" in html and "MIT" in html
     # output pictures are files beside the page, not base64 inside it
     assert "data:image/png;base64" not in html
-    pictures = re.findall(r'<img alt="[^"]+" loading="lazy" src="([^"]+)"',
-                          html)
+    pictures = re.findall(
+        r'<img alt="[^"]+" loading="lazy" src="([^"]+)"', html
+    )
     assert pictures, "no output picture on the page"
     for name in pictures:
         assert (folder / name).read_bytes()[:4] == b"\x89PNG", name
@@ -90,17 +95,23 @@ def _output_only_lines(nb) -> list[str]:
 
 
 def test_search_finds_prose_and_code_but_not_outputs(built_site):
-    index = json.loads((built_site / "search" / "search_index.json")
-                       .read_text(encoding="utf-8"))
+    index = json.loads(
+        (built_site / "search" / "search_index.json").read_text(
+            encoding="utf-8"
+        )
+    )
     checked = 0
     for source in SOURCES:
         url = page_dir(built_site, source).relative_to(built_site)
-        text = " ".join(doc["text"] + " " + doc["title"]
-                        for doc in index["docs"]
-                        if doc["location"].startswith(f"{url.as_posix()}/"))
+        text = " ".join(
+            doc["text"] + " " + doc["title"]
+            for doc in index["docs"]
+            if doc["location"].startswith(f"{url.as_posix()}/")
+        )
         assert text, f"{url} is not in the search index"
-        nb = nbformat.read(page_dir(built_site, source) / source.filename,
-                           as_version=4)
+        nb = nbformat.read(
+            page_dir(built_site, source) / source.filename, as_version=4
+        )
         assert "pipeline" in text  # code is found
         for line in _output_only_lines(nb):
             words = re.sub(r"\s+", " ", line)
@@ -115,9 +126,11 @@ def test_downloaded_notebook_is_valid(built_site, source):
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
     assert nb.metadata["kernelspec"]["name"] == "python3"
-    assert any(o.get("output_type") in ("display_data", "execute_result")
-               and "image/png" in o.get("data", {})
-               for cell in nb.cells for o in cell.get("outputs", [])), \
-        f"{path.name} shows no figure"
+    assert any(
+        o.get("output_type") in ("display_data", "execute_result")
+        and "image/png" in o.get("data", {})
+        for cell in nb.cells
+        for o in cell.get("outputs", [])
+    ), f"{path.name} shows no figure"
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.execution_count for c in code), "a code cell never ran"

@@ -19,9 +19,17 @@ LOADING = {
     "object": ("data",),
     "input": ("src",),
 }
-LOADING_REL = {"stylesheet", "icon", "preload", "modulepreload",
-               "prefetch", "preconnect", "dns-prefetch", "manifest",
-               "apple-touch-icon"}
+LOADING_REL = {
+    "stylesheet",
+    "icon",
+    "preload",
+    "modulepreload",
+    "prefetch",
+    "preconnect",
+    "dns-prefetch",
+    "manifest",
+    "apple-touch-icon",
+}
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""")
 
 
@@ -57,18 +65,22 @@ def remote_loads_in_html(text: str) -> list[str]:
     parser = Loads()
     parser.feed(text)
     for block in re.findall(r"<style[^>]*>(.*?)</style>", text, re.S):
-        parser.remote += [f"<style> {a or b}"
-                          for a, b in CSS_URL.findall(block)
-                          if is_remote(a or b)]
+        parser.remote += [
+            f"<style> {a or b}"
+            for a, b in CSS_URL.findall(block)
+            if is_remote(a or b)
+        ]
     return parser.remote
 
 
 def test_detector_finds_remote_loads():
-    html = ('<link rel="stylesheet" href="https://fonts.googleapis.com/x">'
-            '<script src="//unpkg.com/mathjax"></script>'
-            '<a href="https://example.org">a link is not a load</a>'
-            '<img src="pics/a.svg"><style>@import "https://x.org/a.css";'
-            '</style>')
+    html = (
+        '<link rel="stylesheet" href="https://fonts.googleapis.com/x">'
+        '<script src="//unpkg.com/mathjax"></script>'
+        '<a href="https://example.org">a link is not a load</a>'
+        '<img src="pics/a.svg"><style>@import "https://x.org/a.css";'
+        "</style>"
+    )
     found = remote_loads_in_html(html)
     assert len(found) == 3, found
 

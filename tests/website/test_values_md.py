@@ -7,15 +7,25 @@ import pytest
 from gen_src.website import values_md
 
 RECORDS = {
-    "toy_ring_ns": {"run": "toy_ring_ns", "profile": "quick",
-                    "seconds": 6.8, "config": {"batch_size": 256},
-                    "metrics": {"modes": 8, "high_quality": 0.912}},
+    "toy_ring_ns": {
+        "run": "toy_ring_ns",
+        "profile": "quick",
+        "seconds": 6.8,
+        "config": {"batch_size": 256},
+        "metrics": {"modes": 8, "high_quality": 0.912},
+    },
 }
 CONFIGS = {
-    ("toy_ring_ns", "quick"): {"lr": 0.002, "num_steps": 1500,
-                               "betas": [0.0, 0.9]},
-    ("toy_ring_ns", "full"): {"lr": 0.002, "num_steps": 5000,
-                              "betas": [0.0, 0.9]},
+    ("toy_ring_ns", "quick"): {
+        "lr": 0.002,
+        "num_steps": 1500,
+        "betas": [0.0, 0.9],
+    },
+    ("toy_ring_ns", "full"): {
+        "lr": 0.002,
+        "num_steps": 5000,
+        "betas": [0.0, 0.9],
+    },
 }
 
 
@@ -32,12 +42,13 @@ def expand(text, lang="en", serve=False, pipe=FakePipe()):
 
 
 def test_values_come_from_the_record_with_a_format():
-    text = ("It reached {{ value toy_ring_ns metrics.modes }} modes at "
-            "{{ value toy_ring_ns metrics.high_quality .0% }} in "
-            "{{ value toy_ring_ns seconds .1f }} s, batch "
-            "{{value toy_ring_ns config.batch_size}}.")
-    assert expand(text) == ("It reached 8 modes at 91% in 6.8 s, "
-                            "batch 256.")
+    text = (
+        "It reached {{ value toy_ring_ns metrics.modes }} modes at "
+        "{{ value toy_ring_ns metrics.high_quality .0% }} in "
+        "{{ value toy_ring_ns seconds .1f }} s, batch "
+        "{{value toy_ring_ns config.batch_size}}."
+    )
+    assert expand(text) == ("It reached 8 modes at 91% in 6.8 s, batch 256.")
 
 
 def test_unknown_field_names_the_page_the_directive_and_the_fields():
@@ -72,8 +83,11 @@ def test_settings_table_per_profile_marks_the_difference():
 
 
 def test_pipeline_off_leaves_readable_placeholders():
-    out = expand("{{ value toy_ring_ns metrics.modes }} modes\n\n"
-                 "{{ settings toy_ring_ns }}", pipe=None)
+    out = expand(
+        "{{ value toy_ring_ns metrics.modes }} modes\n\n"
+        "{{ settings toy_ring_ns }}",
+        pipe=None,
+    )
     assert out.startswith("… modes") and "pipeline is off" in out
 
 

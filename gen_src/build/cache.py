@@ -92,8 +92,9 @@ class Cache:
     def write_entry(self, final: Path, write: Callable[[Path], None]) -> None:
         """Call write(tmp_folder), then move the folder to final at once."""
         final.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=final.parent,
-                                    prefix=TMP_PREFIX + final.name))
+        tmp = Path(
+            tempfile.mkdtemp(dir=final.parent, prefix=TMP_PREFIX + final.name)
+        )
         try:
             write(tmp)
             if final.exists():
@@ -117,8 +118,9 @@ class Cache:
 
 
 def write_json(path: Path, data: dict) -> None:
-    path.write_text(json.dumps(data, indent=1, ensure_ascii=False),
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8"
+    )
 
 
 def read_json(path: Path) -> dict:

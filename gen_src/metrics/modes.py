@@ -7,7 +7,7 @@ its nearest mode; a mode is *captured* when it is the nearest mode of at
 least one high-quality sample. Counting modes alone is lenient (one
 stray sample captures a mode), so the reverse KL of the mode histogram
 against the uniform one and the largest mode's share are reported too.
-Taught on the page "GAN" (mode collapse).
+Taught on the page docs/gan.md.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import math
 
 import torch
 
-from . import toy
+from .. import toy
 
 NUM_SAMPLES = 2500  # the PacGAN protocol scores 2,500 samples
 HQ_STDS = 3.0  # "high quality": within 3 std of the nearest mode
@@ -54,4 +54,6 @@ def score(samples: torch.Tensor, dataset: str) -> dict[str, float]:
         "reverse_kl": reverse_kl,
         "largest_mode_share": largest,
     }
+
+
 # --8<-- [end:score]

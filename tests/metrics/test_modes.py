@@ -5,7 +5,8 @@ import math
 import pytest
 import torch
 
-from gen_src import modes, toy
+from gen_src import toy
+from gen_src.metrics import modes
 
 
 def even_samples(dataset, per_mode, jitter=0.0):
@@ -27,8 +28,9 @@ def test_all_modes_evenly(dataset):
 
 
 def test_real_data_scores_as_real():
-    samples = toy.sample("ring", modes.NUM_SAMPLES,
-                         torch.Generator().manual_seed(3))
+    samples = toy.sample(
+        "ring", modes.NUM_SAMPLES, torch.Generator().manual_seed(3)
+    )
     m = modes.score(samples, "ring")
     assert m["modes"] == 8
     assert m["high_quality"] > 0.97

@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from gen_src import notebook_html, notebooks, pipeline
+from gen_src.build import notebook_html, notebooks, pipeline
 
 HEADER = """# ---
 # jupyter:
@@ -30,8 +30,9 @@ def script(tmp_path: Path, name: str, body: str, lang: str = "en"):
 
 @pytest.fixture
 def pipe(tmp_path):
-    return pipeline.Pipeline(pipeline.Settings.resolve(
-        "smoke", "cpu", tmp_path / "cache"))
+    return pipeline.Pipeline(
+        pipeline.Settings.resolve("smoke", "cpu", tmp_path / "cache")
+    )
 
 
 def test_every_notebook_has_both_languages():
@@ -42,40 +43,57 @@ def test_every_notebook_has_both_languages():
 
 
 def test_embed_cell_becomes_the_section(tmp_path):
-    src = script(tmp_path, "demo", """
+    src = script(
+        tmp_path,
+        "demo",
+        """
 # %% [markdown]
 # # Title
 
 # %%
 # --8<-- "snippets/gan_losses.py:losses"
-""")
+""",
+    )
     nb = notebooks.read(src, REPO)
     assert nb.cells[1].metadata["tags"] == ["setup"]  # after the title
     assert f"git+{REPO}" in nb.cells[1].source
     code = nb.cells[2].source
-    section = Path("snippets/gan_losses.py").read_text().split(
-        "[start:losses]\n")[1].split("    # --8<-- [end:losses]")[0]
+    section = (
+        Path("snippets/gan_losses.py")
+        .read_text()
+        .split("[start:losses]\n")[1]
+        .split("    # --8<-- [end:losses]")[0]
+    )
     assert code.splitlines()[0] == section.splitlines()[0].strip()
     assert "--8<--" not in code and "    logits" not in code  # dedented
     assert notebooks.embedded_files(src.path.read_text()) == [
-        "snippets/gan_losses.py"]
+        "snippets/gan_losses.py"
+    ]
 
 
 def test_missing_embed_names_the_notebook_and_cell(tmp_path):
-    src = script(tmp_path, "demo", """
+    src = script(
+        tmp_path,
+        "demo",
+        """
 # %%
 x = 1
 
 # %%
 # --8<-- "snippets/no_such_file.py:part"
-""")
-    with pytest.raises(notebooks.NotebookError,
-                       match=r"demo\.py: cell 2: .*no_such_file"):
+""",
+    )
+    with pytest.raises(
+        notebooks.NotebookError, match=r"demo\.py: cell 2: .*no_such_file"
+    ):
         notebooks.read(src, REPO)
 
 
 def test_failing_cell_is_named(tmp_path, pipe):
-    src = script(tmp_path, "bad", """
+    src = script(
+        tmp_path,
+        "bad",
+        """
 # %% [markdown]
 # # Bad
 
@@ -84,37 +102,50 @@ x = 1
 
 # %%
 y = x / 0
-""")
+""",
+    )
     nb = notebooks.read(src, REPO)
-    with pytest.raises(notebooks.NotebookError,
-                       match=r"bad\.py: cell 4 \('y = x / 0'\) failed: "
-                             r"ZeroDivisionError"):
+    with pytest.raises(
+        notebooks.NotebookError,
+        match=r"bad\.py: cell 4 \('y = x / 0'\) failed: "
+        r"ZeroDivisionError",
+    ):
         notebooks.execute(nb, src, pipe.settings)
 
 
 def test_translations_hold_no_code(tmp_path):
     en = script(tmp_path, "t", "# %% [markdown]\n# Hi\n\n# %%\nx = 1\n")
     zh = script(tmp_path, "t", "# %% [markdown]\n# 你好\n\n# %%\n", "zh")
-    nb = notebooks.translated(notebooks.read(zh, REPO),
-                              notebooks.read(en, REPO), zh, en)
-    assert [c.source for c in nb.cells if c.cell_type == "markdown"] == \
-        ["你好"]
+    nb = notebooks.translated(
+        notebooks.read(zh, REPO), notebooks.read(en, REPO), zh, en
+    )
+    assert [c.source for c in nb.cells if c.cell_type == "markdown"] == [
+        "你好"
+    ]
     assert nb.cells[-1].source == "x = 1"  # the English code, filled in
 
     pasted = script(tmp_path, "t", "# %%\nx = 2\n", "zh")
-    with pytest.raises(notebooks.NotebookError,
-                       match=r"t\.zh\.py: code cell 1 is not empty"):
-        notebooks.translated(notebooks.read(pasted, REPO),
-                             notebooks.read(en, REPO), pasted, en)
+    with pytest.raises(
+        notebooks.NotebookError, match=r"t\.zh\.py: code cell 1 is not empty"
+    ):
+        notebooks.translated(
+            notebooks.read(pasted, REPO), notebooks.read(en, REPO), pasted, en
+        )
     missing = script(tmp_path, "t", "# %% [markdown]\n# 你好\n", "zh")
-    with pytest.raises(notebooks.NotebookError,
-                       match=r"marks 0 code cells and t\.py has 1"):
-        notebooks.translated(notebooks.read(missing, REPO),
-                             notebooks.read(en, REPO), missing, en)
+    with pytest.raises(
+        notebooks.NotebookError, match=r"marks 0 code cells and t\.py has 1"
+    ):
+        notebooks.translated(
+            notebooks.read(missing, REPO),
+            notebooks.read(en, REPO),
+            missing,
+            en,
+        )
 
 
-def test_build_caches_and_retries_a_corrupt_entry(tmp_path, pipe,
-                                                   monkeypatch, caplog):
+def test_build_caches_and_retries_a_corrupt_entry(
+    tmp_path, pipe, monkeypatch, caplog
+):
     body = """
 # %% [markdown]
 # # 训练 {lang}
@@ -124,9 +155,15 @@ def test_build_caches_and_retries_a_corrupt_entry(tmp_path, pipe,
 # %%
 print(6 * 7)
 """
-    sources = {"en": script(tmp_path, "tiny", body.format(lang="en")),
-               "zh": script(tmp_path, "tiny", body.format(lang="zh")
-                            .replace("print(6 * 7)", ""), "zh")}
+    sources = {
+        "en": script(tmp_path, "tiny", body.format(lang="en")),
+        "zh": script(
+            tmp_path,
+            "tiny",
+            body.format(lang="zh").replace("print(6 * 7)", ""),
+            "zh",
+        ),
+    }
     first = notebooks.build_one(pipe, sources, REPO)
     assert all(r.made for r in first.values())
     en, zh = first["tiny", "en"], first["tiny", "zh"]
@@ -157,12 +194,13 @@ print(6 * 7)
     sources["zh"].path.write_text(zh_text.replace("# # 训练 zh", "# # 训练"))
     retranslated = notebooks.build_one(pipe, sources, REPO)
     assert retranslated["tiny", "zh"].record["key"] != zh.record["key"]
-    assert retranslated["tiny", "en"].record["key"] == \
-        rebuilt["tiny", "en"].record["key"]
+    assert (
+        retranslated["tiny", "en"].record["key"]
+        == rebuilt["tiny", "en"].record["key"]
+    )
 
     sources["en"].path.write_text(HEADER + body.format(lang="en") + "\n1\n")
-    assert notebooks.key(pipe, {"en": sources["en"]}, REPO) != \
-        en.record["key"]
+    assert notebooks.key(pipe, {"en": sources["en"]}, REPO) != en.record["key"]
 
 
 def test_render_keeps_the_page_offline(tmp_path, pipe):
@@ -175,10 +213,3 @@ def test_render_keeps_the_page_offline(tmp_path, pipe):
     assert "cdnjs" not in body and "<style" not in body
     assert ".jp-Notebook" in css
     assert "$a$" in body  # left for the site's MathJax
-
-
-def test_repository_comes_from_mkdocs_yml(tmp_path):
-    config = tmp_path / "mkdocs.yml"
-    config.write_text("site_url: !ENV SITE_URL\nextra:\n"
-                      "  repository: https://github.com/a/b\n")
-    assert notebooks.repository(config) == "https://github.com/a/b"

@@ -1,10 +1,12 @@
 """Every run and every figure by name, read statically from the source.
 
 Family modules declare `RUNS = {"name": config_fn, ...}` and plotting
-modules declare `FIGURES = {"name": (("run", ...), plot_fn), ...}`. This
-module reads those names, and the source files each one depends on, with
-`ast`, without importing the modules: a warm build never imports torch.
-Taught on the page "How the figures are made" (about).
+modules declare `FIGURES = {"name": (("run", ...), plot_fn), ...}` (the
+contract is gen_src/family.py). This module finds every module of the
+course that declares either, checks it keeps the contract, and reads the
+names and the source files each one depends on with `ast`, without
+importing anything: a warm build never imports torch. Taught on the page
+docs/about.md, section "How the figures are made".
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-FAMILY_MODULES = ("gan", "dcgan", "autoencoder", "vae", "cvae", "classifier")
-PLOT_MODULES = ("plots.gan", "plots.vae")
+from gen_src import family
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+# The course: what pages embed and notebooks import. The build and the
+# website floors hold no family or plot module.
+COURSE_FOLDERS = ("", "plots", "metrics")
 CLASSIFIER_RUN = "classifier"
 
 
@@ -53,15 +58,53 @@ def _tree(module: str) -> ast.Module:
     return _parse(stamp(module_path(module)))
 
 
-@functools.lru_cache(maxsize=None)
+# Bounded: under `mkdocs serve` every edit makes a new stamp.
+@functools.lru_cache(maxsize=256)
 def _parse(stamp: tuple) -> ast.Module:
     path = Path(stamp[0])
     return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
 
 
+def course_modules() -> tuple[str, ...]:
+    """Every module of the course, e.g. "vae", "plots.vae"."""
+    found = []
+    for folder in COURSE_FOLDERS:
+        for path in sorted((PACKAGE_DIR / folder).glob("*.py")):
+            if path.stem.startswith("_"):
+                continue
+            found.append(".".join(p for p in (folder, path.stem) if p))
+    return tuple(found)
+
+
 def _modules_stamp(modules: tuple[str, ...]) -> tuple:
-    return tuple(stamp(module_path(m)) for m in modules
-                 if module_path(m).is_file())
+    return tuple(
+        stamp(module_path(m)) for m in modules if module_path(m).is_file()
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _declaring(name: str, stamps: tuple) -> tuple[str, ...]:
+    """The course modules with a top-level dict called name (the stamps
+    of every course file: a new or edited module is seen)."""
+    return tuple(m for m in course_modules() if _top_dict(m, name) is not None)
+
+
+def family_modules() -> tuple[str, ...]:
+    """Modules with RUNS, each checked against the family contract."""
+    modules = _declaring("RUNS", _modules_stamp(course_modules()))
+    for module in modules:
+        missing = [n for n in family.FAMILY_NAMES if not _defines(module, n)]
+        if missing:
+            raise TypeError(
+                f"{module_path(module)} defines RUNS but not "
+                f"{', '.join(missing)}: a family provides "
+                f"{', '.join(family.FAMILY_NAMES)} (gen_src/family.py)"
+            )
+    return modules
+
+
+def plot_modules() -> tuple[str, ...]:
+    return _declaring("FIGURES", _modules_stamp(course_modules()))
 
 
 def _top_dict(module: str, name: str) -> ast.Dict | None:
@@ -74,8 +117,9 @@ def _top_dict(module: str, name: str) -> ast.Dict | None:
         for target in targets:
             if isinstance(target, ast.Name) and target.id == name:
                 if not isinstance(node.value, ast.Dict):
-                    raise TypeError(f"{module_path(module)}: {name} must be "
-                                    "a dict literal")
+                    raise TypeError(
+                        f"{module_path(module)}: {name} must be a dict literal"
+                    )
                 return node.value
     return None
 
@@ -85,25 +129,24 @@ def _defines(module: str, name: str) -> bool:
         if isinstance(node, ast.FunctionDef) and node.name == name:
             return True
         if isinstance(node, ast.ImportFrom) and any(
-                (a.asname or a.name) == name for a in node.names):
+            (a.asname or a.name) == name for a in node.names
+        ):
             return True
         if isinstance(node, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id == name
-                for t in node.targets):
+            isinstance(t, ast.Name) and t.id == name for t in node.targets
+        ):
             return True
     return False
 
 
 def runs() -> dict[str, RunSpec]:
-    return _runs(_modules_stamp(FAMILY_MODULES))
+    return _runs(_modules_stamp(course_modules()))
 
 
 @functools.lru_cache(maxsize=4)
 def _runs(stamp: tuple) -> dict[str, RunSpec]:
     found: dict[str, RunSpec] = {}
-    for module in FAMILY_MODULES:
-        if not module_path(module).is_file():
-            continue
+    for module in family_modules():
         table = _top_dict(module, "RUNS")
         if table is None:
             continue
@@ -111,37 +154,45 @@ def _runs(stamp: tuple) -> dict[str, RunSpec]:
         for key in table.keys:
             name = ast.literal_eval(key)
             if name in found:
-                raise ValueError(f"run {name!r} is defined twice: in "
-                                 f"{found[name].module} and {module}")
+                raise ValueError(
+                    f"run {name!r} is defined twice: in "
+                    f"{found[name].module} and {module}"
+                )
             found[name] = RunSpec(name, module, scored)
     return found
 
 
 def figures() -> dict[str, FigureSpec]:
-    return _figures(_modules_stamp(FAMILY_MODULES + PLOT_MODULES))
+    return _figures(_modules_stamp(course_modules()))
 
 
 @functools.lru_cache(maxsize=4)
 def _figures(stamp: tuple) -> dict[str, FigureSpec]:
     found: dict[str, FigureSpec] = {}
     known_runs = runs()
-    for module in PLOT_MODULES:
-        if not module_path(module).is_file():
-            continue
+    for module in plot_modules():
         table = _top_dict(module, "FIGURES")
         if table is None:
             continue
         for key, value in zip(table.keys, table.values):
             name = ast.literal_eval(key)
             if not isinstance(value, ast.Tuple) or len(value.elts) != 2:
-                raise TypeError(f"{module_path(module)}: FIGURES[{name!r}] "
-                                "must be a (run names, function) tuple")
+                raise TypeError(
+                    f"{module_path(module)}: FIGURES[{name!r}] "
+                    "must be a (run names, function) tuple"
+                )
             needed = tuple(ast.literal_eval(value.elts[0]))
             for run in needed:
                 if run not in known_runs:
                     raise ValueError(
                         f"{module_path(module)}: figure {name!r} needs run "
-                        f"{run!r}, which no module in RUNS defines")
+                        f"{run!r}, which no module in RUNS defines"
+                    )
+            if name in found:
+                raise ValueError(
+                    f"figure {name!r} is defined twice: in "
+                    f"{found[name].module} and {module}"
+                )
             found[name] = FigureSpec(name, module, needed)
     return found
 
@@ -154,7 +205,7 @@ def figure(name: str, page: str | None = None) -> FigureSpec:
         raise UnknownFigureError(
             f"{where}unknown figure {name!r}. Known figures: "
             f"{', '.join(sorted(table))}. Fix the name on the page, or "
-            "register the figure in a FIGURES dict under gen_src/plots/."
+            "add the figure to a FIGURES dict under gen_src/plots/."
         )
     return table[name]
 
@@ -176,7 +227,7 @@ def _gen_src_imports(module: str) -> list[str]:
     return _imports(module, stamp(module_path(module)))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=256)
 def _imports(module: str, stamp: tuple) -> list[str]:
     package = module.rsplit(".", 1)[0] if "." in module else ""
     found = []
@@ -184,8 +235,11 @@ def _imports(module: str, stamp: tuple) -> list[str]:
         if isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".") if package else []
-                base = base[:len(base) - (node.level - 1)] if node.level > 1 \
+                base = (
+                    base[: len(base) - (node.level - 1)]
+                    if node.level > 1
                     else base
+                )
                 prefix = ".".join([*base, node.module or ""]).strip(".")
             elif (node.module or "").startswith("gen_src"):
                 prefix = node.module.removeprefix("gen_src").strip(".")

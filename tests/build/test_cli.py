@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from gen_src import bench, registry
-from gen_src.__main__ import main
+from gen_src.build import bench, registry
+from gen_src.build.cli import main
 
 
 def test_data_command(capsys):
@@ -14,8 +14,15 @@ def test_data_command(capsys):
 
 
 def test_figures_command_prints_each_figure(tmp_path, capsys):
-    args = ["figures", "--profile", "smoke", "--cache-dir", str(tmp_path),
-            "--only", "gan_ring_training"]
+    args = [
+        "figures",
+        "--profile",
+        "smoke",
+        "--cache-dir",
+        str(tmp_path),
+        "--only",
+        "gan_ring_training",
+    ]
     assert main(args) == 0
     assert main(args) == 0  # the second time from the cache
     out = capsys.readouterr().out
@@ -27,9 +34,10 @@ def test_figures_command_rejects_unknown_names(capsys):
     assert "unknown figure 'no_such_figure'" in capsys.readouterr().err
 
 
-def test_quality_benchmark_prints_and_writes_json(tmp_path, monkeypatch,
-                                                  capsys):
-    monkeypatch.setattr(bench, "OUT_DIR", tmp_path)
+def test_quality_benchmark_prints_and_writes_json(
+    tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setattr(bench, "out_dir", lambda: tmp_path)
     rows = bench.quality("smoke")
     assert set(rows) == set(registry.runs())
     written = json.loads((tmp_path / "quality-smoke.json").read_text())

@@ -14,6 +14,8 @@ import html
 import re
 from pathlib import Path
 
+from . import strings
+
 CSS_NAME = "notebook.css"  # the converter's CSS, the same for every page
 
 
@@ -24,26 +26,34 @@ def converter_version() -> str:
 
 
 HEADING = re.compile(
-    r'<h([1-6]) id="[^"]*">(.*?)<a class="anchor-link" href="#[^"]*">')
+    r'<h([1-6]) id="[^"]*">(.*?)<a class="anchor-link" href="#[^"]*">'
+)
 CDN_SCRIPTS = [
     # nbconvert's MathJax 2 loader: the site's own MathJax typesets cells
-    re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration"
-               r" -->", re.S),
+    re.compile(
+        r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration"
+        r" -->",
+        re.S,
+    ),
     # nbconvert's mermaid loader, which would import from a CDN
-    re.compile(r'<script type="module">(?:(?!</script>).)*?jp-Mermaid'
-               r'.*?</script>', re.S),
+    re.compile(
+        r'<script type="module">(?:(?!</script>).)*?jp-Mermaid'
+        r".*?</script>",
+        re.S,
+    ),
 ]
 
 
 STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
-IMAGE = re.compile(r'<img alt="[^"]*" class="" src="data:image/png;base64,'
-                   r'([^"]+)"')
-ALT = {"en": "Output of the code cell above",
-       "zh": "上方代码单元格的输出"}
+IMAGE = re.compile(
+    r'<img alt="[^"]*" class="" src="data:image/png;base64,'
+    r'([^"]+)"'
+)
 
 
-def own_files(body: str, folder: Path, stem: str, lang: str
-               ) -> tuple[str, list[str]]:
+def own_files(
+    body: str, folder: Path, stem: str, lang: str
+) -> tuple[str, list[str]]:
     """Output images as PNG files beside the page, not base64 in it: the
     page stays small, and the browser loads the pictures lazily."""
     names: list[str] = []
@@ -51,7 +61,7 @@ def own_files(body: str, folder: Path, stem: str, lang: str
     def save(match: re.Match) -> str:
         names.append(f"{stem}-{len(names) + 1}.png")
         (folder / names[-1]).write_bytes(base64.b64decode(match.group(1)))
-        alt = ALT.get(lang, ALT["en"])
+        alt = strings.table(lang)["notebook"]["output_alt"]
         return f'<img alt="{alt}" loading="lazy" src="{names[-1]}"'
 
     return IMAGE.sub(save, body), names
@@ -66,8 +76,13 @@ def render(ipynb: Path) -> tuple[str, str, list[dict], str | None]:
     from mkdocs_jupyter import convert
     from pymdownx.slugs import slugify
 
-    body = convert.nb2html(str(ipynb), execute=False, theme="light",
-                           allow_errors=False, custom_mathjax_url="")
+    body = convert.nb2html(
+        str(ipynb),
+        execute=False,
+        theme="light",
+        allow_errors=False,
+        custom_mathjax_url="",
+    )
     for pattern in CDN_SCRIPTS:
         body = pattern.sub("", body)
     css = "\n".join(m.group(1).strip() for m in STYLE.finditer(body))
@@ -83,10 +98,13 @@ def render(ipynb: Path) -> tuple[str, str, list[dict], str | None]:
         while anchor in seen:
             anchor, n = f"{slug(text, '-')}_{n}", n + 1
         seen.add(anchor)
-        tokens.append({"level": level, "id": anchor, "name": text,
-                       "children": []})
-        return (f'<h{level} id="{anchor}">{inner}'
-                f'<a class="anchor-link" href="#{anchor}">')
+        tokens.append(
+            {"level": level, "id": anchor, "name": text, "children": []}
+        )
+        return (
+            f'<h{level} id="{anchor}">{inner}'
+            f'<a class="anchor-link" href="#{anchor}">'
+        )
 
     body = HEADING.sub(reid, body)
     title = next((t["name"] for t in tokens if t["level"] == 1), None)

@@ -9,73 +9,26 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import importlib
-import importlib.metadata
 import logging
-import os
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import config as cfg
+from .. import data
 from . import cache as cache_mod
-from . import data, registry, runtime
+from . import keys as keys_mod
+from . import registry
+from .settings import Settings
 
 log = logging.getLogger("gen_src.pipeline")
-DEFAULT_CACHE = Path(".cache") / "gen_src"
 # A cached `full` run (made on a GPU) beats a fresh `quick` one.
-PREFERRED = {"quick": ("full", "quick"), "full": ("full",),
-             "smoke": ("smoke",)}
-
-
-@dataclass(frozen=True)
-class Settings:
-    profile: str
-    device: str = "auto"
-    cache_dir: Path = DEFAULT_CACHE
-
-    @classmethod
-    def resolve(cls, profile: str | None = None, device: str | None = None,
-                cache_dir: str | Path | None = None) -> "Settings":
-        """Environment first (GEN_PROFILE, GEN_DEVICE, GEN_CACHE_DIR), then
-        the given values (from mkdocs.yml), then the automatic choice."""
-        env_profile = os.environ.get("GEN_PROFILE") or None
-        env_device = os.environ.get("GEN_DEVICE") or None
-        if env_profile:
-            profile = runtime.check_profile(env_profile, "GEN_PROFILE")
-        elif profile:
-            profile = runtime.check_profile(
-                profile, "extra.gen_src.profile in mkdocs.yml")
-        if env_device:
-            device = _check_device(env_device, "GEN_DEVICE")
-        elif device:
-            device = _check_device(device, "extra.gen_src.device in mkdocs.yml")
-        else:
-            device = "auto"
-        if not profile:
-            profile = "full" if _cuda_available() else "quick"
-        root = os.environ.get("GEN_CACHE_DIR") or cache_dir or DEFAULT_CACHE
-        return cls(profile=profile, device=device, cache_dir=Path(root))
-
-
-def _check_device(device: str, setting: str) -> str:
-    if device not in runtime.DEVICES:
-        raise ValueError(f"{setting}={device!r} is unknown; choose one of "
-                         f"{', '.join(runtime.DEVICES)}")
-    return device
-
-
-def _cuda_available() -> bool:
-    """Is there an NVIDIA GPU? Asked without importing torch when possible."""
-    if "torch" in sys.modules:
-        return sys.modules["torch"].cuda.is_available()
-    if not Path("/proc/driver/nvidia").exists() and not os.environ.get(
-            "CUDA_VISIBLE_DEVICES"):
-        return False
-    import torch
-
-    return torch.cuda.is_available()
+PREFERRED = {
+    "quick": ("full", "quick"),
+    "full": ("full",),
+    "smoke": ("smoke",),
+}
 
 
 @dataclass
@@ -89,48 +42,47 @@ class FigureResult:
 @dataclass
 class Pipeline:
     settings: Settings
-    _runs: dict = field(default_factory=dict)  # (name, key) -> (Run, record)
-    _figures: dict = field(default_factory=dict)  # (name, key) -> result
-    _keys: dict = field(default_factory=dict)  # run key memo
-    _configs: dict = field(default_factory=dict)  # (name, profile, key)
+    # the latest of each name only: a long `mkdocs serve` edits often
+    _runs: dict = field(default_factory=dict)  # name -> (key, Run, record)
+    _figures: dict = field(default_factory=dict)  # name -> (key, result)
 
     def __post_init__(self):
         self.cache = cache_mod.Cache(
             self.settings.cache_dir,
-            setting="GEN_CACHE_DIR or extra.gen_src.cache_dir")
+            setting="GEN_CACHE_DIR or extra.gen_src.cache_dir",
+        )
+        self.keys = keys_mod.Keys(self.cache)
 
     # -- keys ------------------------------------------------------------
     def run_key(self, name: str, profile: str) -> str:
-        spec = registry.runs()[name]
-        closure = registry.source_closure(spec.module)
-        parts = [name, profile, _torch_version(), data.fingerprint()]
-        if spec.scored and name != registry.CLASSIFIER_RUN:
-            parts.append(self.run_key(registry.CLASSIFIER_RUN, profile))
-        # memo by file stamps: both languages' builds ask for every key
-        memo = (*parts, *(registry.stamp(p) for p in closure))
-        if memo not in self._keys:
-            self._keys[memo] = cache_mod.digest(
-                *parts, *(p.read_bytes() for p in closure))
-        return self._keys[memo]
+        judge = None
+        if name != registry.CLASSIFIER_RUN:
+            judge = self.run_key(registry.CLASSIFIER_RUN, profile)
+        return self.keys.run_key(name, profile, judge)
+
+    def located_key(self, name: str) -> str:
+        """The key of the entry that this build uses for the run."""
+        profile, key = self._locate_run(name)
+        return f"{profile}:{key}"
 
     def figure_key(self, name: str) -> str:
         spec = registry.figure(name)
-        parts = [name]
-        parts += [p.read_bytes() for p in registry.source_closure(spec.module)]
-        parts += [self._cached_run_key(run) for run in spec.runs]
-        return cache_mod.digest(*parts)
+        return self.keys.figure_key(
+            name, [self.located_key(run) for run in spec.runs]
+        )
 
-    def _cached_run_key(self, name: str) -> str:
-        """The key of the entry that would be used for this run."""
-        profile, key = self._locate_run(name)
-        return f"{profile}:{key}"
+    def config(self, name: str, profile: str) -> dict:
+        """The config of run name under profile, as a dict (no torch
+        import when it was computed before)."""
+        return self.keys.config(name, profile)
 
     def _locate_run(self, name: str) -> tuple[str, str]:
         """(profile, key) of the preferred cached entry, or of a new one."""
         for profile in PREFERRED[self.settings.profile]:
             key = self.run_key(name, profile)
-            if (self.cache.run_dir(name, profile, key) / "record.json"
-                    ).is_file():
+            if (
+                self.cache.run_dir(name, profile, key) / "record.json"
+            ).is_file():
                 return profile, key
         profile = self.settings.profile
         return profile, self.run_key(name, profile)
@@ -139,21 +91,23 @@ class Pipeline:
     def run(self, name: str):
         """The trained Run for name (from memory, the cache, or training)."""
         profile, key = self._locate_run(name)
-        if (name, key) in self._runs:
-            return self._runs[name, key]
+        known = self._runs.get(name)
+        if known is not None and known[0] == key:
+            return known[1:]
         entry = self.cache.run_dir(name, profile, key)
         with self.cache.lock():
             loaded = self._load_run(name, profile, entry)
             if loaded is None:
                 loaded = self._train_run(name, profile, key, entry)
-        self._runs[name, key] = loaded
+        self._runs[name] = (key, *loaded)
         return loaded
 
     def record(self, name: str) -> dict:
         """The record of the run this build uses (no weights loaded)."""
         profile, key = self._locate_run(name)
-        if (name, key) in self._runs:
-            return self._runs[name, key][1]
+        known = self._runs.get(name)
+        if known is not None and known[0] == key:
+            return known[2]
         path = self.cache.run_dir(name, profile, key) / "record.json"
         try:
             record = cache_mod.read_json(path)
@@ -163,65 +117,55 @@ class Pipeline:
             pass
         return self.run(name)[1]
 
-    def config(self, name: str, profile: str) -> dict:
-        """The config of run name under profile, as a dict.
-
-        Cached on disk by the run's key: a warm build imports no family
-        module (and so no torch) to show a settings table.
-        """
-        key = self.run_key(name, profile)
-        path = self.cache.root / "configs" / f"{name}-{profile}-{key}.json"
-        if (name, profile, key) in self._configs:
-            return self._configs[name, profile, key]
-        try:
-            config = cache_mod.read_json(path)
-        except (OSError, ValueError):
-            config = _config_dict(_family(name).RUNS[name](profile))
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-            cache_mod.write_json(tmp, config)
-            config = cache_mod.read_json(tmp)  # lists, as when read back
-            os.replace(tmp, path)
-        self._configs[name, profile, key] = config
-        return config
-
     def _load_run(self, name, profile, entry: Path):
         if not entry.exists():
             return None
         from . import serialize
 
         try:
-            return serialize.load_run(entry, _family(name), name, profile)
+            return serialize.load_run(
+                entry, keys_mod.family(name), name, profile
+            )
         except Exception as err:  # any damage: retrain, loudly
-            log.warning("cache entry %s is corrupt (%s); retraining %s",
-                        entry, err, name)
+            log.warning(
+                "cache entry %s is corrupt (%s); retraining %s",
+                entry,
+                err,
+                name,
+            )
             self.cache.discard(entry)
             return None
 
     def _train_run(self, name, profile, key, entry: Path):
         from . import serialize
 
-        module = _family(name)
+        module = keys_mod.family(name)
         config = module.RUNS[name](profile)
         log.info("training %s (%s profile) ...", name, profile)
         run = module.train(config, device=self.settings.device)
         spec = registry.runs()[name]
-        if spec.scored and _on_images(config):
+        on_images = keys_mod.reads_images(cfg.as_dict(config))
+        if spec.scored and on_images:
             judge, _ = self.run(registry.CLASSIFIER_RUN)
             run.metrics.update(module.score(run, judge))
         record = {
-            "run": name, "profile": profile, "key": key,
-            "config": _config_dict(config),
+            "run": name,
+            "profile": profile,
+            "key": key,
+            "config": cfg.as_dict(config),
             "family": spec.module,
             "metrics": run.metrics,
             "seconds": round(run.seconds, 2),
             "device": run.device,
-            "torch": _torch_version(),
-            "dataset_fingerprint": data.fingerprint(),
+            "torch": keys_mod.torch_version(),
+            "dataset_fingerprint": data.fingerprint(config.dataset)
+            if on_images
+            else None,
             "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d"),
         }
         self.cache.write_entry(
-            entry, lambda tmp: serialize.save_run(tmp, run, record))
+            entry, lambda tmp: serialize.save_run(tmp, run, record)
+        )
         log.info("trained %s in %.1f s on %s", name, run.seconds, run.device)
         return run, record
 
@@ -229,14 +173,14 @@ class Pipeline:
     def figure(self, name: str, page: str | None = None) -> FigureResult:
         spec = registry.figure(name, page)
         key = self.figure_key(name)
-        if (name, key) in self._figures:  # drawn earlier in this process
-            return dataclasses.replace(self._figures[name, key],
-                                       trained=False)
+        known = self._figures.get(name)
+        if known is not None and known[0] == key:  # drawn in this process
+            return dataclasses.replace(known[1], trained=False)
         entry = self.cache.figure_dir(name, key)
         result = self._load_figure(name, entry)
         if result is None:
             result = self._render(spec, entry)
-        self._figures[name, key] = result
+        self._figures[name] = (key, result)
         return result
 
     def _load_figure(self, name: str, entry: Path) -> FigureResult | None:
@@ -249,8 +193,12 @@ class Pipeline:
                 if f.read(8) != b"\x89PNG\r\n\x1a\n":
                     raise ValueError("figure.png is not a PNG file")
         except (OSError, ValueError) as err:
-            log.warning("cache entry %s is corrupt (%s); redrawing %s",
-                        entry, err, name)
+            log.warning(
+                "cache entry %s is corrupt (%s); redrawing %s",
+                entry,
+                err,
+                name,
+            )
             self.cache.discard(entry)
             return None
         return FigureResult(name, png, record)
@@ -277,8 +225,7 @@ class Pipeline:
                 self.cache.write_entry(entry, write)
         finally:
             plt.close(fig)
-        log.info("drew %s in %.1f s", spec.name,
-                 time.perf_counter() - started)
+        log.info("drew %s in %.1f s", spec.name, time.perf_counter() - started)
         return FigureResult(spec.name, entry / "figure.png", record, True)
 
     def build(self, names: list[str] | None = None) -> dict[str, object]:
@@ -292,27 +239,6 @@ class Pipeline:
             except Exception as err:  # reported per figure by the caller
                 out[name] = err
         return out
-
-
-def _family(run_name: str):
-    spec = registry.runs()[run_name]
-    return importlib.import_module(f"gen_src.{spec.module}")
-
-
-def _on_images(config) -> bool:
-    """Scores use the image classifier: only runs on images get one."""
-    return getattr(config, "dataset", "fashion-mnist") in data.DATASETS
-
-
-def _config_dict(config) -> dict:
-    if dataclasses.is_dataclass(config):
-        return dataclasses.asdict(config)
-    return dict(vars(config))
-
-
-@functools.lru_cache(maxsize=1)
-def _torch_version() -> str:
-    return importlib.metadata.version("torch")  # slow: once per process
 
 
 # -- for notebooks and scripts ----------------------------------------------

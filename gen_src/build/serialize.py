@@ -7,14 +7,15 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file, save_file
 
+from ..loop import Run
 from .cache import read_json, write_json
-from .train import Run
 
 
 def _plain(tensors: dict) -> dict[str, torch.Tensor]:
     # safetensors refuses shared or strided storage: store plain copies.
-    return {k: v.detach().cpu().contiguous().clone()
-            for k, v in tensors.items()}
+    return {
+        k: v.detach().cpu().contiguous().clone() for k, v in tensors.items()
+    }
 
 
 def save_run(folder: Path, run: Run, record: dict) -> None:
@@ -38,14 +39,23 @@ def load_run(folder: Path, module, name: str, profile: str):
     weights = load_file(str(folder / "weights.safetensors"))
     for model_name, model in models.items():
         prefix = f"{model_name}/"
-        state = {k[len(prefix):]: v for k, v in weights.items()
-                 if k.startswith(prefix)}
+        state = {
+            k[len(prefix) :]: v
+            for k, v in weights.items()
+            if k.startswith(prefix)
+        }
         model.load_state_dict(state, strict=True)
         model.eval()
     tensors_file = folder / "tensors.safetensors"
     tensors = load_file(str(tensors_file)) if tensors_file.exists() else {}
     history = record.pop("history")
-    run = Run(config=config, models=models, history=history,
-              metrics=record["metrics"], tensors=tensors,
-              seconds=record["seconds"], device=record["device"])
+    run = Run(
+        config=config,
+        models=models,
+        history=history,
+        metrics=record["metrics"],
+        tensors=tensors,
+        seconds=record["seconds"],
+        device=record["device"],
+    )
     return run, record

@@ -4,18 +4,26 @@ A family supplies a *step*: a function that takes one batch and returns a
 dict of float losses. The loop knows nothing else about the model. It
 repeats the step over batches, records the losses, shows progress with an
 ETA, and calls callbacks every N steps and at the end of every epoch.
-Taught on the page "Training loop".
+
+Train and eval mode are handled one way everywhere: a step puts its
+networks in train mode, and everything that only evaluates them runs
+inside `evaluating(...)`, which restores the mode they had.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from .runtime import check_int
+from .config import check_int
+
+if TYPE_CHECKING:
+    from torch import nn
 
 Step = Callable[..., dict[str, float]]
 Callback = Callable[["State"], None]
@@ -48,9 +56,7 @@ class Progress:
             return
         rate = state.seconds / max(state.step, 1)
         eta = rate * (state.total_steps - state.step)
-        losses = " ".join(
-            f"{k}={v[-1]:.4f}" for k, v in state.history.items()
-        )
+        losses = " ".join(f"{k}={v[-1]:.4f}" for k, v in state.history.items())
         print(
             f"[{self.label}] step {state.step}/{state.total_steps} "
             f"epoch {state.epoch} {losses} ETA {eta:.0f}s",
@@ -82,8 +88,9 @@ def fit(
     state = State()
     per_epoch = len(batches) if hasattr(batches, "__len__") else 0
     if steps_per_epoch is not None:
-        per_epoch = min(per_epoch, steps_per_epoch) if per_epoch else \
-            steps_per_epoch
+        per_epoch = (
+            min(per_epoch, steps_per_epoch) if per_epoch else steps_per_epoch
+        )
     state.total_steps = num_epochs * per_epoch
     on_step = list(on_step)
     start = time.perf_counter()
@@ -114,6 +121,22 @@ def fit(
     return state
 
 
+@contextlib.contextmanager
+def evaluating(*models: nn.Module) -> Iterator[None]:
+    """Eval mode and no gradients inside; each model's mode restored."""
+    import torch
+
+    modes = [m.training for m in models]
+    try:
+        with torch.no_grad():
+            for m in models:
+                m.eval()
+            yield
+    finally:
+        for m, mode in zip(models, modes):
+            m.train(mode)
+
+
 @dataclass
 class Run:
     """The outcome of training one model family under one config.
@@ -134,3 +157,48 @@ class Run:
     tensors: dict = field(default_factory=dict)
     seconds: float = 0.0
     device: str = "CPU"
+
+
+def train_epochs(
+    config,
+    models: dict[str, nn.Module],
+    step: Step,
+    batches: Iterable,
+    *,
+    evaluate: Callable[[], dict],
+    device,
+    label: str,
+    progress: bool = True,
+) -> Run:
+    """Fit for config.num_epochs; evaluate() after every epoch.
+
+    The autoencoder, VAE, CVAE and classifier train this way: their
+    step makes one update per mini-batch, evaluate() scores the test set,
+    and each of its numbers becomes a per-epoch history ("test_nelbo")
+    whose last value is a metric.
+    """
+    from . import runtime
+
+    per_epoch: dict[str, list[float]] = {}
+
+    def test_epoch(state: State) -> None:
+        for name, value in evaluate().items():
+            per_epoch.setdefault(f"test_{name}", []).append(value)
+
+    state = fit(
+        step,
+        batches,
+        num_epochs=config.num_epochs,
+        on_epoch=[test_epoch],
+        progress=Progress(every=100, label=label) if progress else None,
+    )
+    for model in models.values():
+        model.cpu().eval()
+    return Run(
+        config=config,
+        models=models,
+        history={**state.history, **per_epoch},
+        metrics={name: values[-1] for name, values in per_epoch.items()},
+        seconds=state.seconds,
+        device=runtime.device_name(device),
+    )

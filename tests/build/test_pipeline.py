@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from gen_src import cache as cache_mod
-from gen_src import pipeline, registry
+from gen_src.build import cache as cache_mod
+from gen_src.build import pipeline, registry
 
 FIGURE = "gan_ring_training"  # the cheapest figure: one toy run
 RUN = "toy_ring_ns"
@@ -19,20 +19,27 @@ RUN = "toy_ring_ns"
 @pytest.fixture
 def pipe(tmp_path):
     return pipeline.Pipeline(
-        pipeline.Settings(profile="smoke", cache_dir=tmp_path / "cache"))
+        pipeline.Settings(profile="smoke", cache_dir=tmp_path / "cache")
+    )
 
 
 def test_registry_reads_names_without_importing_torch():
     import subprocess
     import sys
 
-    code = ("import sys; from gen_src import registry, pipeline, data; "
-            "p = pipeline.Pipeline(pipeline.Settings('smoke', "
-            "cache_dir='/tmp/gen-src-probe')); "
-            "[p.figure_key(n) for n in registry.figures()]; "
-            "print('torch' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True,
-                         text=True, check=True)
+    code = (
+        "import sys; from gen_src import registry, pipeline, data; "
+        "p = pipeline.Pipeline(pipeline.Settings('smoke', "
+        "cache_dir='/tmp/gen-src-probe')); "
+        "[p.figure_key(n) for n in registry.figures()]; "
+        "print('torch' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert out.stdout.strip() == "False"
 
 
@@ -87,8 +94,11 @@ def test_corrupt_entries_are_rebuilt_with_a_warning(pipe, caplog):
 
 def test_changed_source_changes_only_its_keys(pipe, tmp_path, monkeypatch):
     copy = tmp_path / "gen_src"
-    shutil.copytree(registry.PACKAGE_DIR, copy,
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        registry.PACKAGE_DIR,
+        copy,
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     monkeypatch.setattr(registry, "PACKAGE_DIR", copy)
     registry._parse.cache_clear()
     before = {n: pipe.run_key(n, "smoke") for n in ("vae", "cvae", RUN)}
@@ -108,7 +118,8 @@ def test_profile_is_part_of_the_key(pipe):
 
 def test_cached_full_beats_quick(tmp_path):
     quick = pipeline.Pipeline(
-        pipeline.Settings(profile="quick", cache_dir=tmp_path))
+        pipeline.Settings(profile="quick", cache_dir=tmp_path)
+    )
     full_key = quick.run_key(RUN, "full")
     entry = quick.cache.run_dir(RUN, "full", full_key)
     entry.mkdir(parents=True)

@@ -21,29 +21,36 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import pipeline, registry
-from .website.provenance import METRICS
+from .. import runtime
+from . import pipeline, registry, strings
 
-OUT_DIR = Path("bench")
+
+def out_dir() -> Path:
+    return runtime.home() / "bench"
 
 
 def _write(name: str, data: dict) -> Path:
-    OUT_DIR.mkdir(exist_ok=True)
-    path = OUT_DIR / f"{name}.json"
+    out = out_dir()
+    out.mkdir(exist_ok=True)
+    path = out / f"{name}.json"
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False))
     os.replace(tmp, path)
     return path
 
 
-def quality(profile: str = "quick", fresh: bool = False,
-            device: str = "auto") -> dict:
+def quality(
+    profile: str = "quick", fresh: bool = False, device: str = "auto"
+) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         settings = pipeline.Settings.resolve(
-            profile, device, tmp if fresh else None)
+            profile, device, tmp if fresh else None
+        )
         if os.environ.get("GEN_PROFILE"):
-            print(f"note: GEN_PROFILE={settings.profile} overrides "
-                  "--profile", file=sys.stderr)
+            print(
+                f"note: GEN_PROFILE={settings.profile} overrides --profile",
+                file=sys.stderr,
+            )
         pipe = pipeline.Pipeline(settings)
         rows = {}
         for name in registry.runs():
@@ -57,10 +64,14 @@ def quality(profile: str = "quick", fresh: bool = False,
     print(f"{'run':<16} {'profile':<8} {'seconds':>8}  metrics")
     for name, row in rows.items():
         shown = ", ".join(
-            f"{k}={_fmt(v)}" for k, v in row["metrics"].items()
-            if k in METRICS or k in ("num_modes", "largest_mode_share"))
-        print(f"{name:<16} {row['profile']:<8} {row['seconds']:>8.1f}  "
-              f"{shown}")
+            f"{k}={_fmt(v)}"
+            for k, v in row["metrics"].items()
+            if k in strings.shown_metrics()
+            or k in ("num_modes", "largest_mode_share")
+        )
+        print(
+            f"{name:<16} {row['profile']:<8} {row['seconds']:>8.1f}  {shown}"
+        )
     total = sum(r["seconds"] for r in rows.values())
     print(f"{'total':<16} {'':<8} {total:>8.1f}")
     path = _write(f"quality-{settings.profile}", rows)
@@ -76,9 +87,20 @@ def _time_build(env: dict) -> float:
     with tempfile.TemporaryDirectory() as site:
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--quiet",
-             "--site-dir", site], check=True, env={**os.environ, **env},
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "build",
+                "--quiet",
+                "--site-dir",
+                site,
+            ],
+            check=True,
+            env={**os.environ, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         return time.perf_counter() - started
 
 
@@ -101,15 +123,22 @@ def build(repeat: int = 3) -> dict:
     for _ in range(repeat):
         for name, env in VARIANTS.items():
             times[name].append(_time_build(env))
-    result = {"repeat": repeat, "seconds": times,
-              "median": {n: statistics.median(t) for n, t in times.items()}}
+    result = {
+        "repeat": repeat,
+        "seconds": times,
+        "median": {n: statistics.median(t) for n, t in times.items()},
+    }
     off = result["median"]["off"]
     result["ratio"] = {n: m / off for n, m in result["median"].items()}
     for name, median in result["median"].items():
-        print(f"mkdocs build, {name:<8} median {median:.2f} s "
-              f"({', '.join(f'{t:.2f}' for t in times[name])})")
-    print(f"ratio figures/off: {result['ratio']['figures']:.3f} "
-          "(target <= 1.15); with notebook pages, warm/off: "
-          f"{result['ratio']['warm']:.3f}")
+        print(
+            f"mkdocs build, {name:<8} median {median:.2f} s "
+            f"({', '.join(f'{t:.2f}' for t in times[name])})"
+        )
+    print(
+        f"ratio figures/off: {result['ratio']['figures']:.3f} "
+        "(target <= 1.15); with notebook pages, warm/off: "
+        f"{result['ratio']['warm']:.3f}"
+    )
     print(f"written: {_write('build', result)}")
     return result

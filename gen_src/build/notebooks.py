@@ -32,12 +32,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import cache as cache_mod
-from . import notebook_html, registry
+from . import notebook_html, registry, strings
 
 log = logging.getLogger("gen_src.notebooks")
 ROOT = registry.PACKAGE_DIR.parent
 FOLDER = Path("docs") / "notebooks"
-DEFAULT_LANG = "en"
 EMBED = re.compile(r'^#\s*(--8<--\s+"[^"]+")\s*$')
 TIMEOUT_S = 600  # per cell
 
@@ -55,7 +54,8 @@ class Source:
     @property
     def filename(self) -> str:
         """The name of the published .ipynb: vae.ipynb, vae.zh.ipynb."""
-        suffix = "" if self.lang == DEFAULT_LANG else f".{self.lang}"
+        default = self.lang == strings.default_language()
+        suffix = "" if default else f".{self.lang}"
         return f"{self.name}{suffix}.ipynb"
 
 
@@ -71,25 +71,18 @@ class Result:
 def find(root: Path = ROOT) -> dict[str, dict[str, Source]]:
     """{name: {lang: Source}} for every script in docs/notebooks/."""
     found: dict[str, dict[str, Source]] = {}
+    default = strings.default_language()
     for path in sorted((root / FOLDER).glob("*.py")):
         name, _, lang = path.stem.partition(".")
-        found.setdefault(name, {})[lang or DEFAULT_LANG] = Source(
-            name, lang or DEFAULT_LANG, path)
+        found.setdefault(name, {})[lang or default] = Source(
+            name, lang or default, path
+        )
     return found
 
 
-def repository(config_file: Path = ROOT / "mkdocs.yml") -> str:
+def repository() -> str:
     """extra.repository from mkdocs.yml (the hook reads it from MkDocs)."""
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    # mkdocs.yml has !ENV and python tags: read them as nothing
-    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    with open(config_file, encoding="utf-8") as f:
-        config = yaml.load(f, Loader=Loader) or {}
-    return str((config.get("extra") or {}).get("repository") or "")
+    return strings.repository()
 
 
 # -- reading ------------------------------------------------------------
@@ -112,20 +105,28 @@ def _uses(text: str, path: Path) -> tuple[list[str], list[str], list[str]]:
     except SyntaxError as err:
         raise NotebookError(
             f"{path}: line {err.lineno}: not valid Python ({err.msg}); a "
-            "jupytext script must parse, with magics commented out") from err
+            "jupytext script must parse, with magics commented out"
+        ) from err
     modules, runs, figures = [], [], []
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and (node.module or "") \
-                .startswith("gen_src"):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+            "gen_src"
+        ):
             prefix = node.module.removeprefix("gen_src").strip(".")
             # from gen_src import vae / from gen_src.vae import VAE
             modules += [f"{prefix}.{a.name}".strip(".") for a in node.names]
             modules += [prefix] if prefix else []
-        elif isinstance(node, ast.Call) and node.args and isinstance(
-                node.args[0], ast.Constant):
+        elif (
+            isinstance(node, ast.Call)
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
             func = node.func
-            called = func.attr if isinstance(func, ast.Attribute) else \
-                getattr(func, "id", "")
+            called = (
+                func.attr
+                if isinstance(func, ast.Attribute)
+                else getattr(func, "id", "")
+            )
             if called == "trained":
                 runs.append(node.args[0].value)
             elif called == "draw":
@@ -136,21 +137,29 @@ def _uses(text: str, path: Path) -> tuple[list[str], list[str], list[str]]:
 
 def key(pipe, sources: dict[str, Source], repository: str) -> str:
     """One key for a notebook in all its languages, from files alone."""
-    main = sources[DEFAULT_LANG]
+    main = sources[strings.default_language()]
     text = main.path.read_text(encoding="utf-8")
     modules, runs, figures = _uses(text, main.path)
-    parts = [main.name, pipe.settings.profile, pipe.settings.device,
-             repository, *(s.path.read_bytes() for s in sources.values())]
-    parts += [(ROOT / p).read_bytes() for p in embedded_files(text)
-              if (ROOT / p).is_file()]
+    parts = [
+        main.name,
+        pipe.settings.profile,
+        pipe.settings.device,
+        repository,
+        *(s.path.read_bytes() for s in sources.values()),
+    ]
+    parts += [
+        (ROOT / p).read_bytes()
+        for p in embedded_files(text)
+        if (ROOT / p).is_file()
+    ]
     parts.append(notebook_html.converter_version())
-    for module in sorted(set(modules) | {"pipeline", "notebooks"}):
+    for module in sorted(set(modules) | {"build.pipeline", "build.notebooks"}):
         parts += [p.read_bytes() for p in registry.source_closure(module)]
     for figure in sorted(set(figures)):
         spec = registry.figure(figure)
         parts += [p.read_bytes() for p in registry.source_closure(spec.module)]
         runs += list(spec.runs)
-    parts += [pipe._cached_run_key(run) for run in sorted(set(runs))]
+    parts += [pipe.located_key(run) for run in sorted(set(runs))]
     return cache_mod.digest(*parts)
 
 
@@ -166,8 +175,11 @@ def read(source: Source, repository: str):
     # after the title cell, so the page starts with its title
     first_markdown = nb.cells and nb.cells[0].cell_type == "markdown"
     nb.cells.insert(1 if first_markdown else 0, setup_cell(repository))
-    nb.metadata["kernelspec"] = {"name": "python3", "language": "python",
-                                 "display_name": "Python 3"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "language": "python",
+        "display_name": "Python 3",
+    }
     nb.metadata.pop("jupytext", None)
     nbformat.validate(nb)
     return nb
@@ -181,12 +193,18 @@ def _expand(code: str, source: Source, index: int) -> str:
 
     md = markdown.Markdown(
         extensions=["pymdownx.snippets"],
-        extension_configs={"pymdownx.snippets": {
-            "base_path": [str(ROOT)], "check_paths": True,
-            "dedent_subsections": True}})
+        extension_configs={
+            "pymdownx.snippets": {
+                "base_path": [str(ROOT)],
+                "check_paths": True,
+                "dedent_subsections": True,
+            }
+        },
+    )
     try:
         expanded = md.preprocessors["snippet"].run(
-            [EMBED.match(line.strip()).group(1) for line in lines])
+            [EMBED.match(line.strip()).group(1) for line in lines]
+        )
     except Exception as err:  # pymdownx raises SnippetMissingError
         raise NotebookError(f"{source.path}: cell {index + 1}: {err}") from err
     return "\n".join(expanded).strip("\n")
@@ -200,11 +218,12 @@ def setup_cell(repository: str):
         "# Set-up: on Colab (or any machine without this course's package)\n"
         "# install gen_src from the repository. Torch comes with Colab.\n"
         "import importlib.util, subprocess, sys\n"
-        "if importlib.util.find_spec(\"gen_src\") is None:\n"
-        "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\","
-        " \"-q\", \"--no-deps\",\n"
-        f"                    \"git+{repository}\", \"safetensors\"],"
-        " check=True)")
+        'if importlib.util.find_spec("gen_src") is None:\n'
+        '    subprocess.run([sys.executable, "-m", "pip", "install",'
+        ' "-q", "--no-deps",\n'
+        f'                    "git+{repository}", "safetensors"],'
+        " check=True)"
+    )
     return nbformat.v4.new_code_cell(code, metadata={"tags": ["setup"]})
 
 
@@ -213,10 +232,14 @@ def setup_cell(repository: str):
 def _environment(settings):
     """The kernel inherits these: the notebook uses the build's settings."""
     saved = dict(os.environ)
-    os.environ.update({
-        "GEN_PROFILE": settings.profile, "GEN_DEVICE": settings.device,
-        "GEN_CACHE_DIR": str(Path(settings.cache_dir).resolve()),
-        "MPLBACKEND": "module://matplotlib_inline.backend_inline"})
+    os.environ.update(
+        {
+            "GEN_PROFILE": settings.profile,
+            "GEN_DEVICE": settings.device,
+            "GEN_CACHE_DIR": str(Path(settings.cache_dir).resolve()),
+            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+        }
+    )
     try:
         yield
     finally:
@@ -229,8 +252,12 @@ def execute(nb, source: Source, settings, cwd: Path = ROOT):
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
-    client = NotebookClient(nb, timeout=TIMEOUT_S, kernel_name="python3",
-                            resources={"metadata": {"path": str(cwd)}})
+    client = NotebookClient(
+        nb,
+        timeout=TIMEOUT_S,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(cwd)}},
+    )
     with _environment(settings):
         try:
             client.execute()
@@ -244,8 +271,10 @@ def _failure(nb, source: Source, err) -> str:
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 first = cell.source.strip().splitlines()[0][:70]
-                return (f"{source.path}: cell {index + 1} ({first!r}) "
-                        f"failed: {output['ename']}: {output['evalue']}")
+                return (
+                    f"{source.path}: cell {index + 1} ({first!r}) "
+                    f"failed: {output['ename']}: {output['evalue']}"
+                )
     return f"{source.path}: {str(err).strip().splitlines()[-1]}"
 
 
@@ -267,13 +296,15 @@ def translated(nb, executed, source: Source, reference: Source):
                 f"{source.path}: code cell {number} is not empty "
                 f"({cell.source.strip().splitlines()[0]!r}). Code lives "
                 f"only in {reference.path.name}; in a translation leave "
-                "each code cell as a bare '# %%' line")
+                "each code cell as a bare '# %%' line"
+            )
     if len(mine) != len(theirs):
         raise NotebookError(
             f"{source.path} marks {len(mine) - 1} code cells and "
             f"{reference.path.name} has {len(theirs) - 1}; give the "
             "translation one bare '# %%' line per code cell, in the same "
-            "places")
+            "places"
+        )
     for a, b in zip(mine, theirs):  # the set-up cell's count, too
         a.source, a.outputs = b.source, b.outputs
         a.execution_count = b.execution_count
@@ -281,8 +312,9 @@ def translated(nb, executed, source: Source, reference: Source):
 
 
 # -- building -----------------------------------------------------------
-def build(pipe, repository: str, names: list[str] | None = None
-          ) -> dict[tuple[str, str], object]:
+def build(
+    pipe, repository: str, names: list[str] | None = None
+) -> dict[tuple[str, str], object]:
     """Every notebook in every language: a Result or the exception."""
     out: dict[tuple[str, str], object] = {}
     for name, sources in sorted(find().items()):
@@ -298,49 +330,75 @@ def build(pipe, repository: str, names: list[str] | None = None
     return out
 
 
-def build_one(pipe, sources: dict[str, Source], repository: str
-              ) -> dict[tuple[str, str], Result]:
+def build_one(
+    pipe, sources: dict[str, Source], repository: str
+) -> dict[tuple[str, str], Result]:
     """All languages of one notebook, from the cache or made now.
 
     The English notebook is executed once per key; each translation has
     its own entry, so editing Chinese prose executes nothing again.
     """
-    if DEFAULT_LANG not in sources:
+    default = strings.default_language()
+    if default not in sources:
         some = next(iter(sources.values()))
         raise NotebookError(
-            f"{some.path} has no English original "
-            f"{some.path.with_name(some.name + '.py')}; add it")
-    main = sources[DEFAULT_LANG]
-    main_key = key(pipe, {DEFAULT_LANG: main}, repository)
+            f"{some.path} has no original in the default language "
+            f"{some.path.with_name(some.name + '.py')}; add it"
+        )
+    main = sources[default]
+    main_key = key(pipe, {default: main}, repository)
     results = {}
-    for lang, source in sorted(sources.items(),
-                               key=lambda item: item[0] != DEFAULT_LANG):
-        entry_key = main_key if lang == DEFAULT_LANG else cache_mod.digest(
-            main_key, source.path.read_bytes())
-        entry = pipe.cache.notebook_dir(Path(source.filename).stem,
-                                        entry_key)
+    for lang, source in sorted(
+        sources.items(), key=lambda item: item[0] != default
+    ):
+        entry_key = (
+            main_key
+            if lang == default
+            else cache_mod.digest(main_key, source.path.read_bytes())
+        )
+        entry = pipe.cache.notebook_dir(Path(source.filename).stem, entry_key)
         result = _load(pipe, entry, source)
         if result is None:
-            result = _make(pipe, source, main, results.get(
-                (main.name, DEFAULT_LANG)), repository, entry, entry_key)
+            result = _make(
+                pipe,
+                source,
+                main,
+                results.get((main.name, default)),
+                repository,
+                entry,
+                entry_key,
+            )
         results[source.name, lang] = result
     return results
 
 
-def _make(pipe, source: Source, main: Source, original: Result | None,
-          repository: str, entry: Path, entry_key: str) -> Result:
+def _make(
+    pipe,
+    source: Source,
+    main: Source,
+    original: Result | None,
+    repository: str,
+    entry: Path,
+    entry_key: str,
+) -> Result:
     """Execute the English notebook, or translate the executed one."""
     import nbformat
 
     started = time.perf_counter()
     if original is None:  # the English notebook
-        log.info("executing notebook %s (%s profile) ...", source.path,
-                 pipe.settings.profile)
+        log.info(
+            "executing notebook %s (%s profile) ...",
+            source.path,
+            pipe.settings.profile,
+        )
         nb = execute(read(source, repository), source, pipe.settings)
     else:
-        nb = translated(read(source, repository),
-                        nbformat.read(original.ipynb, as_version=4),
-                        source, main)
+        nb = translated(
+            read(source, repository),
+            nbformat.read(original.ipynb, as_version=4),
+            source,
+            main,
+        )
     seconds = time.perf_counter() - started
 
     def write(tmp: Path) -> None:
@@ -348,16 +406,27 @@ def _make(pipe, source: Source, main: Source, original: Result | None,
         nbformat.write(nb, tmp / source.filename)
         body, css, toc, title = notebook_html.render(tmp / source.filename)
         body, images = notebook_html.own_files(
-            body, tmp, Path(source.filename).stem, source.lang)
+            body, tmp, Path(source.filename).stem, source.lang
+        )
         (tmp / f"{source.filename}.html").write_text(body, "utf-8")
         (tmp / notebook_html.CSS_NAME).write_text(css, "utf-8")
-        cache_mod.write_json(tmp / f"{source.filename}.json", {
-            "notebook": source.name, "lang": source.lang, "title": title,
-            "toc": toc, "images": images,
-            "embeds": embedded_files(main.path.read_text(encoding="utf-8")),
-            "seconds": round(seconds, 2), "profile": pipe.settings.profile,
-            "key": entry_key, "date": dt.datetime.now(
-                dt.timezone.utc).strftime("%Y-%m-%d")})
+        cache_mod.write_json(
+            tmp / f"{source.filename}.json",
+            {
+                "notebook": source.name,
+                "lang": source.lang,
+                "title": title,
+                "toc": toc,
+                "images": images,
+                "embeds": embedded_files(
+                    main.path.read_text(encoding="utf-8")
+                ),
+                "seconds": round(seconds, 2),
+                "profile": pipe.settings.profile,
+                "key": entry_key,
+                "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d"),
+            },
+        )
 
     with pipe.cache.lock():
         pipe.cache.write_entry(entry, write)
@@ -377,8 +446,12 @@ def _load(pipe, entry: Path, source: Source) -> Result | None:
         if not ipynb.is_file() or not page.is_file():
             raise ValueError(f"{ipynb.name} or its page is missing")
     except (OSError, ValueError) as err:
-        log.warning("cache entry %s is corrupt (%s); making %s again",
-                    entry, err, source.filename)
+        log.warning(
+            "cache entry %s is corrupt (%s); making %s again",
+            entry,
+            err,
+            source.filename,
+        )
         pipe.cache.discard(entry)
         return None
     return Result(source, ipynb, page, record)

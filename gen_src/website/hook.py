@@ -29,11 +29,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from gen_src.website import (assets, figures_md, i18n, notebook_pages,
-                             values_md)
+from gen_src.build import strings
+from gen_src.website import assets, figures_md, i18n, notebook_pages, values_md
 
 log = logging.getLogger("mkdocs.hooks.gen_src")
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 _state = {"command": "build", "pipeline": None, "results": {}}
 
 
@@ -57,7 +57,8 @@ def _options(config) -> dict:
     if unknown:
         raise PluginError(
             f"mkdocs.yml: extra.gen_src has unknown keys {sorted(unknown)}; "
-            f"known: {', '.join(sorted(known))}")
+            f"known: {', '.join(sorted(known))}"
+        )
     return options
 
 
@@ -71,12 +72,14 @@ def _enabled(variable: str, option: str, options: dict) -> bool:
 
 
 def _pipeline(options: dict):
-    from gen_src import pipeline
+    from gen_src.build import pipeline
 
     try:
         settings = pipeline.Settings.resolve(
-            options.get("profile"), options.get("device"),
-            options.get("cache_dir"))
+            options.get("profile"),
+            options.get("device"),
+            options.get("cache_dir"),
+        )
         current = _state["pipeline"]
         if current is None or current.settings != settings:
             current = pipeline.Pipeline(settings)
@@ -105,24 +108,38 @@ def on_files(files, config):
     _state["results"] = results
     failed = {n: r for n, r in results.items() if isinstance(r, Exception)}
     if failed and _state["command"] != "serve":
-        raise PluginError("figures failed:\n" + "\n".join(
-            f"  {name}: {type(err).__name__}: {err}"
-            for name, err in failed.items()))
+        raise PluginError(
+            "figures failed:\n"
+            + "\n".join(
+                f"  {name}: {type(err).__name__}: {err}"
+                for name, err in failed.items()
+            )
+        )
     for name, result in results.items():
         if isinstance(result, Exception):
             log.error("figure %s failed: %s", name, result)
             continue
-        for suffix, src in ((".png", result.png),
-                            (".json", result.png.with_name("record.json"))):
+        for suffix, src in (
+            (".png", result.png),
+            (".json", result.png.with_name("record.json")),
+        ):
             uri = figures_md.site_path(name, suffix)
             if files.get_file_from_path(uri) is None:
-                files.append(File.generated(config, uri,
-                                            abs_src_path=str(src)))
-    trained = sum(1 for r in results.values()
-                  if not isinstance(r, Exception) and r.trained)
-    log.info("gen_src: %d figures (%d drawn now, profile %s) in %.1f s",
-             len(results), trained, pipe.settings.profile,
-             time.perf_counter() - started)
+                files.append(
+                    File.generated(config, uri, abs_src_path=str(src))
+                )
+    trained = sum(
+        1
+        for r in results.values()
+        if not isinstance(r, Exception) and r.trained
+    )
+    log.info(
+        "gen_src: %d figures (%d drawn now, profile %s) in %.1f s",
+        len(results),
+        trained,
+        pipe.settings.profile,
+        time.perf_counter() - started,
+    )
     if _enabled("GEN_NOTEBOOKS", "notebooks", options):
         _notebook_pages(files, config, pipe)
     else:
@@ -131,15 +148,20 @@ def on_files(files, config):
 
 
 def _notebook_pages(files, config, pipe) -> None:
-    from gen_src import notebooks
+    from gen_src.build import notebooks
 
     started = time.perf_counter()
     built = notebooks.build(pipe, _repository(config))
     _install_notebooks(files, config, built)  # build: raises on a failure
-    made = sum(1 for r in built.values()
-               if not isinstance(r, Exception) and r.made)
-    log.info("gen_src: %d notebook pages (%d made now) in %.1f s",
-             len(built), made, time.perf_counter() - started)
+    made = sum(
+        1 for r in built.values() if not isinstance(r, Exception) and r.made
+    )
+    log.info(
+        "gen_src: %d notebook pages (%d made now) in %.1f s",
+        len(built),
+        made,
+        time.perf_counter() - started,
+    )
 
 
 def _install_notebooks(files, config, built) -> None:
@@ -147,8 +169,15 @@ def _install_notebooks(files, config, built) -> None:
     default, langs = i18n.i18n_plugin_config(config)
     lang = getattr(config.plugins.get("i18n"), "current_language", default)
     try:
-        notebook_pages.install(files, config, built, lang, default, langs,
-                               serve=_state["command"] == "serve")
+        notebook_pages.install(
+            files,
+            config,
+            built,
+            lang,
+            default,
+            langs,
+            serve=_state["command"] == "serve",
+        )
     except notebook_pages.NotebookError as err:
         raise PluginError(str(err)) from err
 
@@ -161,7 +190,8 @@ def on_pre_page(page, config, files):
     if isinstance(page.file, notebook_pages.NotebookFile):
         repository = _repository(config)
         page.render = lambda config, files: notebook_pages.render(
-            page, repository)
+            page, repository
+        )
     return page
 
 
@@ -169,23 +199,28 @@ def on_page_markdown(markdown, page, config, files):
     if isinstance(page.file, notebook_pages.NotebookFile):
         return markdown  # the page is rendered from the notebook
     lang = getattr(page.file, "locale", None) or config.theme.language
-    if lang == "zh":
+    if strings.table(lang)["text"]["join_lines"]:
         markdown = i18n.join_cjk_lines(markdown)
     results = _state["results"]
     serve = _state["command"] == "serve"
     try:
         if values_md.referenced(markdown):
             pipe = None if results is None else _state["pipeline"]
-            markdown = values_md.expand(markdown, page.file.src_uri, lang,
-                                        pipe, serve=serve)
+            markdown = values_md.expand(
+                markdown, page.file.src_uri, lang, pipe, serve=serve
+            )
         if not figures_md.referenced(markdown):
             return markdown
         if results is None:  # pipeline switched off
             return figures_md.placeholders(markdown, page.file.src_uri)
-        return figures_md.expand(markdown, page.file.src_uri, lang, results,
-                                 serve=serve)
-    except (figures_md.FigureBuildError, values_md.DirectiveError,
-            KeyError) as err:
+        return figures_md.expand(
+            markdown, page.file.src_uri, lang, results, serve=serve
+        )
+    except (
+        figures_md.FigureBuildError,
+        values_md.DirectiveError,
+        KeyError,
+    ) as err:
         raise PluginError(str(err.args[0] if err.args else err)) from err
 
 

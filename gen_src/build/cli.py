@@ -1,0 +1,138 @@
+"""Command line: `python -m gen_src {data,figures,notebooks,bench}`.
+
+The figure pipeline runs here without MkDocs, so figures can be made
+ahead of a build, on another machine, or by a future site generator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m gen_src")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("data", help="find or fetch Fashion-MNIST, prepare it")
+    for name, what, only in (
+        ("figures", "train/load runs, draw figures", "only these figures"),
+        (
+            "notebooks",
+            "execute the notebook pages",
+            "only these notebooks (docs/notebooks/NAME.py)",
+        ),
+    ):
+        command = sub.add_parser(name, help=what)
+        command.add_argument("--profile", choices=("smoke", "quick", "full"))
+        command.add_argument(
+            "--device", choices=("auto", "cpu", "cuda", "mps")
+        )
+        command.add_argument("--cache-dir")
+        command.add_argument("--only", nargs="+", metavar="NAME", help=only)
+    bench = sub.add_parser("bench", help="benchmarks that print numbers")
+    bench.add_argument(
+        "what", choices=("quality", "build"), nargs="?", default="quality"
+    )
+    bench.add_argument(
+        "--profile", default="quick", choices=("smoke", "quick", "full")
+    )
+    bench.add_argument("--device", default="auto")
+    bench.add_argument(
+        "--fresh",
+        action="store_true",
+        help="train everything again in an empty cache",
+    )
+    bench.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+
+    if args.command == "data":
+        from gen_src import data
+
+        try:
+            data.ensure_dataset()
+        except data.DatasetError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 1
+    elif args.command == "figures":
+        return _figures(args)
+    elif args.command == "notebooks":
+        return _notebooks(args)
+    elif args.command == "bench":
+        from gen_src.build import bench as benchmarks
+
+        if args.what == "quality":
+            benchmarks.quality(args.profile, args.fresh, args.device)
+        else:
+            benchmarks.build(args.repeat)
+    return 0
+
+
+def _figures(args) -> int:
+    from gen_src.build import pipeline, registry
+
+    try:
+        settings = pipeline.Settings.resolve(
+            args.profile, args.device, args.cache_dir
+        )
+        pipe = pipeline.Pipeline(settings)
+        names = args.only or sorted(registry.figures())
+        for name in names:
+            registry.figure(name)
+    except (ValueError, KeyError, RuntimeError) as err:
+        print(f"error: {err.args[0] if err.args else err}", file=sys.stderr)
+        return 2
+    failed = 0
+    print(f"profile {settings.profile}, cache {settings.cache_dir}")
+    for name in names:
+        started = time.perf_counter()
+        try:
+            result = pipe.figure(name)
+        except Exception as err:  # report every failure, then exit non-zero
+            failed += 1
+            print(
+                f"FAILED {name}: {type(err).__name__}: {err}", file=sys.stderr
+            )
+            continue
+        state = "drawn" if result.trained else "cached"
+        print(
+            f"{name:<28} {state:<7} {time.perf_counter() - started:7.1f} s"
+            f"  {result.png}"
+        )
+    return 1 if failed else 0
+
+
+def _notebooks(args) -> int:
+    from gen_src.build import notebooks, pipeline
+
+    try:
+        settings = pipeline.Settings.resolve(
+            args.profile, args.device, args.cache_dir
+        )
+        pipe = pipeline.Pipeline(settings)
+        known = notebooks.find()
+        unknown = sorted(set(args.only or []) - set(known))
+        if unknown:
+            raise ValueError(
+                f"--only {' '.join(unknown)}: no such notebook; known: "
+                f"{', '.join(sorted(known))} (docs/notebooks/NAME.py)"
+            )
+    except (ValueError, RuntimeError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(f"profile {settings.profile}, cache {settings.cache_dir}")
+    results = notebooks.build(pipe, notebooks.repository(), args.only)
+    failed = 0
+    for (name, lang), result in results.items():
+        if isinstance(result, Exception):
+            failed += 1
+            print(f"FAILED {name} ({lang}): {result}", file=sys.stderr)
+            continue
+        state = "made" if result.made else "cached"
+        print(
+            f"{name:<12} {lang:<3} {state:<8} "
+            f"{result.record['seconds']:6.1f} s  {result.ipynb}"
+        )
+    return 1 if failed else 0

@@ -1,0 +1,85 @@
+"""The build's settings: profile, device and cache folder.
+
+From the environment first (GEN_PROFILE, GEN_DEVICE, GEN_CACHE_DIR), then
+mkdocs.yml (extra.gen_src), then the automatic choice: `full` on an
+NVIDIA GPU, `quick` on a CPU.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import runtime
+
+
+def default_cache() -> Path:
+    """.cache/gen_src in the repository (or the current folder when the
+    package is installed), whichever folder a command runs from."""
+    return runtime.home() / ".cache" / "gen_src"
+
+
+@dataclass(frozen=True)
+class Settings:
+    profile: str
+    device: str = "auto"
+    cache_dir: Path = Path(".cache") / "gen_src"
+
+    @classmethod
+    def resolve(
+        cls,
+        profile: str | None = None,
+        device: str | None = None,
+        cache_dir: str | Path | None = None,
+    ) -> "Settings":
+        """Environment first (GEN_PROFILE, GEN_DEVICE, GEN_CACHE_DIR), then
+        the given values (from mkdocs.yml), then the automatic choice."""
+        env_profile = os.environ.get("GEN_PROFILE") or None
+        env_device = os.environ.get("GEN_DEVICE") or None
+        if env_profile:
+            profile = runtime.check_profile(env_profile, "GEN_PROFILE")
+        elif profile:
+            profile = runtime.check_profile(
+                profile, "extra.gen_src.profile in mkdocs.yml"
+            )
+        if env_device:
+            device = _check_device(env_device, "GEN_DEVICE")
+        elif device:
+            device = _check_device(
+                device, "extra.gen_src.device in mkdocs.yml"
+            )
+        else:
+            device = "auto"
+        if not profile:
+            profile = "full" if _cuda_available() else "quick"
+        if os.environ.get("GEN_CACHE_DIR"):  # as the user typed it
+            root = Path(os.environ["GEN_CACHE_DIR"]).resolve()
+        elif cache_dir:  # mkdocs.yml's, beside it
+            root = runtime.home() / cache_dir
+        else:
+            root = default_cache()
+        return cls(profile=profile, device=device, cache_dir=root)
+
+
+def _check_device(device: str, setting: str) -> str:
+    if device not in runtime.DEVICES:
+        raise ValueError(
+            f"{setting}={device!r} is unknown; choose one of "
+            f"{', '.join(runtime.DEVICES)}"
+        )
+    return device
+
+
+def _cuda_available() -> bool:
+    """Is there an NVIDIA GPU? Asked without importing torch when possible."""
+    if "torch" in sys.modules:
+        return sys.modules["torch"].cuda.is_available()
+    if not Path("/proc/driver/nvidia").exists() and not os.environ.get(
+        "CUDA_VISIBLE_DEVICES"
+    ):
+        return False
+    import torch
+
+    return torch.cuda.is_available()

@@ -1,0 +1,86 @@
+"""What a model family and a plot module provide: the contract, once.
+
+A *family* is a module of gen_src (gan.py, vae.py, ...) that trains runs:
+
+    RUNS = {"vae": lambda profile: config_for(profile), ...}
+
+    config_for(profile, **overrides) -> Config    the profile's settings
+    build(config) -> {"name": nn.Module}          the networks, untrained
+    train(config, *, device, progress) -> Run     trains them
+    score(run, classifier_run) -> {metric: value} optional: metrics that
+                                                  need the judge
+
+A *plot module* (gen_src/plots/*.py) draws the site's figures:
+
+    FIGURES = {"vae_samples": (("vae",), samples), ...}
+
+    each value: (the runs it needs, in order; a function of those Runs
+    that returns a matplotlib Figure).
+
+The build finds every module of the course that defines RUNS or FIGURES
+(gen_src.build.registry) and refuses one that breaks the contract,
+naming what is missing. The README's "Adding a model family" says how to
+add one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol, runtime_checkable
+
+FAMILY_NAMES = ("RUNS", "config_for", "build", "train")
+OPTIONAL_FAMILY_NAMES = ("score",)
+PLOT_NAMES = ("FIGURES",)
+
+
+@runtime_checkable
+class Family(Protocol):
+    RUNS: Mapping[str, Callable[[str], Any]]
+
+    def config_for(self, profile: str, **overrides) -> Any: ...
+
+    def build(self, config) -> dict: ...
+
+    def train(
+        self, config, *, device: str = "auto", progress: bool = True
+    ) -> Any: ...
+
+
+@runtime_checkable
+class PlotModule(Protocol):
+    FIGURES: Mapping[str, tuple[tuple[str, ...], Callable[..., Any]]]
+
+
+def check_family(module) -> None:
+    """Raise TypeError naming the module and what it lacks."""
+    missing = [n for n in FAMILY_NAMES if not hasattr(module, n)]
+    if missing or not isinstance(module, Family):
+        raise TypeError(
+            f"{module.__name__} defines RUNS but lacks "
+            f"{', '.join(missing)}: see gen_src/family.py"
+        )
+    for name, make in module.RUNS.items():
+        if not callable(make):
+            raise TypeError(
+                f"{module.__name__}.RUNS[{name!r}] must be a "
+                "function of the profile"
+            )
+
+
+def check_plots(module) -> None:
+    if not isinstance(module, PlotModule):
+        raise TypeError(
+            f"{module.__name__} lacks FIGURES: see gen_src/family.py"
+        )
+    for name, value in module.FIGURES.items():
+        ok = (
+            isinstance(value, tuple)
+            and len(value) == 2
+            and isinstance(value[0], tuple)
+            and callable(value[1])
+        )
+        if not ok:
+            raise TypeError(
+                f"{module.__name__}.FIGURES[{name!r}] must be "
+                "a (run names, function) tuple"
+            )

@@ -1,0 +1,76 @@
+"""The figures of the GAN and DCGAN pages, drawn from smoke runs."""
+
+import pytest
+
+from gen_src import gan
+
+# -- figures ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def smoke_runs():
+    from gen_src import dcgan
+    from gen_src.plots import gan as plots
+
+    names = {r for needed, _ in plots.FIGURES.values() for r in needed}
+    runs = {}
+    for name in sorted(names):
+        module = dcgan if name in dcgan.RUNS else gan
+        runs[name] = module.train(
+            module.RUNS[name]("smoke"), device="cpu", progress=False
+        )
+    return runs
+
+
+def figure_names():
+    from gen_src.plots import gan as plots
+
+    return sorted(plots.FIGURES)
+
+
+@pytest.mark.parametrize("name", figure_names())
+def test_every_figure_draws(name, smoke_runs):
+    import matplotlib.pyplot as plt
+
+    from gen_src.plots import gan as plots
+
+    needed, draw = plots.FIGURES[name]
+    fig = draw(*(smoke_runs[r] for r in needed))
+    try:
+        assert fig.axes
+        assert 3 <= fig.get_figwidth() <= 8 and fig.get_figheight() <= 6
+        texts = [t.get_text() for ax in fig.axes for t in ax.texts] + [
+            ax.get_title() for ax in fig.axes
+        ]
+        # language-neutral: no English words on the axes
+        for word in ("step", "loss", "real", "fake", "modes"):
+            assert not any(word in t for t in texts), (word, texts)
+    finally:
+        plt.close(fig)
+
+
+def test_figures_are_deterministic(smoke_runs):
+    import io
+
+    import matplotlib.pyplot as plt
+
+    from gen_src.plots import gan as plots
+
+    def png(name):
+        needed, draw = plots.FIGURES[name]
+        fig = draw(*(smoke_runs[r] for r in needed))
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=40)
+        plt.close(fig)
+        return buf.getvalue()
+
+    for name in ("gan_loss_compare", "dcgan_samples"):
+        assert png(name) == png(name)
+
+
+def test_order_labels():
+    from gen_src.plots import gan as plots
+
+    assert plots._order_label(gan.GANConfig()) == r"$D \to G$"
+    heavy = gan.GANConfig(order="g_heavy", g_steps=5, d_steps=2)
+    assert plots._order_label(heavy) == r"$G^{5} \to D^{2}$"

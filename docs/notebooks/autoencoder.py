@@ -307,7 +307,8 @@ print(f"the site's ae run: test error {site:.2f} per image")
 #
 # Remove the ReLUs and the sigmoid: the encoder becomes $e(x) = Wx + b$
 # and the decoder $d(z) = Vz + c$. The page says that the best such model
-# reaches exactly the error of PCA. Train one with $k = 2$ and watch its
+# reaches exactly the error of PCA (on the training set; on test images,
+# nearly). Train one with $k = 2$ and watch its
 # test error per epoch approach PCA's. Does it get there? Gradient descent
 # finds the PCA subspace only slowly: try a larger learning rate, or more
 # epochs.

@@ -330,7 +330,7 @@ pipeline.draw("gan_ring_training")
 # fake's logit gets the weight $D(G(z))$ under the minimax loss and
 # $1 - D(G(z))$ under the non-saturating one. The samples $D$ rejects most, those away
 # from the modes $G$ already covers, are the ones the minimax loss pushes
-# the least, so they are never pulled towards the missing modes. The cell
+# the least, so little pulls them towards the missing modes. The cell
 # measures this with the final networks of the minimax run.
 
 # %%

@@ -40,7 +40,7 @@ print(f"profile: {settings.profile}, device: {settings.device}")
 # ## The model and its loss
 #
 # The encoder $e$ maps the 784 pixels of an image to a code
-# $z = e(x) \in \mathbb{R}^d$ through one hidden layer of 400 units; the
+# $z = e(x) \in \mathbb{R}^k$ through one hidden layer of 400 units; the
 # decoder $d$ maps the code back to 784 pixels, with a sigmoid at the end
 # because pixels lie in $[0, 1]$. The loss of one image is the squared
 # error summed over its pixels,
@@ -57,7 +57,7 @@ print(f"profile: {settings.profile}, device: {settings.device}")
 # --8<-- "gen_src/autoencoder.py:loss"
 
 # %% [markdown]
-# Follow eight test images through an untrained autoencoder with $d = 2$:
+# Follow eight test images through an untrained autoencoder with $k = 2$:
 # 784 numbers go in, 2 come out of the bottleneck, 784 come back. Before
 # training every output pixel sits near $0.5$, so the loss is large.
 
@@ -79,9 +79,8 @@ print(f"{sum(p.numel() for p in net.parameters()):,} parameters")
 # The training loop of the page: encode and decode a mini-batch, take the
 # squared error, step; after every epoch, measure the error on test images.
 # Here it runs on a small slice of Fashion-MNIST for a few epochs, so it
-# takes seconds and ends far above the site's runs. Change `config` (for
-# example `autoencoder.config_for("quick", latent_dim=20)`) to train for
-# real.
+# takes seconds and ends far above the site's runs; the first exercise at
+# the end trains a larger one.
 
 # %%
 config = autoencoder.config_for("smoke", num_epochs=5)
@@ -101,7 +100,7 @@ print(config)
 #
 # `pipeline.trained(...)` returns the runs behind the figures of the page,
 # trained with the profile above on the whole training set: `ae2d`, whose
-# code has $d = 2$ numbers, and `ae`, with $d = 20$. Their records say how
+# code has $k = 2$ numbers, and `ae`, with $k = 20$. Their records say how
 # they were made and how well they reconstruct the test set: `test_recon`
 # is $\Vert x - d(e(x)) \Vert^2$ per image, `test_mse_pixel` the same
 # divided by 784. Below them, the figure of the page: test images (top),
@@ -125,13 +124,13 @@ pipeline.draw("ae_reconstructions")
 # references, on the same test images:
 #
 # - **the mean image**: a "decoder" that ignores the code and always
-#   returns the average training image, as if $d = 0$;
-# - **PCA**, the best *linear* autoencoder with the same $d$. The page
+#   returns the average training image, as if $k = 0$;
+# - **PCA**, the best *linear* autoencoder with the same $k$. The page
 #   shows that its error on the training set is the sum of the discarded
-#   eigenvalues of the covariance, $\sum_{k > d} \lambda_k$; its test
+#   eigenvalues of the covariance, $\sum_{j > k} \lambda_j$; its test
 #   error should be close to that.
 #
-# A non-linear autoencoder *can* beat PCA at the same $d$, because it can
+# A non-linear autoencoder *can* beat PCA at the same $k$, because it can
 # follow a curved manifold instead of a flat subspace. The last column says
 # whether, and by how much, the site's runs do.
 
@@ -146,7 +145,7 @@ eigvals, eigvecs = torch.linalg.eigh(torch.cov(flat_train.T).double())
 eigvals, eigvecs = eigvals.flip(0), eigvecs.flip(1).float()  # largest first
 
 print(f"mean image: test error {centred.pow(2).sum(1).mean():.2f} per image")
-print(f"{'d':>3} {'discarded eigenvalues':>22} {'PCA test':>9} "
+print(f"{'k':>3} {'discarded eigenvalues':>22} {'PCA test':>9} "
       f"{'AE test':>8} {'AE / PCA':>9}")
 for run in runs.values():
     k = run.config.latent_dim
@@ -240,7 +239,7 @@ points = 64
 
 # %% [markdown]
 # The page warns that more dimensions make it worse: the box grows
-# exponentially with $d$ while the codes fill only a thin part of it. Run
+# exponentially with $k$ while the codes fill only a thin part of it. Run
 # the same test on the 20-D model, then look at both sets of random decodes
 # side by side.
 
@@ -255,39 +254,156 @@ with torch.no_grad():
     gap20 = torch.cdist(z20, codes20).min(1).values.median()
     dist20 = torch.cdist(codes20, codes20).fill_diagonal_(float("inf"))
     spacing20 = dist20.min(1).values.median()
-print(f"d = 2:  random z to nearest code {gap:.3f}, code to code "
+print(f"k = 2:  random z to nearest code {gap:.3f}, code to code "
       f"{spacing:.3f}, {gap / spacing:.1f}x")
-print(f"d = 20: random z to nearest code {gap20:.3f}, code to code "
+print(f"k = 20: random z to nearest code {gap20:.3f}, code to code "
       f"{spacing20:.3f}, {gap20 / spacing20:.1f}x")
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(9, 4.6))
 common.image_grid(left, images, nrow=8)
-left.set_title("random z in the box, d = 2")
+left.set_title("random z in the box, k = 2")
 common.image_grid(right, images20, nrow=8)
-right.set_title("random z in the box, d = 20")
+right.set_title("random z in the box, k = 20")
 fig.tight_layout()
 
 # %% [markdown]
-# With two numbers, some random codes decode to plausible garments, many to
-# smudges and blends. With twenty, the decoder reconstructs far better, yet
-# random codes from the box lie even farther from the real ones, relative
-# to their spacing, and decode to broken, high-contrast fragments of several
-# garments laid over each other. A good reconstruction
+# With two numbers, some random codes decode to plausible garments, others
+# to faint smudges, fragments and blends. With twenty, the decoder reconstructs far better, yet
+# random codes from the box still lie several times farther from the real
+# ones than the real ones lie from each other, and they decode to broken,
+# high-contrast fragments of several garments laid over each other: in 20
+# dimensions the box is almost all empty space. A good reconstruction
 # error does not make a generator: for that the latent space needs
 # continuity and completeness, which is what the
 # [variational autoencoder](../../vae/) adds.
 #
 # ## Try it yourself
 #
-# - In "Train an autoencoder yourself", set `latent_dim=20` in
-#   `config_for`, then train for more epochs on more images (`"quick"`).
-#   How close do you get to the site's `ae` run?
-# - Make the autoencoder linear (a copy of the model without the ReLUs and
-#   the sigmoid) and train it with $d = 2$. Does its test error approach
-#   PCA's in the baseline table, as the theory of the page predicts?
-# - Decode the straight line between the 2-D codes of a sneaker and a
-#   T-shirt. What do the images half-way look like? Do the same in the
-#   [VAE notebook](../vae/).
-# - Replace the squared error by the binary cross-entropy summed over the
-#   pixels, `F.binary_cross_entropy(x_hat, x, reduction="sum") / len(x)`,
-#   and compare the reconstructions.
+# Each exercise comes with a starter cell that runs it at a small scale
+# (10,000 training images, a few epochs: seconds on a CPU). Run it as it
+# is, answer the question, then change the numbers and run it again.
+#
+# ### A longer code, trained for longer
+#
+# Train an autoencoder with a code of $k = 20$ numbers on 10,000 images
+# for three epochs, with the page's training loop. How close does it get
+# to the site's `ae` run, which saw all 60,000 images? What do more epochs
+# buy, and what do more images buy?
+
+# %%
+config = autoencoder.config_for("smoke", latent_dim=20, num_epochs=3,
+                                train_size=10_000)
+train = data.subset(data.load("fashion-mnist", "train"),
+                    config.train_size, config.seed).images
+test = x_test  # the test images of the site's runs, as in the table above
+site = autoencoder.evaluate(runs["ae"].models["ae"], test)
+print(f"the site's ae run: test error {site:.2f} per image")
+
+# %%
+# --8<-- "snippets/autoencoder.py:train"
+
+# %% [markdown]
+# ### A linear autoencoder against PCA
+#
+# Remove the ReLUs and the sigmoid: the encoder becomes $e(x) = Wx + b$
+# and the decoder $d(z) = Vz + c$. The page says that the best such model
+# reaches exactly the error of PCA (on the training set; on test images,
+# nearly). Train one with $k = 2$ and watch its
+# test error per epoch approach PCA's. Does it get there? Gradient descent
+# finds the PCA subspace only slowly: try a larger learning rate, or more
+# epochs.
+
+# %%
+torch.manual_seed(0)
+linear = nn.Sequential(
+    nn.Flatten(),  # (N,1,28,28) -> (N,784)
+    nn.Linear(PIXELS, 2),  # e(x) = Wx + b, no ReLU
+    nn.Linear(2, PIXELS),  # d(z) = Vz + c, no sigmoid
+    nn.Unflatten(1, (1, 28, 28)),
+)
+opt = torch.optim.Adam(linear.parameters(), lr=3e-3)
+batches = data.Batches(train, batch_size=128,
+                       generator=torch.Generator().manual_seed(0))
+top = eigvecs[:, :2]  # the 2 principal directions
+pca2 = (centred - centred @ top @ top.T).pow(2).sum(1).mean().item()
+print(f"PCA with k = 2: test error {pca2:.2f} per image")
+for epoch in range(1, 4):
+    for xb in batches:
+        loss = reconstruction_loss(xb, linear(xb))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    print(f"epoch {epoch}: linear autoencoder "
+          f"{autoencoder.evaluate(linear, x_test):.2f} per image")
+
+# %% [markdown]
+# ### Walking from a sneaker to a T-shirt
+#
+# Encode a sneaker and a T-shirt with the 2-D model, walk along the
+# straight line between their codes, and decode nine points on it. The
+# cell also prints how far each point lies from the nearest real code, in
+# units of the typical spacing between codes measured above. What do the
+# images half-way look like, and does the line cross a gap? Try other
+# pairs of classes (the class numbers are listed in `test_set.classes`),
+# then do the same in the [VAE notebook](../vae/).
+
+# %%
+start, end = 7, 0  # Sneaker, T-shirt/top
+ae2 = runs["ae2d"].models["ae"]
+pair = torch.stack([test_set.images[test_set.labels == c][0]
+                    for c in (start, end)])
+with torch.no_grad():
+    ends = ae2.encoder(pair)  # (2, 2)
+    steps = torch.linspace(0, 1, 9).unsqueeze(1)
+    path = ends[0] * (1 - steps) + ends[1] * steps  # (9, 2)
+    walk = ae2.decoder(path)
+    off = torch.cdist(path, codes).min(1).values / spacing
+print(f"{test_set.classes[start]} -> {test_set.classes[end]}")
+print("distance to the nearest code, in code spacings: "
+      + " ".join(f"{v:.1f}" for v in off))
+fig, ax = plt.subplots(figsize=(9, 1.3))
+common.image_grid(ax, walk, nrow=9)
+
+# %% [markdown]
+# ### Cross-entropy instead of squared error
+#
+# Pixels lie in $[0, 1]$, so the loss can also be the binary cross-entropy
+# summed over the pixels, the Bernoulli likelihood of the
+# [VAE page](../../vae/). Train two autoencoders with $k = 20$ in the same
+# way, one with each loss, and compare their reconstructions, by eye and
+# by squared error. Which one renders thin straps and dark garments
+# better, and why might the cross-entropy, which punishes a confident wrong
+# pixel without limit, behave differently?
+
+# %%
+from torch.nn import functional as F
+
+
+def bce_loss(x, x_hat):
+    """Binary cross-entropy summed over the pixels, mean over the batch."""
+    return F.binary_cross_entropy(x_hat, x, reduction="sum") / len(x)
+
+
+fitted = {}
+for name, loss_fn in (("squared error", reconstruction_loss),
+                      ("cross-entropy", bce_loss)):
+    torch.manual_seed(0)
+    net = Autoencoder(autoencoder.config_for("smoke", latent_dim=20))
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    for epoch in range(2):
+        for xb in batches:  # the 10,000 images of the first exercise
+            loss = loss_fn(xb, net(xb))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    fitted[name] = net
+    print(f"trained on {name}: test squared error "
+          f"{autoencoder.evaluate(net, x_test):.2f} per image")
+
+with torch.no_grad():
+    shown = x_test[:10]
+    rows = [shown] + [net(shown) for net in fitted.values()]
+fig, ax = plt.subplots(figsize=(7, 2.3))
+common.image_grid(ax, torch.cat(rows), nrow=10)
+ax.set_title("test images; squared error; cross-entropy", fontsize=10)
+fig.tight_layout()

@@ -21,7 +21,8 @@
 # them, push a batch through both networks layer by layer, train a small
 # DCGAN on Fashion-MNIST in seconds, and then study the run behind the
 # site's figures: its samples, its Fréchet distance, its loss curves, its
-# latent space, and how it compares with the MLP GAN.
+# latent space, and how it compares with the MLP GAN. The last section
+# gives each exercise a cell that runs it at a small scale.
 #
 # Run the cells from top to bottom. The first one installs the course's
 # package `gen_src` where it is missing (on Colab, for example). The site's
@@ -62,7 +63,9 @@ print(f"profile: {settings.profile}, device: {settings.device}")
 #
 # The paper trained with mini-batches of 128, weights drawn from
 # $\mathcal{N}(0, 0.02^2)$ and Adam with a learning rate of
-# $2 \times 10^{-4}$ and $\beta_1 = 0.5$.
+# $2 \times 10^{-4}$ and $\beta_1 = 0.5$. The site's `full` profile keeps
+# these; the `quick` profile, which trains on a CPU, departs from them
+# (see the site's run below).
 #
 # The sizes work out because a convolution with kernel $k$, stride $s$ and
 # padding $p$ maps a width $i$ to $o_{\text{conv}}$, and a transposed
@@ -126,11 +129,12 @@ shapes = {}
 # %% [markdown]
 # ## Train a DCGAN yourself
 #
-# `dcgan.train` calls the GAN's training step, `adversarial.make_step`, with these
-# networks: one update of $D$, then one of $G$ with the non-saturating
-# loss, for every mini-batch. Here it trains narrow networks (16 channels)
-# for 150 steps on 4,800 images: seconds on a CPU. Expect blurry blobs
-# with the outline of a garment, not finished images.
+# `dcgan.train` calls the GAN's training step, `adversarial.make_step`,
+# with these networks: one update of $D$, then one of $G$ with the
+# non-saturating loss, for every mini-batch. Here it trains narrow networks
+# (16 channels) for 150 steps on 4,800 images, with mini-batches of 32 and
+# a learning rate of $5 \times 10^{-4}$: seconds on a CPU. Expect blurry
+# blobs with the outline of a garment, not finished images.
 
 # %%
 small = dcgan.config_for("smoke", train_size=4800, channels=16, lr=5e-4)
@@ -143,9 +147,9 @@ print(f"last 50 steps: L_D {sum(h['d_loss'][-50:]) / 50:.3f}, "
       f"D(x) {sum(h['d_real'][-50:]) / 50:.3f}, "
       f"D(G(z)) {sum(h['d_fake'][-50:]) / 50:.3f}")
 
-z = adversarial.fixed_noise(32, small.latent_dim)  # the same z every time
+z_grid = adversarial.fixed_noise(32, small.latent_dim)  # the same z always
 fig, ax = plt.subplots(figsize=(6, 3))
-fake = adversarial.to_unit(adversarial.generate(mine.models["G"], z))
+fake = adversarial.to_unit(adversarial.generate(mine.models["G"], z_grid))
 image_grid(ax, fake, nrow=8)
 
 # %% [markdown]
@@ -154,7 +158,8 @@ image_grid(ax, fake, nrow=8)
 # `pipeline.trained("dcgan")` returns the run behind the figures on the
 # DCGAN page. On a CPU the `quick` profile departs from the paper's
 # settings to fit its budget (fewer channels, smaller mini-batches, a
-# higher learning rate); the record says exactly how it was trained.
+# higher learning rate, part of the training set); on a GPU the `full`
+# profile keeps them. The record says exactly how this run was trained.
 
 # %%
 run, record = pipeline.trained("dcgan")
@@ -192,22 +197,25 @@ pipeline.draw("dcgan_samples")
 # It is the FID of Heusel et al. (2017), with a classifier trained on this
 # dataset in place of the Inception network. Lower is better, and it is
 # never zero, even between two sets of real images, because the samples
-# are finite. So the record also gives the **floor**: the distance between
-# two disjoint halves of the real test set of the same size, what a perfect
-# generator would score.
+# are finite. So the record also gives the **floor**: the distance from as
+# many real *training* images to the same number of test images, what a
+# perfect generator would score with this many samples.
 
 # %%
 m = record["metrics"]
 print(f"Fréchet distance, {m['frechet_samples']} samples vs real: "
       f"{m['frechet']:.2f}")
-print(f"floor, real vs real with as many images:  {m['frechet_floor']:.2f}")
+print(f"floor, as many training images vs test:  {m['frechet_floor']:.2f}")
 
 # %% [markdown]
 # The distance itself is a few lines. The floor depends on the number of
 # images: with fewer of them the fitted means and covariances are noisier,
-# and two real sets look further apart. The next cells compute the floor
-# for several sizes with the classifier the site used, averaged over three
-# random splits of the test set, since one split is itself noisy.
+# and two real sets look further apart. The next cells compute a floor of
+# this kind for several sizes $n$ with the classifier the site used. Here
+# both sides come from the test set: two disjoint random subsets of $n$
+# test images each, averaged over three random draws, since one draw is
+# itself noisy. (The record's floor pairs training with test images
+# instead, so its value need not match the row of the same size.)
 
 # %%
 # --8<-- "gen_src/classifier.py:frechet"
@@ -259,24 +267,26 @@ pipeline.draw("dcgan_interpolation")
 # ## DCGAN against the MLP GAN
 #
 # The MLP GAN of the GAN page was trained on the same data with the same
-# step and loss; only the networks differ, and the budgets, which the table
-# shows next to the sizes and the Fréchet distances. Note that DCGAN does
-# not win by size: its two networks together have fewer parameters than
-# the MLP GAN's. Convolutions spend them on local patterns that are
-# shared across the image.
+# step and loss. The networks differ, and so do some settings: the
+# mini-batch size, the learning rate and its schedule (the MLP GAN cools
+# it down at the end), and dropout in the MLP's discriminator. The table
+# shows the main ones next to the sizes, the budgets and the Fréchet
+# distances. Note that DCGAN does not win by size: its two networks
+# together have fewer parameters than the MLP GAN's. Convolutions spend
+# them on local patterns that are shared across the image.
 
 # %%
 mlp_run, mlp_record = pipeline.trained("gan_fmnist")
-print(f"{'':8} {'G params':>9} {'D params':>9} {'total':>9} {'steps':>6} "
-      f"{'seconds':>8} {'Fréchet':>8} {'floor':>6}")
+print(f"{'':8} {'G params':>9} {'D params':>9} {'total':>9} {'batch':>6} "
+      f"{'lr':>7} {'steps':>6} {'seconds':>8} {'Fréchet':>8} {'floor':>6}")
 for label, r, rec in (("DCGAN", run, record),
                       ("MLP GAN", mlp_run, mlp_record)):
     g, d = (sum(p.numel() for p in r.models[k].parameters())
             for k in ("G", "D"))
-    rm = rec["metrics"]
-    print(f"{label:8} {g:9,} {d:9,} {g + d:9,} {rm['steps']:6d} "
-          f"{rec['seconds']:8.0f} {rm['frechet']:8.2f} "
-          f"{rm['frechet_floor']:6.2f}")
+    rc, rm = rec["config"], rec["metrics"]
+    print(f"{label:8} {g:9,} {d:9,} {g + d:9,} {rc['batch_size']:6d} "
+          f"{rc['lr']:7.0e} {rm['steps']:6d} {rec['seconds']:8.0f} "
+          f"{rm['frechet']:8.2f} {rm['frechet_floor']:6.2f}")
 
 # %% [markdown]
 # The MLP GAN's samples from the same kind of fixed noise grid. Compare
@@ -294,7 +304,9 @@ pipeline.draw("gan_fmnist_samples")
 # draw some others, shows a partial mode collapse. The last line sums this
 # up with the same reverse KL against the uniform histogram as the mode
 # count on the 2-D toy data (0 when every class gets 10%). Look for the
-# classes that a generator draws (almost) never.
+# classes that a generator draws (almost) never. Read the labels of blurry
+# or noisy samples with care: the classifier must put every image in some
+# class, even one that looks like no garment.
 
 # %%
 def class_shares(images):
@@ -318,17 +330,125 @@ print(f"{'reverse KL':<12}" + "".join(f"{v:9.3f}" for v in kl.values()))
 # %% [markdown]
 # ## Try it yourself
 #
-# - Train the small DCGAN with `lr=2e-4` (the paper's), then with
-#   `betas=(0.9, 0.999)`: does the default momentum make training less
-#   stable, as the paper reports?
-# - Remove batch normalisation from the generator: build your own
-#   `Generator` without the `nn.BatchNorm2d` layers and train it against a
-#   `Discriminator` with `gan.train_adversarial`, as `dcgan.train` does.
-#   Do the samples still vary?
-# - Double `train_size` in the small run. How do the samples change, and
-#   how long does it take?
-# - Interpolate between two noise vectors of your own with `adversarial.generate`
-#   and plot the row with `image_grid`.
-# - Compute the Fréchet distance of your small DCGAN with
-#   `gan.score(mine, pipeline.trained("classifier")[0])` and place it
-#   between the site's run and the floor.
+# Each exercise has a starter cell that runs it at the scale of the small
+# DCGAN above: a few seconds each. `train_small` trains the small DCGAN
+# with some settings changed, prints its losses at the end, and `show` puts
+# sample grids from the same fixed noise side by side.
+
+# %%
+from dataclasses import replace
+
+
+def train_small(**changes):
+    """Train the small DCGAN with `changes`; print and return it."""
+    r = dcgan.train(replace(small, **changes), progress=False)
+    h, n = r.history, 50
+    print(f"{changes}: {r.metrics['steps']} steps in {r.seconds:.1f} s; "
+          f"last {n} steps: L_D {sum(h['d_loss'][-n:]) / n:.3f}, "
+          f"L_G {sum(h['g_loss'][-n:]) / n:.3f}, "
+          f"D(x) {sum(h['d_real'][-n:]) / n:.3f}, "
+          f"D(G(z)) {sum(h['d_fake'][-n:]) / n:.3f}")
+    return r
+
+
+def show(runs):
+    """Sample grids of several runs from the same noise z_grid."""
+    fig, axes = plt.subplots(1, len(runs), figsize=(3.2 * len(runs), 1.9),
+                             squeeze=False)
+    for ax, (label, r) in zip(axes[0], runs.items()):
+        G = r.models["G"]
+        image_grid(ax, adversarial.to_unit(adversarial.generate(G, z_grid)),
+                   nrow=8)
+        ax.set_title(label, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+# %% [markdown]
+# **1. The paper's learning rate, and momentum.** Train the small DCGAN with
+# `lr=2e-4`, the paper's, and then with Adam's default momentum,
+# `betas=(0.9, 0.999)`. With so few steps, which learning rate gets
+# further? Does the default momentum make training less stable, as the
+# paper reports? Look at the losses and at the grids.
+
+# %%
+paper_lr = train_small(lr=2e-4)
+default_betas = train_small(betas=(0.9, 0.999))
+fig = show({"lr 5e-4": mine, "lr 2e-4": paper_lr,
+            "betas (0.9, 0.999)": default_betas})
+
+# %% [markdown]
+# **2. No batch normalisation in the generator.** Build a generator without
+# the `nn.BatchNorm2d` layers and train it against an ordinary
+# `Discriminator` with `adversarial.train_adversarial`, as `dcgan.train`
+# does. Do the samples still vary? The cell also prints how much the
+# samples differ from one another: the per-pixel standard deviation over
+# the batch, averaged over the pixels (0 when every sample is the same).
+
+
+# %%
+class GeneratorNoBN(nn.Module):
+    """The DCGAN generator with its batch normalisation layers removed."""
+
+    def __init__(self, latent_dim: int, channels: int):
+        super().__init__()
+        layers = Generator(latent_dim, channels).net
+        self.net = nn.Sequential(*[m for m in layers
+                                   if not isinstance(m, nn.BatchNorm2d)])
+
+    def forward(self, z):
+        return self.net(z[:, :, None, None])
+
+
+torch.manual_seed(small.seed)
+nets = {"G": GeneratorNoBN(small.latent_dim, small.channels),
+        "D": Discriminator(small.channels)}
+for net in nets.values():
+    net.apply(dcgan.init_weights)
+no_bn = adversarial.train_adversarial(small, nets, device="cpu",
+                                      progress=False, label="no-bn")
+for label, r in (("with batch norm", mine), ("without", no_bn)):
+    x = adversarial.generate(r.models["G"], z_grid)
+    print(f"{label:>15}: spread of the samples {x.std(dim=0).mean():.3f}")
+fig = show({"with batch norm": mine, "without": no_bn})
+
+# %% [markdown]
+# **3. More data.** Double `train_size` in the small run (twice the
+# images, so twice the steps). How do the samples change, and how long
+# does it take?
+
+# %%
+more = train_small(train_size=2 * small.train_size)
+fig = show({f"{small.train_size:,} images": mine,
+            f"{2 * small.train_size:,} images": more})
+
+# %% [markdown]
+# **4. Your own walk.** Pick two noise vectors of your own, decode evenly
+# spaced points on the line between them with `adversarial.generate`, and
+# plot the row with `image_grid`. Try it with the site's generator and with
+# your small one.
+
+# %%
+gen = torch.Generator().manual_seed(42)  # change the seed for other ends
+z0, z1 = torch.randn(2, run.config.latent_dim, generator=gen)
+t = torch.linspace(0, 1, 10)[:, None]
+walk = (1 - t) * z0 + t * z1  # (10, latent_dim)
+fig, ax = plt.subplots(figsize=(6, 0.8))
+image_grid(ax, adversarial.to_unit(adversarial.generate(run.models["G"],
+                                                        walk)), nrow=10)
+
+# %% [markdown]
+# **5. Where does your DCGAN stand?** Compute the Fréchet distance of your
+# small DCGAN with `dcgan.score` (the same function the site's runs are
+# scored with) and place it between the site's run and the floor. The
+# floor depends on the number of samples, so the cell scores as many
+# samples as the site's run used.
+
+# %%
+classifier_run = pipeline.trained("classifier")[0]
+n = record["metrics"]["frechet_samples"]
+sized = replace(mine, config=replace(mine.config, num_samples=n))
+yours = dcgan.score(sized, classifier_run)
+print(f"{n:,} samples each")
+print(f"  your small DCGAN: {yours['frechet']:8.2f}")
+print(f"  the site's DCGAN: {record['metrics']['frechet']:8.2f}")
+print(f"  floor:            {record['metrics']['frechet_floor']:8.2f}")

@@ -21,7 +21,8 @@
 # on a ring of eight Gaussians in a few seconds. Then you will study the runs
 # behind the site's figures: how many modes they reach, what changes with
 # the minimax loss, what happens when the generator is allowed to lead, and
-# what the discriminator has learned.
+# what the discriminator has learned. The last section gives each exercise a
+# cell that runs it at a small scale.
 #
 # Run the cells from top to bottom. The first one installs the course's
 # package `gen_src` where it is missing (on Colab, for example). The site's
@@ -85,7 +86,7 @@ for name, net in (("G", G), ("D", D)):
 # generated. The generator has two possible losses: the **minimax** loss
 # $\log(1 - D(G(z)))$, the game itself, and the **non-saturating loss**
 # $-\log D(G(z))$ that everyone trains with. With $D(G(z)) = \sigma(\ell)$,
-# their slopes with respect to the logit are
+# their derivatives with respect to the logit are
 #
 # $$
 # \frac{\partial}{\partial \ell} \log\big(1 - \sigma(\ell)\big) = -D(G(z)),
@@ -127,7 +128,7 @@ print(f"at D = 1/2: d_loss {d_loss(chance, chance):.4f} "
 low, high, points = -8.0, 2.0, 6
 
 # %% [markdown]
-# Now the slopes, from a fake that $D$ rejects with certainty to one it
+# Now the derivatives, from a fake that $D$ rejects with certainty to one it
 # takes for real. Early in training $G$ is poor and $D(G(z))$ is small: this
 # is the top of the table.
 
@@ -135,16 +136,20 @@ low, high, points = -8.0, 2.0, 6
 # --8<-- "snippets/gan_losses.py:losses"
 
 # %% [markdown]
-# Where $D$ is sure ($D(G(z)) \approx 0$), the minimax slope is
+# Where $D$ is sure ($D(G(z)) \approx 0$), the minimax derivative is
 # $-D(G(z)) \approx 0$: the loss **saturates** and $G$ gets almost no
-# signal, while the non-saturating slope is close to $-1$. The two agree at
-# $D(G(z)) = \tfrac12$, and both push the logit the same way, so the game
-# keeps the same fixed point.
+# signal, while the non-saturating derivative is close to $-1$. Both push
+# every fake's logit up, but they weight the fakes differently, by
+# $D(G(z))$ and by $1 - D(G(z))$, so they do not share their stationary
+# points in general. What they share is the equilibrium, $p_g =
+# p_{\text{data}}$ with $D = \tfrac12$ everywhere: there both weights are
+# $\tfrac12$ and, $D$ being flat, both gradients vanish.
 #
 # ## One round of Algorithm 1
 #
 # Training alternates: $k$ updates of $D$ with $G$ fixed, then one update of
-# $G$ with $D$ fixed (`d_steps` is $k$; the site uses $k = 1$). In the $D$
+# $G$ with $D$ fixed (`d_steps` is $k$; the site uses $k = 1$, except in
+# the loss comparison). In the $D$
 # update the fakes are made under `torch.no_grad()`, so nothing reaches
 # $G$. In the $G$ update the gradient flows *through* $D$, but only $G$'s
 # optimiser steps. `order` says who moves first; Algorithm 1 is
@@ -246,13 +251,13 @@ for name, samples in cases.items():
 # lowers the learning rate to 0 over the last 30% of the rounds so the
 # samples settle, keeps snapshots of $G(z)$ for one fixed batch of noise,
 # and scores the last one. Here it runs 800 rounds with mini-batches of 128
-# points: seconds on a CPU. The table averages the history over
-# blocks of 100 rounds. Watch $D(x)$ and $D(G(z))$: a balanced game keeps
-# both near $\tfrac12$.
+# points, a snapshot every 50 rounds: seconds on a CPU. The table averages
+# the history over blocks of 100 rounds. Watch $D(x)$ and $D(G(z))$: a
+# balanced game keeps both near $\tfrac12$.
 
 # %%
 small = gan.config_for("quick", dataset="ring", num_steps=800,
-                       batch_size=128, snapshot_every=200)
+                       batch_size=128, snapshot_every=50)
 mine = gan.train(small, progress=False)
 print(f"{small.num_steps} rounds in {mine.seconds:.1f} s on {mine.device}")
 print(f"{'rounds':>9} {'L_D':>6} {'L_G':>6} {'D(x)':>6} {'D(G(z))':>8}")
@@ -265,8 +270,8 @@ for start in range(0, small.num_steps, 100):
 print(report(mine.metrics))
 
 # %% [markdown]
-# The snapshots, real data in grey and generated samples in orange; the
-# last title gives the modes captured and the high-quality share.
+# Five of the snapshots, real data in grey and generated samples in orange;
+# the last title gives the modes captured and the high-quality share.
 
 # %%
 fig = gan_plots.training_row(mine)
@@ -303,7 +308,7 @@ for name, (run, record) in site.items():
 # %% [markdown]
 # The non-saturating run on the ring, over training. The samples start as a
 # blob near the origin, stretch into a loop, and then gather on the modes as
-# the learning rate cools down.
+# the learning rate cools down over the last 30% of the rounds.
 
 # %%
 pipeline.draw("gan_ring_training")
@@ -316,15 +321,16 @@ pipeline.draw("gan_ring_training")
 # discriminator that is sure of itself. With $k = 1$, $D$'s mean verdict on
 # fakes stays near $\tfrac12$ from the first rounds (printed below), and
 # Adam, which divides every gradient by a running estimate of its size,
-# undoes a gradient that is merely small: the minimax loss then keeps up.
-# With $k = 3$, $D$ stays ahead: its verdict on the fakes is lower from the
-# start, and on the fakes far from the modes it is close to 0.
+# undoes a gradient that is merely small: the minimax loss then keeps up
+# (the first exercise below tries it). With $k = 3$, $D$ stays ahead: its
+# verdict on the fakes is lower from the start, and lowest on the fakes far
+# from the modes.
 #
 # What Adam cannot undo is *how the push is shared among samples*. Each
-# fake gets the slope $D(G(z))$ under the minimax loss and $1 - D(G(z))$
-# under the non-saturating one. The samples $D$ rejects most, those away
+# fake's logit gets the weight $D(G(z))$ under the minimax loss and
+# $1 - D(G(z))$ under the non-saturating one. The samples $D$ rejects most, those away
 # from the modes $G$ already covers, are the ones the minimax loss pushes
-# the least, so they are never pulled towards the missing modes. The cell
+# the least, so little pulls them towards the missing modes. The cell
 # measures this with the final networks of the minimax run.
 
 # %%
@@ -347,10 +353,10 @@ for label, group in (("on a mode", on_mode), ("stray", ~on_mode)):
 
 # %% [markdown]
 # So, with the discriminator ahead, the minimax loss collapses onto a few
-# modes while the non-saturating loss, under the very same budget, keeps
-# all eight: compare the modes captured and the largest mode's share in the
-# table of the site's runs. The two runs side by side, minimax on top; look
-# at how many modes each reaches in the last column.
+# modes while the non-saturating loss, under the very same budget, does
+# not: compare the modes captured and the largest mode's share in the table
+# of the site's runs. The two runs side by side, minimax on top; look at how
+# many modes each reaches in the last column.
 
 # %%
 pipeline.draw("gan_loss_compare")
@@ -379,7 +385,8 @@ pipeline.draw("gan_order_compare")
 # close to 1 when they sit in one clump. **Spread**: the mean distance of
 # the samples from their centre, about 1 (the radius) when they cover the
 # ring. The untrained generator (round 0) is a small blob and is left out
-# of the summary.
+# of the summary. The `updates` column counts network updates, so that the
+# two schedules can be compared at the same budget.
 
 # %%
 def top_mode(samples, dataset="ring"):
@@ -393,25 +400,28 @@ for name in ("toy_ring_ns", "toy_ring_gfirst"):
     shots = run.tensors["snapshots"]
     print(f"{name}: order {run.config.order}, "
           f"{run.config.g_steps} G step(s) per round")
-    print(f"{'round':>7} {'top mode':>9} {'spread':>7} {'modes':>6} "
-          f"{'HQ':>5}")
+    per_round = run.config.d_steps + run.config.g_steps
+    print(f"{'round':>7} {'updates':>8} {'top mode':>9} {'spread':>7} "
+          f"{'modes':>6} {'HQ':>5}")
     for t, samples in zip(steps, shots):
         m = modes.score(samples, "ring")
         spread = (samples - samples.mean(0)).norm(dim=1).mean().item()
-        print(f"{t:7d} {top_mode(samples):9.0%} {spread:7.2f} "
-              f"{m['modes']:>3}/{m['num_modes']} {m['high_quality']:5.0%}")
+        print(f"{t:7d} {t * per_round:8d} {top_mode(samples):9.0%} "
+              f"{spread:7.2f} {m['modes']:>3}/{m['num_modes']} "
+              f"{m['high_quality']:5.0%}")
     worst = max(range(1, len(steps)), key=lambda i: top_mode(shots[i]))
     print(f"most collapsed snapshot after the start: round {steps[worst]}, "
           f"{top_mode(shots[worst]):.0%} of the samples at one mode\n")
 
 # %% [markdown]
-# Look for the rounds where one mode takes most of the samples and the
-# spread is small: the generator-heavy schedule piles its samples into a
-# clump, which then travels as $D$ learns to reject it, just as the max-min
-# argument predicts. Algorithm 1 keeps the samples spread over the ring all
-# along. Whatever the generator-heavy run recovers by the end of its budget,
-# it pays for the detour in high-quality samples and in balance between
-# the modes (see its metrics in the table of the site's runs).
+# Look for the snapshots where one mode takes most of the samples and the
+# spread is small. Under the generator-heavy schedule the samples first
+# travel as a clump, towards whatever $D$ currently favours, as the max-min
+# argument predicts, and spread round the ring only later; Algorithm 1's
+# samples are spread over the ring from its first snapshot on. Compare the
+# two at about the same number of updates. What the detour costs by the end
+# depends on the budget: compare the final high-quality share and largest
+# mode of the two runs in the table of the site's runs.
 #
 # ## What the discriminator sees
 #
@@ -421,8 +431,8 @@ for name in ("toy_ring_ns", "toy_ring_gfirst"):
 # map shows the final $D$ of the non-saturating run over the plane, with
 # real points in white and generated ones as black crosses. The cell first
 # prints $D$ at the eight mode centres, where $D^*$ is $\tfrac12$ if the
-# generator covers them, and at the origin, where there is neither data
-# nor samples and the theory leaves $D$ free.
+# generator puts as much mass there as the data, and at the origin, where
+# there is neither data nor samples and the theory leaves $D$ free.
 
 # %%
 with torch.no_grad():
@@ -438,9 +448,9 @@ pipeline.draw("gan_d_heatmap")
 #
 # The grid has 25 modes of standard deviation 0.05 at
 # $\{-4, -2, 0, 2, 4\}^2$: more modes, relatively closer together, and no
-# symmetry for the generator to exploit. Look for modes at the edges and in
-# the corners that are reached late or never, and for bridges of
-# low-quality samples between neighbours.
+# single loop for the generator to trace. Look for modes that are reached
+# late or never, and for bridges of low-quality samples between
+# neighbours.
 
 # %%
 print(report(site["toy_grid_ns"][1]["metrics"]))
@@ -449,15 +459,109 @@ pipeline.draw("gan_grid_training")
 # %% [markdown]
 # ## Try it yourself
 #
-# - In the small run, set `loss="minimax"`, then also `d_steps=3`. Does it
-#   still reach all eight modes? And with `betas=(0.9, 0.999)` (more
-#   momentum)?
-# - Give the discriminator more steps per round with `d_steps=5`, or let the
-#   generator lead with `order="g_heavy", g_steps=5`. Count the updates so
-#   the comparison stays fair.
-# - Train on the grid: `gan.config_for("quick", dataset="grid")`. How many
-#   modes does a run of a few seconds reach, and which ones are missing?
-# - Set `lr_cooldown=0.0` and compare the high-quality share: how much of
-#   the final quality comes from the cool-down?
-# - Score every snapshot of your run with `score(samples, "ring")` and plot
-#   the high-quality share against the round.
+# Each exercise has a starter cell that runs it at the scale of the small
+# run above: a few seconds each. `try_run` trains the small run with some
+# settings changed and prints its scores. A fair comparison keeps the
+# number of network updates fixed: the small run makes 800 rounds of 2
+# updates, 1,600 in all, so a schedule with more updates per round gets
+# fewer rounds. One run is one draw: change `seed` to see how much the
+# answer depends on luck.
+
+# %%
+from dataclasses import replace
+
+
+def updates(config):
+    return config.num_steps * (config.d_steps + config.g_steps)
+
+
+def try_run(**changes):
+    """Train the small run with `changes`; print and return it."""
+    config = replace(small, **changes)
+    run = gan.train(config, progress=False)
+    print(f"{changes}: {config.num_steps} rounds = {updates(config):,} "
+          f"updates, {run.seconds:.1f} s")
+    print(f"    {report(run.metrics)}")
+    return run
+
+
+print(f"the small run: {updates(small):,} updates")
+print(f"    {report(mine.metrics)}")
+
+# %% [markdown]
+# **1. The minimax loss, and momentum.** Train the small run with the
+# minimax loss, then with the minimax loss and $k = 3$ (400 rounds of 4
+# updates). Does it still reach all eight modes? Then go back to the
+# non-saturating loss and give Adam its default momentum,
+# `betas=(0.9, 0.999)`. What happens to the samples, and why might
+# momentum hurt in a game (think of the rotation of $V(x, y) = xy$ on the
+# GAN page)?
+
+# %%
+minimax = try_run(loss="minimax")
+
+# %%
+minimax_k3 = try_run(loss="minimax", d_steps=3, num_steps=400)
+
+# %%
+momentum = try_run(betas=(0.9, 0.999))
+fig = gan_plots.training_row(momentum)
+
+# %% [markdown]
+# **2. Who leads.** Give the discriminator five updates per round, or let
+# the generator move first, five times per round. Both make 6 updates per
+# round, so both get 266 rounds. How do the modes captured, the
+# high-quality share and the largest mode's share change in each? Look at
+# the snapshots of the generator-heavy run.
+
+# %%
+d_heavy = try_run(d_steps=5, num_steps=266)
+
+# %%
+g_heavy = try_run(order="g_heavy", g_steps=5, num_steps=266,
+                  snapshot_every=17)
+fig = gan_plots.training_row(g_heavy)
+
+# %% [markdown]
+# **3. The grid.** Train the small run on the grid of 25 modes. How many
+# modes does a run of a few seconds reach, and which ones are missing: at
+# the edge, or inside?
+
+# %%
+grid = try_run(dataset="grid")
+final = grid.tensors["snapshots"][-1]
+dist, nearest = torch.cdist(final, toy.modes("grid")).min(dim=1)
+good = dist <= HQ_STDS * toy.mode_std("grid")
+hits = torch.bincount(nearest[good], minlength=25)
+centres = toy.modes("grid").tolist()
+print("modes with no high-quality sample:",
+      [tuple(c) for c, n in zip(centres, hits) if n == 0])
+fig = gan_plots.training_row(grid)
+
+# %% [markdown]
+# **4. The cool-down.** Set `lr_cooldown=0.0`, so that the learning rate
+# stays constant to the end, and compare the high-quality share with the
+# small run's: how much of the final quality comes from the cool-down?
+
+# %%
+flat = try_run(lr_cooldown=0.0)
+
+# %% [markdown]
+# **5. Quality over time.** Score every snapshot of the small run, and of
+# the run without cool-down, with `score(samples, "ring")`, and plot the
+# high-quality share against the round. Where does the cool-down start, and
+# what does the curve do there?
+
+# %%
+import matplotlib.pyplot as plt
+
+fig, ax = plt.subplots(figsize=(6, 3))
+for label, run in (("cool-down", mine), ("constant lr", flat)):
+    steps = run.tensors["snapshot_steps"].tolist()
+    hq = [score(x, "ring")["high_quality"] for x in run.tensors["snapshots"]]
+    ax.plot(steps, hq, marker="o", label=label)
+ax.axvline((1 - small.lr_cooldown) * small.num_steps, ls="--", c="0.5")
+ax.set_xlabel("round")
+ax.set_ylabel("high-quality share")
+ax.legend()
+fig.tight_layout()

@@ -77,7 +77,8 @@ def reconstruction_loss(x: torch.Tensor, x_hat: torch.Tensor):
     """l = ||x - x_hat||^2 = ||x - d(e(x))||^2, averaged over the batch.
 
     Summed over the 784 pixels, so it is "squared error per image"
-    (the loss of Hinton & Salakhutdinov 2006, Science 313).
+    (the "squared error per image" that Hinton & Salakhutdinov 2006,
+    Science 313, report).
     """
     return (x - x_hat).pow(2).flatten(1).sum(1).mean()
 

@@ -88,7 +88,8 @@ def reparameterize(
     logvar: torch.Tensor,
     generator: torch.Generator | None = None,
 ):
-    """z = mu + sigma * eps with eps ~ N(0, I) (Kingma & Welling, 2.4).
+    """z = mu + sigma * eps, eps ~ N(0, I) (Kingma & Welling 2013, 2.4;
+    Rezende et al. 2014, "stochastic backpropagation").
 
     The randomness sits in eps, an input, so z is a differentiable
     function of mu and sigma and backpropagation reaches the encoder.

@@ -25,17 +25,18 @@ def main(
     )
     runtime.set_seed(config.seed)
     dev = runtime.resolve_device(device)
-    train_set, test_set = data.splits(config)
+    train_set, test_set = data.splits(config)  # train_size, test_size
+    train_images = train_set.images.to(dev)
+    test_images = test_set.images.to(dev)
     # --8<-- [start:train]
     model = autoencoder.Autoencoder(config).to(dev)
     step = autoencoder.make_step(model, config)  # Adam on ||x - d(e(x))||^2
-    batches = data.batches(config, train_set.images.to(dev))
-    test = test_set.images.to(dev)
+    batches = data.batches(config, train_images)  # shuffled by the seed
     errors = []
     for epoch in range(1, config.num_epochs + 1):
-        for x in batches:  # a new shuffle every epoch
-            step(x)
-        errors.append(autoencoder.evaluate(model, test))  # ||x-d(e(x))||^2
+        for minibatch in batches:  # a new shuffle every epoch
+            step(minibatch)
+        errors.append(autoencoder.evaluate(model, test_images))  # per image
         print(
             f"epoch {epoch}: test error {errors[-1]:.2f} per image "
             f"({errors[-1] / 784:.4f} per pixel)"

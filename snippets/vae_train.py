@@ -31,17 +31,18 @@ def main(
     )
     runtime.set_seed(config.seed)
     dev = runtime.resolve_device(device)
-    train_set, test_set = data.splits(config)
+    train_set, test_set = data.splits(config)  # train_size, test_size
+    train_images = train_set.images.to(dev)
+    test_images = test_set.images.to(dev)
     # --8<-- [start:train]
     model = vae.VAE(config).to(dev)
     step = vae.make_step(model, config)  # Adam on the batch's -ELBO
-    batches = data.batches(config, train_set.images.to(dev))
-    test = test_set.images.to(dev)
+    batches = data.batches(config, train_images)  # shuffled by the seed
     scores = []
     for epoch in range(1, config.num_epochs + 1):
-        for x in batches:  # a new shuffle every epoch
-            losses = step(x)
-        scores.append(vae.evaluate(model, test, config))  # in nats
+        for minibatch in batches:  # a new shuffle every epoch
+            losses = step(minibatch)
+        scores.append(vae.evaluate(model, test_images, config))  # nats
         s = scores[-1]
         print(
             f"epoch {epoch}: test -ELBO {s['nelbo']:.1f} = "

@@ -29,7 +29,8 @@ import matplotlib.pyplot as plt
 import torch
 from torch import nn
 
-from gen_src import autoencoder, data, pipeline
+from gen_src import autoencoder, data
+from gen_src.build import pipeline
 from gen_src.autoencoder import PIXELS, AEConfig
 from gen_src.plots import common
 
@@ -86,10 +87,8 @@ print(f"{sum(p.numel() for p in net.parameters()):,} parameters")
 config = autoencoder.config_for("smoke", num_epochs=5)
 dev = torch.device("cpu")
 torch.manual_seed(config.seed)  # the same initial weights every time
-train = data.subset(data.load("fashion-mnist", "train"),
-                    config.train_size, config.seed).images
-test = data.subset(data.load("fashion-mnist", "test"),
-                   config.test_size, config.seed).images
+train_set, test_set = data.splits(config)  # config.train_size, test_size
+train_images, test_images = train_set.images, test_set.images
 print(config)
 
 # %%
@@ -293,10 +292,9 @@ fig.tight_layout()
 # %%
 config = autoencoder.config_for("smoke", latent_dim=20, num_epochs=3,
                                 train_size=10_000)
-train = data.subset(data.load("fashion-mnist", "train"),
-                    config.train_size, config.seed).images
-test = x_test  # the test images of the site's runs, as in the table above
-site = autoencoder.evaluate(runs["ae"].models["ae"], test)
+train_images = data.splits(config)[0].images
+test_images = x_test  # the test images of the site's runs, as above
+site = autoencoder.evaluate(runs["ae"].models["ae"], test_images)
 print(f"the site's ae run: test error {site:.2f} per image")
 
 # %%
@@ -322,7 +320,7 @@ linear = nn.Sequential(
     nn.Unflatten(1, (1, 28, 28)),
 )
 opt = torch.optim.Adam(linear.parameters(), lr=3e-3)
-batches = data.Batches(train, batch_size=128,
+batches = data.Batches(train_images, batch_size=128,
                        generator=torch.Generator().manual_seed(0))
 top = eigvecs[:, :2]  # the 2 principal directions
 pca2 = (centred - centred @ top @ top.T).pow(2).sum(1).mean().item()

@@ -30,7 +30,9 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from gen_src import classifier, cvae, data, pipeline, vae
+from gen_src import classifier, cvae, data, vae
+from gen_src.build import pipeline
+from gen_src.metrics import frechet
 from gen_src.cvae import NUM_CLASSES, CVAEConfig
 from gen_src.plots import common
 
@@ -282,20 +284,20 @@ for beta in (1.0, 5.0):
 #
 # Class accuracy cannot see diversity; the Fréchet distance between the
 # judge's features of samples and of real test images can. Compute it for
-# the site's samples above with `classifier.frechet_to_test`, and read it
+# the site's samples above with `frechet.frechet_to_test`, and read it
 # against the floor it returns beside it: real training images against
 # the same test images. Then compare the two small models of the previous
 # exercise, on the same number of samples. Does the model that obeys the
 # label better also have the smaller distance?
 
 # %%
-site_fd = classifier.frechet_to_test(judge, samples)
+site_fd = frechet.frechet_to_test(judge, samples)
 print(f"site's CVAE, {site_fd['frechet_samples']} samples: "
       f"{site_fd['frechet']:.2f} (floor {site_fd['frechet_floor']:.2f}; "
       f"the record says {record['metrics']['frechet']:.2f})")
 for beta, small_run in small_runs.items():
     images_small, _ = cvae.class_samples(small_run.models["cvae"], 200)
-    fd = classifier.frechet_to_test(judge, images_small)
+    fd = frechet.frechet_to_test(judge, images_small)
     print(f"small CVAE, beta {beta}, {fd['frechet_samples']} samples: "
           f"{fd['frechet']:.2f} (floor {fd['frechet_floor']:.2f})")
 

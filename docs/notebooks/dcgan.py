@@ -35,7 +35,8 @@ import matplotlib.pyplot as plt
 import torch
 from torch import nn  # nn: used by the code embedded from gen_src
 
-from gen_src import adversarial, classifier, data, dcgan, gan, pipeline
+from gen_src import adversarial, classifier, data, dcgan, gan
+from gen_src.build import pipeline
 from gen_src.plots.common import image_grid
 
 settings = pipeline.Settings.resolve()
@@ -218,10 +219,9 @@ print(f"floor, as many training images vs test:  {m['frechet_floor']:.2f}")
 # instead, so its value need not match the row of the same size.)
 
 # %%
-# --8<-- "gen_src/classifier.py:frechet"
+# --8<-- "gen_src/metrics/frechet.py:frechet"
 
 # %%
-_sqrtm_psd = classifier._sqrtm_psd  # read by frechet_distance above
 judge = pipeline.trained("classifier")[0].models["classifier"]
 test = data.load("fashion-mnist", "test")
 features = classifier.features(judge, test.images)  # (10000, F)

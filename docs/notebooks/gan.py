@@ -37,7 +37,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from gen_src import adversarial, gan, modes, pipeline, toy
+from gen_src import adversarial, gan, toy
+from gen_src.build import pipeline
+from gen_src.metrics import modes
 from gen_src.plots import gan as gan_plots
 
 settings = pipeline.Settings.resolve()
@@ -214,7 +216,7 @@ print({key: round(value, 4) for key, value in out.items()})
 # the ring).
 
 # %%
-# --8<-- "gen_src/modes.py:score"
+# --8<-- "gen_src/metrics/modes.py:score"
 
 # %% [markdown]
 # Three reference cases make the numbers concrete: real data, a total

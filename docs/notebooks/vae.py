@@ -24,7 +24,8 @@
 # model), `full` on a GPU.
 
 # %%
-from gen_src import data, pipeline, vae
+from gen_src import data, vae
+from gen_src.build import pipeline
 
 settings = pipeline.Settings.resolve()
 print(f"profile: {settings.profile}, device: {settings.device}")
@@ -88,10 +89,8 @@ draws = 2000
 # %%
 config = vae.config_for("smoke", num_epochs=1)
 dev = torch.device("cpu")
-train = data.subset(data.load("fashion-mnist", "train"),
-                    config.train_size, config.seed).images
-test = data.subset(data.load("fashion-mnist", "test"),
-                   config.test_size, config.seed).images
+train_set, test_set = data.splits(config)  # config.train_size, test_size
+train_images, test_images = train_set.images, test_set.images
 print(config)
 
 # %%
@@ -158,7 +157,7 @@ pipeline.draw("vae_manifold")
 import matplotlib.pyplot as plt
 
 model = run.models["vae"]  # the site's VAE again, not the small one above
-x = data.load("fashion-mnist", "test").images[:batch]  # training reused x
+x = data.load("fashion-mnist", "test").images[:batch]  # test images again
 with torch.no_grad():
     means, _ = model.encoder(x[[0, 1]].flatten(1))
     steps = torch.linspace(0, 1, 9).unsqueeze(1)

@@ -55,8 +55,11 @@ def _snapshot_rows(runs, row_labels, columns: int = 5):
     for row, (run, label) in enumerate(zip(runs, row_labels)):
         shots = run.tensors["snapshots"]
         steps = run.tensors["snapshot_steps"]
-        picks = torch.linspace(0, len(shots) - 1, columns).round().long()
-        for col, i in enumerate(picks.tolist()):
+        # the start, the first snapshot (where an early collapse shows),
+        # then evenly spaced to the end
+        last = len(shots) - 1
+        rest = torch.linspace(min(1, last), last, columns - 1).round().long()
+        for col, i in enumerate([0, *rest.tolist()]):
             ax = axes[row, col]
             _scatter(ax, run.config.dataset, shots[i])
             title = f"$t = {steps[i].item()}$"

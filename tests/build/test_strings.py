@@ -14,7 +14,8 @@ def test_languages_and_repository_come_from_mkdocs_yml(tmp_path):
         "site_url: !ENV SITE_URL\nplugins:\n  - search\n  - i18n:\n"
         "      languages:\n        - locale: fr\n        - locale: de\n"
         "          default: true\nextra:\n"
-        "  repository: https://github.com/a/b\n")
+        "  repository: https://github.com/a/b\n"
+    )
     loaded = strings.site_config(config)
     assert loaded["extra"]["repository"] == "https://github.com/a/b"
     assert strings.languages() == ["en", "zh"]  # this site's mkdocs.yml
@@ -27,14 +28,17 @@ def test_every_language_has_every_string():
         own = strings._read(lang)
         for section, values in base.items():
             missing = set(values) - set(own.get(section, {}))
-            assert not missing, f"strings/{lang}.toml [{section}] lacks " \
-                f"{sorted(missing)}"
+            assert not missing, (
+                f"strings/{lang}.toml [{section}] lacks {sorted(missing)}"
+            )
 
 
 def test_a_language_without_a_table_falls_back_to_the_default():
     assert strings.table("fr") == strings.table("en")
-    assert strings.table("zh")["notebook"]["download"] != \
-        strings.table("en")["notebook"]["download"]
+    assert (
+        strings.table("zh")["notebook"]["download"]
+        != strings.table("en")["notebook"]["download"]
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

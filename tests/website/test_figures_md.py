@@ -140,9 +140,18 @@ def test_switches_read_env_then_mkdocs_yml(monkeypatch):
 
 
 def test_a_metric_without_a_label_is_shown_under_its_own_name():
-    record = {"runs": [{**RECORD["runs"][0],
-                        "metrics": {"test_nelbo": 248.71, "new_score": 0.25,
-                                    "steps": 10}}]}
+    record = {
+        "runs": [
+            {
+                **RECORD["runs"][0],
+                "metrics": {
+                    "test_nelbo": 248.71,
+                    "new_score": 0.25,
+                    "steps": 10,
+                },
+            }
+        ]
+    }
     line = provenance.provenance_html(record, "en")
     assert "new_score 0.25" in line  # not dropped in silence
     assert "steps" not in line  # deliberately hidden

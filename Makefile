@@ -18,7 +18,7 @@ PYTEST_ARGS ?=
 APT := $(shell if [ "$$(id -u)" = 0 ]; then echo apt-get; \
 	elif sudo -n true 2>/dev/null; then echo "sudo -n apt-get"; fi)
 
-.PHONY: setup serve build test bench figures data clean help
+.PHONY: setup serve build test lint bench figures data clean help
 
 help:
 	@echo "make serve   set up, then serve the site at http://$(ADDR)"
@@ -26,6 +26,8 @@ help:
 	@echo "make build   set up, then write the static site to site/"
 	@echo "make bench   quality and speed benchmarks (quick profile)"
 	@echo "make setup   only set up (.venv, npm assets, dataset, chromium)"
+	@echo "make data    prepare Fashion-MNIST again (e.g. after deleting a damaged file)"
+	@echo "make lint    ruff: formatting and lint"
 
 setup: $(PY_STAMP) $(NPM_STAMP) $(DATA_STAMP) $(CHROMIUM)
 
@@ -41,7 +43,7 @@ $(NPM_STAMP): package.json package-lock.json
 
 # The dataset: the Debian package when it is missing and apt is usable,
 # then torchvision's raw layout under data/ (or the network, if online).
-$(DATA_STAMP): | $(PY_STAMP)
+define prepare_data
 	@if [ ! -d /usr/share/datasets/fashion-mnist ] && [ -z "$$GEN_DATA_DIR" ] \
 	    && [ -n "$(APT)" ]; then \
 	  $(APT) install -y -q dataset-fashion-mnist \
@@ -49,6 +51,10 @@ $(DATA_STAMP): | $(PY_STAMP)
 	  || echo "warning: could not install dataset-fashion-mnist; trying the network"; \
 	fi
 	$(PY) -m gen_src data
+endef
+
+$(DATA_STAMP): | $(PY_STAMP)
+	$(prepare_data)
 
 # Debian's Chromium, for the browser tests.
 $(CHROMIUM):
@@ -64,11 +70,20 @@ serve: setup
 build: setup
 	$(VENV)/bin/mkdocs build --strict
 
-test: setup
+test: setup lint
 	$(PY) -m pytest --cov=gen_src --cov=snippets --cov-report=term $(PYTEST_ARGS)
+
+# ruff, pinned in requirements.lock: formatting and lint (line length 79)
+lint: $(PY_STAMP)
+	$(VENV)/bin/ruff format --check --quiet .
+	$(VENV)/bin/ruff check --quiet .
 
 bench: setup
 	$(PY) -m gen_src bench
+
+# Prepare and check Fashion-MNIST again (after deleting a damaged file).
+data: $(PY_STAMP)
+	$(prepare_data)
 
 figures: setup
 	$(PY) -m gen_src figures

@@ -358,7 +358,10 @@ class Batches:
 
 
 def ensure_dataset() -> Path:
-    """Entry point of `make data`: prepare Fashion-MNIST, print the path."""
+    """Entry point of `make data`: prepare Fashion-MNIST, check every
+    file, print the path."""
     root = prepare("fashion-mnist")
+    for stem in RAW_FILES:
+        check_idx_file(root / "FashionMNIST" / "raw" / stem)
     print(f"Fashion-MNIST ready in {root / 'FashionMNIST' / 'raw'}")
     return root

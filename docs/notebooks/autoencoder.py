@@ -30,8 +30,8 @@ import torch
 from torch import nn
 
 from gen_src import autoencoder, data
-from gen_src.build import pipeline
 from gen_src.autoencoder import PIXELS, AEConfig
+from gen_src.build import pipeline
 from gen_src.plots import common
 
 settings = pipeline.Settings.resolve()
@@ -69,7 +69,9 @@ net = Autoencoder(AEConfig(latent_dim=2))
 with torch.no_grad():
     z = net.encoder(x)
     x_hat = net.decoder(z)
-print(f"x {tuple(x.shape)} -> z {tuple(z.shape)} -> x_hat {tuple(x_hat.shape)}")
+print(
+    f"x {tuple(x.shape)} -> z {tuple(z.shape)} -> x_hat {tuple(x_hat.shape)}"
+)
 print(f"output pixels in [{x_hat.min():.2f}, {x_hat.max():.2f}]")
 print(f"loss before training: {reconstruction_loss(x, x_hat):.1f} per image")
 print(f"{sum(p.numel() for p in net.parameters()):,} parameters")
@@ -109,9 +111,11 @@ print(config)
 runs = {}
 for name in ("ae2d", "ae"):
     runs[name], record = pipeline.trained(name)
-    print(f"{name}: latent_dim {record['config']['latent_dim']}, "
-          f"num_epochs {record['config']['num_epochs']}, trained in "
-          f"{record['seconds']:.0f} s on {record['device']}")
+    print(
+        f"{name}: latent_dim {record['config']['latent_dim']}, "
+        f"num_epochs {record['config']['num_epochs']}, trained in "
+        f"{record['seconds']:.0f} s on {record['device']}"
+    )
     for key, value in record["metrics"].items():
         print(f"{key:>16}: {value:.4f}")
 pipeline.draw("ae_reconstructions")
@@ -136,23 +140,28 @@ pipeline.draw("ae_reconstructions")
 # %%
 flat_train = data.load("fashion-mnist", "train").images.flatten(1)
 cfg = runs["ae"].config
-x_test = data.subset(data.load("fashion-mnist", "test"),
-                     cfg.test_size, cfg.seed).images  # the runs' test set
+x_test = data.subset(
+    data.load("fashion-mnist", "test"), cfg.test_size, cfg.seed
+).images  # the runs' test set
 mean = flat_train.mean(0)  # the mean training image, (784,)
 centred = x_test.flatten(1) - mean
 eigvals, eigvecs = torch.linalg.eigh(torch.cov(flat_train.T).double())
 eigvals, eigvecs = eigvals.flip(0), eigvecs.flip(1).float()  # largest first
 
 print(f"mean image: test error {centred.pow(2).sum(1).mean():.2f} per image")
-print(f"{'k':>3} {'discarded eigenvalues':>22} {'PCA test':>9} "
-      f"{'AE test':>8} {'AE / PCA':>9}")
+print(
+    f"{'k':>3} {'discarded eigenvalues':>22} {'PCA test':>9} "
+    f"{'AE test':>8} {'AE / PCA':>9}"
+)
 for run in runs.values():
     k = run.config.latent_dim
     top = eigvecs[:, :k]  # the k principal directions, (784, k)
     pca = (centred - centred @ top @ top.T).pow(2).sum(1).mean().item()
     ae = autoencoder.evaluate(run.models["ae"], x_test)
-    print(f"{k:3d} {eigvals[k:].sum():22.2f} {pca:9.2f} {ae:8.2f} "
-          f"{ae / pca:9.2f}")
+    print(
+        f"{k:3d} {eigvals[k:].sum():22.2f} {pca:9.2f} {ae:8.2f} "
+        f"{ae / pca:9.2f}"
+    )
 
 # %% [markdown]
 # ## The latent space, coloured by class
@@ -184,21 +193,33 @@ te = torch.randperm(len(test_set), generator=gen)[:2_000]
 
 def same_class_share(train_feats, test_feats):
     """Share of test points whose nearest training point has their class."""
-    nearest = torch.cat([torch.cdist(chunk, train_feats).argmin(1)
-                         for chunk in test_feats.split(500)])
-    return (train_set.labels[tr][nearest] == test_set.labels[te]) \
-        .float().mean().item()
+    nearest = torch.cat(
+        [
+            torch.cdist(chunk, train_feats).argmin(1)
+            for chunk in test_feats.split(500)
+        ]
+    )
+    return (
+        (train_set.labels[tr][nearest] == test_set.labels[te])
+        .float()
+        .mean()
+        .item()
+    )
 
 
 with torch.no_grad():
     for name, run in runs.items():
         encode = run.models["ae"].encoder
-        share = same_class_share(encode(train_set.images[tr]),
-                                 encode(test_set.images[te]))
-        print(f"code of {run.config.latent_dim:2d} numbers ({name}): "
-              f"{share:.1%} same class")
-pixels = same_class_share(train_set.images[tr].flatten(1),
-                          test_set.images[te].flatten(1))
+        share = same_class_share(
+            encode(train_set.images[tr]), encode(test_set.images[te])
+        )
+        print(
+            f"code of {run.config.latent_dim:2d} numbers ({name}): "
+            f"{share:.1%} same class"
+        )
+pixels = same_class_share(
+    train_set.images[tr].flatten(1), test_set.images[te].flatten(1)
+)
 print(f"all {PIXELS} pixels:          {pixels:.1%} same class")
 
 # %% [markdown]
@@ -229,8 +250,9 @@ pipeline.draw("ae_latent_grid")
 
 # %%
 model = runs["ae2d"].models["ae"]
-test = data.subset(data.load("fashion-mnist", "test"),
-                   runs["ae2d"].config.test_size).images
+test = data.subset(
+    data.load("fashion-mnist", "test"), runs["ae2d"].config.test_size
+).images
 points = 64
 
 # %%
@@ -253,10 +275,14 @@ with torch.no_grad():
     gap20 = torch.cdist(z20, codes20).min(1).values.median()
     dist20 = torch.cdist(codes20, codes20).fill_diagonal_(float("inf"))
     spacing20 = dist20.min(1).values.median()
-print(f"k = 2:  random z to nearest code {gap:.3f}, code to code "
-      f"{spacing:.3f}, {gap / spacing:.1f}x")
-print(f"k = 20: random z to nearest code {gap20:.3f}, code to code "
-      f"{spacing20:.3f}, {gap20 / spacing20:.1f}x")
+print(
+    f"k = 2:  random z to nearest code {gap:.3f}, code to code "
+    f"{spacing:.3f}, {gap / spacing:.1f}x"
+)
+print(
+    f"k = 20: random z to nearest code {gap20:.3f}, code to code "
+    f"{spacing20:.3f}, {gap20 / spacing20:.1f}x"
+)
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(9, 4.6))
 common.image_grid(left, images, nrow=8)
@@ -290,8 +316,9 @@ fig.tight_layout()
 # buy, and what do more images buy?
 
 # %%
-config = autoencoder.config_for("smoke", latent_dim=20, num_epochs=3,
-                                train_size=10_000)
+config = autoencoder.config_for(
+    "smoke", latent_dim=20, num_epochs=3, train_size=10_000
+)
 train_images = data.splits(config)[0].images
 test_images = x_test  # the test images of the site's runs, as above
 site = autoencoder.evaluate(runs["ae"].models["ae"], test_images)
@@ -320,8 +347,9 @@ linear = nn.Sequential(
     nn.Unflatten(1, (1, 28, 28)),
 )
 opt = torch.optim.Adam(linear.parameters(), lr=3e-3)
-batches = data.Batches(train_images, batch_size=128,
-                       generator=torch.Generator().manual_seed(0))
+batches = data.Batches(
+    train_images, batch_size=128, generator=torch.Generator().manual_seed(0)
+)
 top = eigvecs[:, :2]  # the 2 principal directions
 pca2 = (centred - centred @ top @ top.T).pow(2).sum(1).mean().item()
 print(f"PCA with k = 2: test error {pca2:.2f} per image")
@@ -331,8 +359,10 @@ for epoch in range(1, 4):
         opt.zero_grad()
         loss.backward()
         opt.step()
-    print(f"epoch {epoch}: linear autoencoder "
-          f"{autoencoder.evaluate(linear, x_test):.2f} per image")
+    print(
+        f"epoch {epoch}: linear autoencoder "
+        f"{autoencoder.evaluate(linear, x_test):.2f} per image"
+    )
 
 # %% [markdown]
 # ### Walking from a sneaker to a T-shirt
@@ -348,8 +378,9 @@ for epoch in range(1, 4):
 # %%
 start, end = 7, 0  # Sneaker, T-shirt/top
 ae2 = runs["ae2d"].models["ae"]
-pair = torch.stack([test_set.images[test_set.labels == c][0]
-                    for c in (start, end)])
+pair = torch.stack(
+    [test_set.images[test_set.labels == c][0] for c in (start, end)]
+)
 with torch.no_grad():
     ends = ae2.encoder(pair)  # (2, 2)
     steps = torch.linspace(0, 1, 9).unsqueeze(1)
@@ -357,8 +388,10 @@ with torch.no_grad():
     walk = ae2.decoder(path)
     off = torch.cdist(path, codes).min(1).values / spacing
 print(f"{test_set.classes[start]} -> {test_set.classes[end]}")
-print("distance to the nearest code, in code spacings: "
-      + " ".join(f"{v:.1f}" for v in off))
+print(
+    "distance to the nearest code, in code spacings: "
+    + " ".join(f"{v:.1f}" for v in off)
+)
 fig, ax = plt.subplots(figsize=(9, 1.3))
 common.image_grid(ax, walk, nrow=9)
 
@@ -383,8 +416,10 @@ def bce_loss(x, x_hat):
 
 
 fitted = {}
-for name, loss_fn in (("squared error", reconstruction_loss),
-                      ("cross-entropy", bce_loss)):
+for name, loss_fn in (
+    ("squared error", reconstruction_loss),
+    ("cross-entropy", bce_loss),
+):
     torch.manual_seed(0)
     net = Autoencoder(autoencoder.config_for("smoke", latent_dim=20))
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
@@ -395,8 +430,10 @@ for name, loss_fn in (("squared error", reconstruction_loss),
             loss.backward()
             opt.step()
     fitted[name] = net
-    print(f"trained on {name}: test squared error "
-          f"{autoencoder.evaluate(net, x_test):.2f} per image")
+    print(
+        f"trained on {name}: test squared error "
+        f"{autoencoder.evaluate(net, x_test):.2f} per image"
+    )
 
 with torch.no_grad():
     shown = x_test[:10]

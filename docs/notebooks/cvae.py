@@ -32,8 +32,8 @@ from torch.nn import functional as F
 
 from gen_src import classifier, cvae, data, vae
 from gen_src.build import pipeline
-from gen_src.metrics import frechet
 from gen_src.cvae import NUM_CLASSES, CVAEConfig
+from gen_src.metrics import frechet
 from gen_src.plots import common
 
 settings = pipeline.Settings.resolve()
@@ -67,9 +67,11 @@ print(f"profile: {settings.profile}, device: {settings.device}")
 run, record = pipeline.trained("cvae")
 model = run.models["cvae"]
 cfg = record["config"]
-print(f"latent_dim {cfg['latent_dim']}, beta {cfg['beta']}, "
-      f"num_epochs {cfg['num_epochs']}, trained in "
-      f"{record['seconds']:.0f} s on {record['device']}")
+print(
+    f"latent_dim {cfg['latent_dim']}, beta {cfg['beta']}, "
+    f"num_epochs {cfg['num_epochs']}, trained in "
+    f"{record['seconds']:.0f} s on {record['device']}"
+)
 for key, value in record["metrics"].items():
     print(f"{key:>16}: {value:.4f}")
 print(model)
@@ -89,8 +91,9 @@ onehot = F.one_hot(y, NUM_CLASSES).float()
 z = torch.randn(len(y), k, generator=torch.Generator().manual_seed(0))
 with torch.no_grad():
     concatenated = first(torch.cat([z, onehot], 1))
-    per_class = z @ first.weight[:, :k].T + first.bias \
-        + first.weight[:, k:].T[y]  # W_z z + b + column c of W_y
+    per_class = (
+        z @ first.weight[:, :k].T + first.bias + first.weight[:, k:].T[y]
+    )  # W_z z + b + column c of W_y
 print(onehot)
 print(f"largest difference: {(concatenated - per_class).abs().max():.2e}")
 
@@ -153,18 +156,26 @@ pipeline.draw("cvae_style")
 
 # %%
 n = 1000
-z = torch.randn(n, model.latent_dim, generator=torch.Generator().manual_seed(1))
+z = torch.randn(
+    n, model.latent_dim, generator=torch.Generator().manual_seed(1)
+)
 with torch.no_grad():
     # row i: code z_i decoded under labels 0, 1, ..., 9
-    grid = model.decode(z.repeat_interleave(NUM_CLASSES, 0),
-                        torch.arange(NUM_CLASSES).repeat(n))
+    grid = model.decode(
+        z.repeat_interleave(NUM_CLASSES, 0),
+        torch.arange(NUM_CLASSES).repeat(n),
+    )
 named = classifier.predict(judge, grid).view(n, NUM_CLASSES)
 distinct = torch.tensor([len(set(row.tolist())) for row in named])
-print(f"one z under the ten labels: {distinct.float().mean():.1f} different "
-      f"classes on average (1 = y ignored, 10 = y obeyed)")
+print(
+    f"one z under the ten labels: {distinct.float().mean():.1f} different "
+    f"classes on average (1 = y ignored, 10 = y obeyed)"
+)
 shares = torch.bincount(distinct, minlength=NUM_CLASSES + 1) / n
-print("codes giving 10, 9, 8, ... classes: "
-      + ", ".join(f"{shares[j]:.0%}" for j in range(NUM_CLASSES, 0, -1)))
+print(
+    "codes giving 10, 9, 8, ... classes: "
+    + ", ".join(f"{shares[j]:.0%}" for j in range(NUM_CLASSES, 0, -1))
+)
 
 # %% [markdown]
 # ### Style transfer
@@ -180,10 +191,13 @@ x, y = test_set.images[:6], test_set.labels[:6]
 with torch.no_grad():
     onehot = F.one_hot(y, NUM_CLASSES).to(x)
     style, _ = model.encoder(torch.cat([x.flatten(1), onehot], 1))  # mu
-    moved = model.decode(style.repeat_interleave(NUM_CLASSES, 0),
-                         torch.arange(NUM_CLASSES).repeat(len(x)))
+    moved = model.decode(
+        style.repeat_interleave(NUM_CLASSES, 0),
+        torch.arange(NUM_CLASSES).repeat(len(x)),
+    )
 fig, (left, right) = plt.subplots(
-    1, 2, figsize=(6.8, 3.9), gridspec_kw=dict(width_ratios=(1, NUM_CLASSES)))
+    1, 2, figsize=(6.8, 3.9), gridspec_kw=dict(width_ratios=(1, NUM_CLASSES))
+)
 common.image_grid(left, x, nrow=1)
 left.set_title("$x$")
 common.image_grid(right, moved, nrow=NUM_CLASSES)
@@ -204,18 +218,22 @@ fig.tight_layout()
 # %%
 per_class = max(1, (run.config.test_size or 10_000) // NUM_CLASSES)
 wanted = torch.arange(NUM_CLASSES).repeat_interleave(per_class)
-samples = cvae.sample(model, wanted,
-                      torch.Generator().manual_seed(run.config.seed))
+samples = cvae.sample(
+    model, wanted, torch.Generator().manual_seed(run.config.seed)
+)
 verdicts = classifier.predict(judge, samples)
-real = data.subset(test_set, judge_run.config.test_size,
-                   judge_run.config.seed)
+real = data.subset(test_set, judge_run.config.test_size, judge_run.config.seed)
 verdicts_real = classifier.predict(judge, real.images)
 
-print(f"judge on real test images:  "
-      f"{judge_record['metrics']['test_accuracy']:.1%}")
-print(f"CVAE class accuracy:        "
-      f"{record['metrics']['class_accuracy']:.1%} in the record, "
-      f"{(verdicts == wanted).float().mean():.1%} recomputed")
+print(
+    f"judge on real test images:  "
+    f"{judge_record['metrics']['test_accuracy']:.1%}"
+)
+print(
+    f"CVAE class accuracy:        "
+    f"{record['metrics']['class_accuracy']:.1%} in the record, "
+    f"{(verdicts == wanted).float().mean():.1%} recomputed"
+)
 print(f"\n{'class':>12} {'CVAE samples':>13} {'real images':>12}")
 scores = []
 for c, name in enumerate(classes):
@@ -225,10 +243,15 @@ for c, name in enumerate(classes):
 
 worst = min(range(NUM_CLASSES), key=scores.__getitem__)
 calls = torch.bincount(verdicts[wanted == worst], minlength=NUM_CLASSES)
-top = [(classes[i], int(calls[i])) for i in calls.argsort(descending=True)
-       if calls[i] > 0][:3]
-print(f"\nworst: samples asked for {classes[worst]!r} were called "
-      + ", ".join(f"{name} {number}" for name, number in top))
+top = [
+    (classes[i], int(calls[i]))
+    for i in calls.argsort(descending=True)
+    if calls[i] > 0
+][:3]
+print(
+    f"\nworst: samples asked for {classes[worst]!r} were called "
+    + ", ".join(f"{name} {number}" for name, number in top)
+)
 
 # %% [markdown]
 # The overall accuracy hides the spread between classes. Where a class
@@ -255,14 +278,18 @@ print(f"\nworst: samples asked for {classes[worst]!r} were called "
 # one has the better negative ELBO (measured with $\beta = 1$ for both)?
 # Does the gap between them grow or shrink with more epochs or images?
 
+
 # %%
 def classes_per_code(net, n=200):
     """Mean number of classes the judge sees in one z under ten labels."""
-    z = torch.randn(n, net.latent_dim,
-                    generator=torch.Generator().manual_seed(1))
+    z = torch.randn(
+        n, net.latent_dim, generator=torch.Generator().manual_seed(1)
+    )
     with torch.no_grad():
-        decoded = net.decode(z.repeat_interleave(NUM_CLASSES, 0),
-                             torch.arange(NUM_CLASSES).repeat(n))
+        decoded = net.decode(
+            z.repeat_interleave(NUM_CLASSES, 0),
+            torch.arange(NUM_CLASSES).repeat(n),
+        )
     named = classifier.predict(judge, decoded).view(n, NUM_CLASSES)
     return sum(len(set(row.tolist())) for row in named) / n
 
@@ -271,13 +298,17 @@ small = dict(train_size=8_000, num_epochs=2)
 small_runs = {}
 for beta in (1.0, 5.0):
     small_runs[beta] = cvae.train(
-        cvae.config_for("smoke", beta=beta, **small), device="cpu",
-        progress=False)
+        cvae.config_for("smoke", beta=beta, **small),
+        device="cpu",
+        progress=False,
+    )
     net, m = small_runs[beta].models["cvae"], small_runs[beta].metrics
-    print(f"beta {beta}: class accuracy "
-          f"{cvae.class_accuracy(net, judge, per_class=200):.1%}, "
-          f"{classes_per_code(net):.1f} classes per code, test -ELBO "
-          f"{m['test_nelbo']:.1f} (KL {m['test_kl']:.1f}) nats per image")
+    print(
+        f"beta {beta}: class accuracy "
+        f"{cvae.class_accuracy(net, judge, per_class=200):.1%}, "
+        f"{classes_per_code(net):.1f} classes per code, test -ELBO "
+        f"{m['test_nelbo']:.1f} (KL {m['test_kl']:.1f}) nats per image"
+    )
 
 # %% [markdown]
 # ### Diversity: the Fréchet distance
@@ -292,14 +323,18 @@ for beta in (1.0, 5.0):
 
 # %%
 site_fd = frechet.frechet_to_test(judge, samples)
-print(f"site's CVAE, {site_fd['frechet_samples']} samples: "
-      f"{site_fd['frechet']:.2f} (floor {site_fd['frechet_floor']:.2f}; "
-      f"the record says {record['metrics']['frechet']:.2f})")
+print(
+    f"site's CVAE, {site_fd['frechet_samples']} samples: "
+    f"{site_fd['frechet']:.2f} (floor {site_fd['frechet_floor']:.2f}; "
+    f"the record says {record['metrics']['frechet']:.2f})"
+)
 for beta, small_run in small_runs.items():
     images_small, _ = cvae.class_samples(small_run.models["cvae"], 200)
     fd = frechet.frechet_to_test(judge, images_small)
-    print(f"small CVAE, beta {beta}, {fd['frechet_samples']} samples: "
-          f"{fd['frechet']:.2f} (floor {fd['frechet_floor']:.2f})")
+    print(
+        f"small CVAE, beta {beta}, {fd['frechet_samples']} samples: "
+        f"{fd['frechet']:.2f} (floor {fd['frechet_floor']:.2f})"
+    )
 
 # %% [markdown]
 # ### Style transfer with a wrong label
@@ -315,8 +350,10 @@ wrong = (y + 1) % NUM_CLASSES
 with torch.no_grad():
     onehot_wrong = F.one_hot(wrong, NUM_CLASSES).to(x)
     style_wrong, _ = model.encoder(torch.cat([x.flatten(1), onehot_wrong], 1))
-    moved_wrong = model.decode(style_wrong.repeat_interleave(NUM_CLASSES, 0),
-                               torch.arange(NUM_CLASSES).repeat(len(x)))
+    moved_wrong = model.decode(
+        style_wrong.repeat_interleave(NUM_CLASSES, 0),
+        torch.arange(NUM_CLASSES).repeat(len(x)),
+    )
 fig, (top, bottom) = plt.subplots(2, 1, figsize=(5.5, 7))
 common.image_grid(top, moved, nrow=NUM_CLASSES)
 top.set_title("encoded with the true label", fontsize=9)
@@ -339,11 +376,13 @@ asked = torch.tensor(look).repeat_interleave(8)
 drawn = cvae.sample(model, asked, torch.Generator().manual_seed(2))
 fig, ax = plt.subplots(figsize=(5, 2.8))
 common.image_grid(ax, drawn, nrow=8)
-ax.set_title(", ".join(classes[c] for c in look) + " (one row each)",
-             fontsize=9)
+ax.set_title(
+    ", ".join(classes[c] for c in look) + " (one row each)", fontsize=9
+)
 
 print(f"{'asked for':>12}  " + " ".join(f"{classes[c]:>11}" for c in look))
 for c in look:
     counts = torch.bincount(verdicts[wanted == c], minlength=NUM_CLASSES)
-    print(f"{classes[c]:>12}  "
-          + " ".join(f"{int(counts[j]):11d}" for j in look))
+    print(
+        f"{classes[c]:>12}  " + " ".join(f"{int(counts[j]):11d}" for j in look)
+    )

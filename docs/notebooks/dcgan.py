@@ -89,17 +89,22 @@ up = nn.ConvTranspose2d(1, 1, kernel_size=4, stride=2, padding=1)
 down = nn.Conv2d(1, 1, kernel_size=4, stride=2, padding=1)
 for i in (7, 14, 28):
     x = torch.zeros(1, 1, i, i)
-    print(f"width {i:2d}: transposed conv -> {up(x).shape[-1]:2d} "
-          f"(formula {(i - 1) * 2 - 2 + 4:2d}), conv -> "
-          f"{down(x).shape[-1]:2d} (formula {(i + 2 - 4) // 2 + 1:2d})")
+    print(
+        f"width {i:2d}: transposed conv -> {up(x).shape[-1]:2d} "
+        f"(formula {(i - 1) * 2 - 2 + 4:2d}), conv -> "
+        f"{down(x).shape[-1]:2d} (formula {(i + 2 - 4) // 2 + 1:2d})"
+    )
 
 project = nn.ConvTranspose2d(64, 16, kernel_size=7)  # z (64) -> (16, 7, 7)
 z = torch.randn(3, 64)
 as_conv = project(z[:, :, None, None]).flatten(1)  # (3, 16 * 7 * 7)
-as_linear = z @ project.weight.flatten(1) \
-    + project.bias.repeat_interleave(7 * 7)
-print("project and reshape = a linear layer:",
-      torch.allclose(as_conv, as_linear, atol=1e-5))
+as_linear = z @ project.weight.flatten(1) + project.bias.repeat_interleave(
+    7 * 7
+)
+print(
+    "project and reshape = a linear layer:",
+    torch.allclose(as_conv, as_linear, atol=1e-5),
+)
 
 # %% [markdown]
 # ## The networks
@@ -141,12 +146,15 @@ shapes = {}
 small = dcgan.config_for("smoke", train_size=4800, channels=16, lr=5e-4)
 mine = dcgan.train(small, progress=False)
 h = mine.history
-print(f"{mine.metrics['steps']} steps in {mine.seconds:.1f} s on "
-      f"{mine.device}")
-print(f"last 50 steps: L_D {sum(h['d_loss'][-50:]) / 50:.3f}, "
-      f"L_G {sum(h['g_loss'][-50:]) / 50:.3f}, "
-      f"D(x) {sum(h['d_real'][-50:]) / 50:.3f}, "
-      f"D(G(z)) {sum(h['d_fake'][-50:]) / 50:.3f}")
+print(
+    f"{mine.metrics['steps']} steps in {mine.seconds:.1f} s on {mine.device}"
+)
+print(
+    f"last 50 steps: L_D {sum(h['d_loss'][-50:]) / 50:.3f}, "
+    f"L_G {sum(h['g_loss'][-50:]) / 50:.3f}, "
+    f"D(x) {sum(h['d_real'][-50:]) / 50:.3f}, "
+    f"D(G(z)) {sum(h['d_fake'][-50:]) / 50:.3f}"
+)
 
 z_grid = adversarial.fixed_noise(32, small.latent_dim)  # the same z always
 fig, ax = plt.subplots(figsize=(6, 3))
@@ -165,11 +173,15 @@ image_grid(ax, fake, nrow=8)
 # %%
 run, record = pipeline.trained("dcgan")
 c = record["config"]
-print(f"channels {c['channels']}, latent_dim {c['latent_dim']}, "
-      f"batch_size {c['batch_size']}, lr {c['lr']}, betas {c['betas']}")
-print(f"{record['metrics']['steps']} steps ({c['num_epochs']} epoch(s) "
-      f"over {c['train_size'] or 60000} images) in {record['seconds']:.0f} s "
-      f"on {record['device']}")
+print(
+    f"channels {c['channels']}, latent_dim {c['latent_dim']}, "
+    f"batch_size {c['batch_size']}, lr {c['lr']}, betas {c['betas']}"
+)
+print(
+    f"{record['metrics']['steps']} steps ({c['num_epochs']} epoch(s) "
+    f"over {c['train_size'] or 60000} images) in {record['seconds']:.0f} s "
+    f"on {record['device']}"
+)
 
 # %% [markdown]
 # Samples from a fixed 8×8 grid of noise vectors. Because the noise is
@@ -204,8 +216,10 @@ pipeline.draw("dcgan_samples")
 
 # %%
 m = record["metrics"]
-print(f"Fréchet distance, {m['frechet_samples']} samples vs real: "
-      f"{m['frechet']:.2f}")
+print(
+    f"Fréchet distance, {m['frechet_samples']} samples vs real: "
+    f"{m['frechet']:.2f}"
+)
 print(f"floor, as many training images vs test:  {m['frechet_floor']:.2f}")
 
 # %% [markdown]
@@ -230,10 +244,13 @@ for n in (250, 1000, 2500, 5000):
     for seed in range(3):
         gen = torch.Generator().manual_seed(seed)
         order = torch.randperm(len(features), generator=gen)
-        floors.append(frechet_distance(features[order[:n]],
-                                       features[order[n:2 * n]]))
-    print(f"real vs real, {n:4d} images each: {sum(floors) / 3:.2f} "
-          f"(min {min(floors):.2f}, max {max(floors):.2f})")
+        floors.append(
+            frechet_distance(features[order[:n]], features[order[n : 2 * n]])
+        )
+    print(
+        f"real vs real, {n:4d} images each: {sum(floors) / 3:.2f} "
+        f"(min {min(floors):.2f}, max {max(floors):.2f})"
+    )
 
 # %% [markdown]
 # ## Loss curves
@@ -247,8 +264,12 @@ for n in (250, 1000, 2500, 5000):
 
 # %%
 tail = max(1, len(run.history["d_loss"]) // 10)
-for key, label in (("d_loss", "L_D"), ("g_loss", "L_G"),
-                   ("d_real", "D(x)"), ("d_fake", "D(G(z))")):
+for key, label in (
+    ("d_loss", "L_D"),
+    ("g_loss", "L_G"),
+    ("d_real", "D(x)"),
+    ("d_fake", "D(G(z))"),
+):
     print(f"{label:>8}: {sum(run.history[key][-tail:]) / tail:.3f}")
 pipeline.draw("dcgan_losses")
 
@@ -277,16 +298,23 @@ pipeline.draw("dcgan_interpolation")
 
 # %%
 mlp_run, mlp_record = pipeline.trained("gan_fmnist")
-print(f"{'':8} {'G params':>9} {'D params':>9} {'total':>9} {'batch':>6} "
-      f"{'lr':>7} {'steps':>6} {'seconds':>8} {'Fréchet':>8} {'floor':>6}")
-for label, r, rec in (("DCGAN", run, record),
-                      ("MLP GAN", mlp_run, mlp_record)):
-    g, d = (sum(p.numel() for p in r.models[k].parameters())
-            for k in ("G", "D"))
+print(
+    f"{'':8} {'G params':>9} {'D params':>9} {'total':>9} {'batch':>6} "
+    f"{'lr':>7} {'steps':>6} {'seconds':>8} {'Fréchet':>8} {'floor':>6}"
+)
+for label, r, rec in (
+    ("DCGAN", run, record),
+    ("MLP GAN", mlp_run, mlp_record),
+):
+    g, d = (
+        sum(p.numel() for p in r.models[k].parameters()) for k in ("G", "D")
+    )
     rc, rm = rec["config"], rec["metrics"]
-    print(f"{label:8} {g:9,} {d:9,} {g + d:9,} {rc['batch_size']:6d} "
-          f"{rc['lr']:7.0e} {rm['steps']:6d} {rec['seconds']:8.0f} "
-          f"{rm['frechet']:8.2f} {rm['frechet_floor']:6.2f}")
+    print(
+        f"{label:8} {g:9,} {d:9,} {g + d:9,} {rc['batch_size']:6d} "
+        f"{rc['lr']:7.0e} {rm['steps']:6d} {rec['seconds']:8.0f} "
+        f"{rm['frechet']:8.2f} {rm['frechet_floor']:6.2f}"
+    )
 
 # %% [markdown]
 # The MLP GAN's samples from the same kind of fixed noise grid. Compare
@@ -308,6 +336,7 @@ pipeline.draw("gan_fmnist_samples")
 # or noisy samples with care: the classifier must put every image in some
 # class, even one that looks like no garment.
 
+
 # %%
 def class_shares(images):
     counts = torch.bincount(classifier.predict(judge, images), minlength=10)
@@ -323,8 +352,10 @@ for label, r in (("DCGAN", run), ("MLP GAN", mlp_run)):
 print(f"{'class':<12}" + "".join(f"{label:>9}" for label in shares))
 for k, name in enumerate(test.classes):
     print(f"{name:<12}" + "".join(f"{p[k]:9.1%}" for p in shares.values()))
-kl = {label: (p[p > 0] * (10 * p[p > 0]).log()).sum().item()
-      for label, p in shares.items()}
+kl = {
+    label: (p[p > 0] * (10 * p[p > 0]).log()).sum().item()
+    for label, p in shares.items()
+}
 print(f"{'reverse KL':<12}" + "".join(f"{v:9.3f}" for v in kl.values()))
 
 # %% [markdown]
@@ -343,25 +374,30 @@ def train_small(**changes):
     """Train the small DCGAN with `changes`; print and return it."""
     r = dcgan.train(replace(small, **changes), progress=False)
     h, n = r.history, 50
-    print(f"{changes}: {r.metrics['steps']} steps in {r.seconds:.1f} s; "
-          f"last {n} steps: L_D {sum(h['d_loss'][-n:]) / n:.3f}, "
-          f"L_G {sum(h['g_loss'][-n:]) / n:.3f}, "
-          f"D(x) {sum(h['d_real'][-n:]) / n:.3f}, "
-          f"D(G(z)) {sum(h['d_fake'][-n:]) / n:.3f}")
+    print(
+        f"{changes}: {r.metrics['steps']} steps in {r.seconds:.1f} s; "
+        f"last {n} steps: L_D {sum(h['d_loss'][-n:]) / n:.3f}, "
+        f"L_G {sum(h['g_loss'][-n:]) / n:.3f}, "
+        f"D(x) {sum(h['d_real'][-n:]) / n:.3f}, "
+        f"D(G(z)) {sum(h['d_fake'][-n:]) / n:.3f}"
+    )
     return r
 
 
 def show(runs):
     """Sample grids of several runs from the same noise z_grid."""
-    fig, axes = plt.subplots(1, len(runs), figsize=(3.2 * len(runs), 1.9),
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        1, len(runs), figsize=(3.2 * len(runs), 1.9), squeeze=False
+    )
     for ax, (label, r) in zip(axes[0], runs.items()):
         G = r.models["G"]
-        image_grid(ax, adversarial.to_unit(adversarial.generate(G, z_grid)),
-                   nrow=8)
+        image_grid(
+            ax, adversarial.to_unit(adversarial.generate(G, z_grid)), nrow=8
+        )
         ax.set_title(label, fontsize=9)
     fig.tight_layout()
     return fig
+
 
 # %% [markdown]
 # **1. The paper's learning rate, and momentum.** Train the small DCGAN with
@@ -373,8 +409,9 @@ def show(runs):
 # %%
 paper_lr = train_small(lr=2e-4)
 default_betas = train_small(betas=(0.9, 0.999))
-fig = show({"lr 5e-4": mine, "lr 2e-4": paper_lr,
-            "betas (0.9, 0.999)": default_betas})
+fig = show(
+    {"lr 5e-4": mine, "lr 2e-4": paper_lr, "betas (0.9, 0.999)": default_betas}
+)
 
 # %% [markdown]
 # **2. No batch normalisation in the generator.** Build a generator without
@@ -392,20 +429,24 @@ class GeneratorNoBN(nn.Module):
     def __init__(self, latent_dim: int, channels: int):
         super().__init__()
         layers = Generator(latent_dim, channels).net
-        self.net = nn.Sequential(*[m for m in layers
-                                   if not isinstance(m, nn.BatchNorm2d)])
+        self.net = nn.Sequential(
+            *[m for m in layers if not isinstance(m, nn.BatchNorm2d)]
+        )
 
     def forward(self, z):
         return self.net(z[:, :, None, None])
 
 
 torch.manual_seed(small.seed)
-nets = {"G": GeneratorNoBN(small.latent_dim, small.channels),
-        "D": Discriminator(small.channels)}
+nets = {
+    "G": GeneratorNoBN(small.latent_dim, small.channels),
+    "D": Discriminator(small.channels),
+}
 for net in nets.values():
     net.apply(dcgan.init_weights)
-no_bn = adversarial.train_adversarial(small, nets, device="cpu",
-                                      progress=False, label="no-bn")
+no_bn = adversarial.train_adversarial(
+    small, nets, device="cpu", progress=False, label="no-bn"
+)
 for label, r in (("with batch norm", mine), ("without", no_bn)):
     x = adversarial.generate(r.models["G"], z_grid)
     print(f"{label:>15}: spread of the samples {x.std(dim=0).mean():.3f}")
@@ -418,8 +459,12 @@ fig = show({"with batch norm": mine, "without": no_bn})
 
 # %%
 more = train_small(train_size=2 * small.train_size)
-fig = show({f"{small.train_size:,} images": mine,
-            f"{2 * small.train_size:,} images": more})
+fig = show(
+    {
+        f"{small.train_size:,} images": mine,
+        f"{2 * small.train_size:,} images": more,
+    }
+)
 
 # %% [markdown]
 # **4. Your own walk.** Pick two noise vectors of your own, decode evenly
@@ -433,8 +478,11 @@ z0, z1 = torch.randn(2, run.config.latent_dim, generator=gen)
 t = torch.linspace(0, 1, 10)[:, None]
 walk = (1 - t) * z0 + t * z1  # (10, latent_dim)
 fig, ax = plt.subplots(figsize=(6, 0.8))
-image_grid(ax, adversarial.to_unit(adversarial.generate(run.models["G"],
-                                                        walk)), nrow=10)
+image_grid(
+    ax,
+    adversarial.to_unit(adversarial.generate(run.models["G"], walk)),
+    nrow=10,
+)
 
 # %% [markdown]
 # **5. Where does your DCGAN stand?** Compute the Fréchet distance of your

@@ -74,8 +74,10 @@ z = torch.randn(5, config.latent_dim)  # five noise vectors
 with torch.no_grad():
     fake = G(z)
     logits = D(fake)
-print(f"z {tuple(z.shape)} -> G(z) {tuple(fake.shape)} -> "
-      f"logits {tuple(logits.shape)}")
+print(
+    f"z {tuple(z.shape)} -> G(z) {tuple(fake.shape)} -> "
+    f"logits {tuple(logits.shape)}"
+)
 print("D(G(z)) =", [round(p, 3) for p in torch.sigmoid(logits).tolist()])
 for name, net in (("G", G), ("D", D)):
     print(f"{name}: {sum(p.numel() for p in net.parameters()):,} parameters")
@@ -113,18 +115,22 @@ for name, net in (("G", G), ("D", D)):
 # the reference lines on the site's loss plots.
 
 # %%
-G_LOSSES = {"minimax": g_loss_minimax,
-            "nonsaturating": g_loss_nonsaturating}
+G_LOSSES = {"minimax": g_loss_minimax, "nonsaturating": g_loss_nonsaturating}
 
 real_logits, fake_logits = torch.randn(8), torch.randn(8)
-bce = (F.binary_cross_entropy_with_logits(real_logits, torch.ones(8))
-       + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros(8)))
-print(f"d_loss {d_loss(real_logits, fake_logits):.4f}   "
-      f"BCE with labels 1 and 0 {bce:.4f}")
+bce = F.binary_cross_entropy_with_logits(
+    real_logits, torch.ones(8)
+) + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros(8))
+print(
+    f"d_loss {d_loss(real_logits, fake_logits):.4f}   "
+    f"BCE with labels 1 and 0 {bce:.4f}"
+)
 chance = torch.zeros(8)  # D = 1/2 on every sample
-print(f"at D = 1/2: d_loss {d_loss(chance, chance):.4f} "
-      f"(2 log 2 = {2 * math.log(2):.4f}), non-saturating "
-      f"{g_loss_nonsaturating(chance):.4f} (log 2 = {math.log(2):.4f})")
+print(
+    f"at D = 1/2: d_loss {d_loss(chance, chance):.4f} "
+    f"(2 log 2 = {2 * math.log(2):.4f}), non-saturating "
+    f"{g_loss_nonsaturating(chance):.4f} (log 2 = {math.log(2):.4f})"
+)
 
 # D's logit on a fake goes from -8 (D(G(z)) = 0.0003) to 2
 low, high, points = -8.0, 2.0, 6
@@ -228,10 +234,12 @@ HQ_STDS = modes.HQ_STDS  # 3 standard deviations, read by score()
 
 
 def report(m):
-    return (f"{m['modes']}/{m['num_modes']} modes, "
-            f"{m['high_quality']:4.0%} high quality, "
-            f"reverse KL {m['reverse_kl']:.3f}, "
-            f"largest mode {m['largest_mode_share']:4.0%}")
+    return (
+        f"{m['modes']}/{m['num_modes']} modes, "
+        f"{m['high_quality']:4.0%} high quality, "
+        f"reverse KL {m['reverse_kl']:.3f}, "
+        f"largest mode {m['largest_mode_share']:4.0%}"
+    )
 
 
 gen = torch.Generator().manual_seed(0)
@@ -258,17 +266,22 @@ for name, samples in cases.items():
 # balanced game keeps both near $\tfrac12$.
 
 # %%
-small = gan.config_for("quick", dataset="ring", num_steps=800,
-                       batch_size=128, snapshot_every=50)
+small = gan.config_for(
+    "quick", dataset="ring", num_steps=800, batch_size=128, snapshot_every=50
+)
 mine = gan.train(small, progress=False)
 print(f"{small.num_steps} rounds in {mine.seconds:.1f} s on {mine.device}")
 print(f"{'rounds':>9} {'L_D':>6} {'L_G':>6} {'D(x)':>6} {'D(G(z))':>8}")
 for start in range(0, small.num_steps, 100):
-    mean = {key: sum(values[start:start + 100]) / 100
-            for key, values in mine.history.items()}
-    print(f"{start + 1:4d}-{start + 100:<4d} {mean['d_loss']:6.3f} "
-          f"{mean['g_loss']:6.3f} {mean['d_real']:6.3f} "
-          f"{mean['d_fake']:8.3f}")
+    mean = {
+        key: sum(values[start : start + 100]) / 100
+        for key, values in mine.history.items()
+    }
+    print(
+        f"{start + 1:4d}-{start + 100:<4d} {mean['d_loss']:6.3f} "
+        f"{mean['g_loss']:6.3f} {mean['d_real']:6.3f} "
+        f"{mean['d_fake']:8.3f}"
+    )
 print(report(mine.metrics))
 
 # %% [markdown]
@@ -301,10 +314,12 @@ site = {
 for name, (run, record) in site.items():
     c, m = record["config"], record["metrics"]
     updates = m["steps"] * (c["d_steps"] + c["g_steps"])
-    print(f"{name}: {c['dataset']}, {c['loss']} loss, order {c['order']} "
-          f"(k = {c['d_steps']}, G steps = {c['g_steps']}), "
-          f"{m['steps']} rounds = {updates} updates, "
-          f"{record['seconds']:.0f} s on {record['device']}")
+    print(
+        f"{name}: {c['dataset']}, {c['loss']} loss, order {c['order']} "
+        f"(k = {c['d_steps']}, G steps = {c['g_steps']}), "
+        f"{m['steps']} rounds = {updates} updates, "
+        f"{record['seconds']:.0f} s on {record['device']}"
+    )
     print(f"{'':>4}{report(m)}")
 
 # %% [markdown]
@@ -340,8 +355,10 @@ run_mm, run_ns = site["toy_ring_k3_mm"][0], site["toy_ring_ns"][0]
 for name in ("toy_ring_ns", "toy_ring_k3_ns", "toy_ring_k3_mm"):
     run, record = site[name]
     first = run.history["d_fake"][:100]
-    print(f"{name:>15} (k = {record['config']['d_steps']}): mean D(G(z)) "
-          f"over the first {len(first)} rounds {sum(first) / len(first):.3f}")
+    print(
+        f"{name:>15} (k = {record['config']['d_steps']}): mean D(G(z)) "
+        f"over the first {len(first)} rounds {sum(first) / len(first):.3f}"
+    )
 
 samples = run_mm.tensors["snapshots"][-1]
 near = torch.cdist(samples, toy.modes("ring")).min(dim=1).values
@@ -350,8 +367,10 @@ with torch.no_grad():
     d_fake = torch.sigmoid(run_mm.models["D"](samples))
 for label, group in (("on a mode", on_mode), ("stray", ~on_mode)):
     d = d_fake[group].mean().item()
-    print(f"{label:>10} ({group.sum().item():4d} samples): D(G(z)) = {d:.3f}"
-          f"  minimax slope {d:.3f}  non-saturating slope {1 - d:.3f}")
+    print(
+        f"{label:>10} ({group.sum().item():4d} samples): D(G(z)) = {d:.3f}"
+        f"  minimax slope {d:.3f}  non-saturating slope {1 - d:.3f}"
+    )
 
 # %% [markdown]
 # So, with the discriminator ahead, the minimax loss collapses onto a few
@@ -390,6 +409,7 @@ pipeline.draw("gan_order_compare")
 # of the summary. The `updates` column counts network updates, so that the
 # two schedules can be compared at the same budget.
 
+
 # %%
 def top_mode(samples, dataset="ring"):
     nearest = torch.cdist(samples, toy.modes(dataset)).argmin(dim=1)
@@ -400,20 +420,28 @@ for name in ("toy_ring_ns", "toy_ring_gfirst"):
     run, record = site[name]
     steps = run.tensors["snapshot_steps"].tolist()
     shots = run.tensors["snapshots"]
-    print(f"{name}: order {run.config.order}, "
-          f"{run.config.g_steps} G step(s) per round")
+    print(
+        f"{name}: order {run.config.order}, "
+        f"{run.config.g_steps} G step(s) per round"
+    )
     per_round = run.config.d_steps + run.config.g_steps
-    print(f"{'round':>7} {'updates':>8} {'top mode':>9} {'spread':>7} "
-          f"{'modes':>6} {'HQ':>5}")
+    print(
+        f"{'round':>7} {'updates':>8} {'top mode':>9} {'spread':>7} "
+        f"{'modes':>6} {'HQ':>5}"
+    )
     for t, samples in zip(steps, shots):
         m = modes.score(samples, "ring")
         spread = (samples - samples.mean(0)).norm(dim=1).mean().item()
-        print(f"{t:7d} {t * per_round:8d} {top_mode(samples):9.0%} "
-              f"{spread:7.2f} {m['modes']:>3}/{m['num_modes']} "
-              f"{m['high_quality']:5.0%}")
+        print(
+            f"{t:7d} {t * per_round:8d} {top_mode(samples):9.0%} "
+            f"{spread:7.2f} {m['modes']:>3}/{m['num_modes']} "
+            f"{m['high_quality']:5.0%}"
+        )
     worst = max(range(1, len(steps)), key=lambda i: top_mode(shots[i]))
-    print(f"most collapsed snapshot after the start: round {steps[worst]}, "
-          f"{top_mode(shots[worst]):.0%} of the samples at one mode\n")
+    print(
+        f"most collapsed snapshot after the start: round {steps[worst]}, "
+        f"{top_mode(shots[worst]):.0%} of the samples at one mode\n"
+    )
 
 # %% [markdown]
 # Look for the snapshots where one mode takes most of the samples and the
@@ -481,8 +509,10 @@ def try_run(**changes):
     """Train the small run with `changes`; print and return it."""
     config = replace(small, **changes)
     run = gan.train(config, progress=False)
-    print(f"{changes}: {config.num_steps} rounds = {updates(config):,} "
-          f"updates, {run.seconds:.1f} s")
+    print(
+        f"{changes}: {config.num_steps} rounds = {updates(config):,} "
+        f"updates, {run.seconds:.1f} s"
+    )
     print(f"    {report(run.metrics)}")
     return run
 
@@ -520,8 +550,7 @@ fig = gan_plots.training_row(momentum)
 d_heavy = try_run(d_steps=5, num_steps=266)
 
 # %%
-g_heavy = try_run(order="g_heavy", g_steps=5, num_steps=266,
-                  snapshot_every=17)
+g_heavy = try_run(order="g_heavy", g_steps=5, num_steps=266, snapshot_every=17)
 fig = gan_plots.training_row(g_heavy)
 
 # %% [markdown]
@@ -536,8 +565,10 @@ dist, nearest = torch.cdist(final, toy.modes("grid")).min(dim=1)
 good = dist <= HQ_STDS * toy.mode_std("grid")
 hits = torch.bincount(nearest[good], minlength=25)
 centres = toy.modes("grid").tolist()
-print("modes with no high-quality sample:",
-      [tuple(c) for c, n in zip(centres, hits) if n == 0])
+print(
+    "modes with no high-quality sample:",
+    [tuple(c) for c, n in zip(centres, hits) if n == 0],
+)
 fig = gan_plots.training_row(grid)
 
 # %% [markdown]

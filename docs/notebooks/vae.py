@@ -105,8 +105,10 @@ print(config)
 
 # %%
 epochs = record["config"]["num_epochs"]
-print(f"trained for {epochs} epoch{'s' if epochs > 1 else ''} in "
-      f"{record['seconds']:.0f} s on {record['device']}")
+print(
+    f"trained for {epochs} epoch{'s' if epochs > 1 else ''} in "
+    f"{record['seconds']:.0f} s on {record['device']}"
+)
 for name, value in record["metrics"].items():
     print(f"{name:>20}: {value:.2f}")
 
@@ -195,11 +197,16 @@ small = dict(train_size=6_000, num_epochs=2)
 prior_z = torch.randn(batch, 20, generator=torch.Generator().manual_seed(0))
 rows = {"test images": x}  # the same 8 test images, the same 8 codes
 for beta in (0.1, 1.0, 4.0):
-    small_run = vae.train(vae.config_for("smoke", beta=beta, **small),
-                          device="cpu", progress=False)
+    small_run = vae.train(
+        vae.config_for("smoke", beta=beta, **small),
+        device="cpu",
+        progress=False,
+    )
     m = small_run.metrics
-    print(f"beta {beta:3}: test -ELBO {m['test_nelbo']:6.1f} = recon "
-          f"{m['test_recon']:6.1f} + KL {m['test_kl']:5.1f} nats per image")
+    print(
+        f"beta {beta:3}: test -ELBO {m['test_nelbo']:6.1f} = recon "
+        f"{m['test_recon']:6.1f} + KL {m['test_kl']:5.1f} nats per image"
+    )
     net = small_run.models["vae"]
     with torch.no_grad():
         mean_code, _ = net.encoder(x.flatten(1))
@@ -223,15 +230,22 @@ fig.tight_layout()
 
 # %%
 for k in (2, 20):
-    small_run = vae.train(vae.config_for("smoke", latent_dim=k, **small),
-                          device="cpu", progress=False)
+    small_run = vae.train(
+        vae.config_for("smoke", latent_dim=k, **small),
+        device="cpu",
+        progress=False,
+    )
     m = small_run.metrics
-    print(f"small, k = {k:2d}: test -ELBO {m['test_nelbo']:6.1f} = recon "
-          f"{m['test_recon']:6.1f} + KL {m['test_kl']:5.1f}")
+    print(
+        f"small, k = {k:2d}: test -ELBO {m['test_nelbo']:6.1f} = recon "
+        f"{m['test_recon']:6.1f} + KL {m['test_kl']:5.1f}"
+    )
 for name in ("vae2d", "vae"):
     m = pipeline.trained(name)[1]["metrics"]
-    print(f"site's {name:>5}: test -ELBO {m['test_nelbo']:6.1f} = recon "
-          f"{m['test_recon']:6.1f} + KL {m['test_kl']:5.1f}")
+    print(
+        f"site's {name:>5}: test -ELBO {m['test_nelbo']:6.1f} = recon "
+        f"{m['test_recon']:6.1f} + KL {m['test_kl']:5.1f}"
+    )
 
 # %% [markdown]
 # ### Walking between two classes
@@ -249,8 +263,9 @@ from gen_src import classifier
 judge = pipeline.trained("classifier")[0].models["classifier"]
 test_set = data.load("fashion-mnist", "test")
 start, end = 0, 7  # T-shirt/top, Sneaker
-pair = torch.stack([test_set.images[test_set.labels == c][0]
-                    for c in (start, end)])
+pair = torch.stack(
+    [test_set.images[test_set.labels == c][0] for c in (start, end)]
+)
 with torch.no_grad():
     ends, _ = model.encoder(pair.flatten(1))  # the two mean codes
     steps = torch.linspace(0, 1, 9).unsqueeze(1)

@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from . import config as cfg
-from . import data, loop, runtime
+from . import loop
 
 PIXELS = 28 * 28
 
@@ -27,21 +27,18 @@ class AEConfig(cfg.TrainingConfig):
     lr: float = cfg.real(1e-3, above=0)  # Adam's usual step size
 
 
+# smoke: seconds for tests; quick: the CPU budget; full: a GPU
+PRESETS = {
+    "smoke": cfg.SMOKE,
+    # 2 epochs: the picture of the latent space is as after 3,
+    # and the CPU budget for every figure is tight
+    "quick": dict(num_epochs=2),
+    "full": dict(num_epochs=30),
+}
+
+
 def config_for(profile: str, **overrides) -> AEConfig:
-    """smoke: seconds for tests; quick: the CPU budget; full: a GPU."""
-    return AEConfig(
-        **cfg.preset(
-            profile,
-            {
-                "smoke": dict(num_epochs=1, train_size=1024, test_size=512),
-                # 2 epochs: the picture of the latent space is as after 3,
-                # and the CPU budget for every figure is tight
-                "quick": dict(num_epochs=2),
-                "full": dict(num_epochs=30),
-            },
-            **overrides,
-        )
-    )
+    return AEConfig(**cfg.preset(profile, PRESETS, **overrides))
 
 
 # --8<-- [start:model]
@@ -107,9 +104,7 @@ def make_step(model: Autoencoder, config: AEConfig):
     def step(x: torch.Tensor) -> dict[str, float]:
         model.train()
         loss = reconstruction_loss(x, model(x))
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
+        loop.update(opt, loss)
         return {"loss": loss.item()}
 
     return step
@@ -118,23 +113,21 @@ def make_step(model: Autoencoder, config: AEConfig):
 # --8<-- [end:step]
 
 
+def test_scores(model, test_set, config) -> dict[str, float]:
+    return {"recon": evaluate(model, test_set.images)}
+
+
 def train(
     config: AEConfig, *, device: str = "auto", progress: bool = True
 ) -> loop.Run:
     """Fit the autoencoder; report the test reconstruction error."""
-    runtime.set_seed(config.seed)
-    dev = runtime.resolve_device(device)
-    train_set, test_set = data.splits(config)
-    model = build(config)["ae"].to(dev)
-    x_test = test_set.images.to(dev)
-    run = loop.train_epochs(
+    run = loop.train_on_images(
         config,
-        {"ae": model},
-        make_step(model, config),
-        data.batches(config, train_set.images.to(dev)),
-        evaluate=lambda: {"recon": evaluate(model, x_test)},
-        device=dev,
-        label="ae",
+        "ae",
+        build,
+        make_step,
+        test_scores,
+        device=device,
         progress=progress,
     )
     run.metrics["test_mse_pixel"] = run.metrics["test_recon"] / PIXELS

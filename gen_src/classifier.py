@@ -16,7 +16,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from . import config as cfg
-from . import data, loop, runtime
+from . import loop
 
 NUM_CLASSES = 10
 
@@ -30,19 +30,16 @@ class ClassifierConfig(cfg.TrainingConfig):
     num_epochs: int = cfg.integer(2, 1)  # ~88% test accuracy already
 
 
+# smoke: seconds for tests; quick: the CPU budget; full: a GPU
+PRESETS = {
+    "smoke": cfg.SMOKE,
+    "quick": dict(num_epochs=2),
+    "full": dict(num_epochs=15, channels=32),
+}
+
+
 def config_for(profile: str, **overrides) -> ClassifierConfig:
-    """smoke: seconds for tests; quick: the CPU budget; full: a GPU."""
-    return ClassifierConfig(
-        **cfg.preset(
-            profile,
-            {
-                "smoke": dict(num_epochs=1, train_size=1024, test_size=512),
-                "quick": dict(num_epochs=2),
-                "full": dict(num_epochs=15, channels=32),
-            },
-            **overrides,
-        )
-    )
+    return ClassifierConfig(**cfg.preset(profile, PRESETS, **overrides))
 
 
 class Classifier(nn.Module):
@@ -99,33 +96,28 @@ def make_step(model: Classifier, config: ClassifierConfig):
     def step(x: torch.Tensor, y: torch.Tensor) -> dict[str, float]:
         model.train()
         loss = F.cross_entropy(model(x), y)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
+        loop.update(opt, loss)
         return {"loss": loss.item()}
 
     return step
+
+
+def test_scores(model, test_set, config) -> dict[str, float]:
+    return {"accuracy": accuracy(model, test_set.images, test_set.labels)}
 
 
 def train(
     config: ClassifierConfig, *, device: str = "auto", progress: bool = True
 ) -> loop.Run:
     """Fit the classifier on the training split; report test accuracy."""
-    runtime.set_seed(config.seed)
-    dev = runtime.resolve_device(device)
-    train_set, test_set = data.splits(config)
-    model = build(config)["classifier"].to(dev)
-    x_test, y_test = test_set.images.to(dev), test_set.labels.to(dev)
-    return loop.train_epochs(
+    return loop.train_on_images(
         config,
-        {"classifier": model},
-        make_step(model, config),
-        data.batches(
-            config, train_set.images.to(dev), train_set.labels.to(dev)
-        ),
-        evaluate=lambda: {"accuracy": accuracy(model, x_test, y_test)},
-        device=dev,
-        label="classifier",
+        "classifier",
+        build,
+        make_step,
+        test_scores,
+        labels=True,
+        device=device,
         progress=progress,
     )
 

@@ -202,6 +202,10 @@ class TrainingConfig(Config):
     seed: int = integer(0, 0)  # weights, batch order and noise
 
 
+# The smoke profile of every model on images: seconds, for the tests.
+SMOKE = dict(num_epochs=1, train_size=1024, test_size=512)
+
+
 def preset(profile: str, presets: dict[str, dict], **overrides) -> dict:
     """The profile's preset values, overridden by the caller's."""
     check_choice("profile", profile, tuple(presets))

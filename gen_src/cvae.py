@@ -20,7 +20,7 @@ from torch.nn import functional as F
 
 from . import classifier as judge
 from . import config as cfg
-from . import data, loop, runtime, vae
+from . import loop, vae
 from .metrics import frechet
 
 NUM_CLASSES = 10
@@ -38,19 +38,16 @@ class CVAEConfig(cfg.TrainingConfig):
     beta: float = cfg.real(5.0, 0)
 
 
+# smoke: seconds for tests; quick: the CPU budget; full: a GPU
+PRESETS = {
+    "smoke": cfg.SMOKE,
+    "quick": dict(num_epochs=3),
+    "full": dict(num_epochs=30),
+}
+
+
 def config_for(profile: str, **overrides) -> CVAEConfig:
-    """smoke: seconds for tests; quick: the CPU budget; full: a GPU."""
-    return CVAEConfig(
-        **cfg.preset(
-            profile,
-            {
-                "smoke": dict(num_epochs=1, train_size=1024, test_size=512),
-                "quick": dict(num_epochs=3),
-                "full": dict(num_epochs=30),
-            },
-            **overrides,
-        )
-    )
+    return CVAEConfig(**cfg.preset(profile, PRESETS, **overrides))
 
 
 # --8<-- [start:model]
@@ -121,37 +118,28 @@ def make_step(model: CVAE, config: CVAEConfig):
         model.train()
         logits, mu, logvar = model(x, y)
         loss = vae.vae_loss(logits, x, mu, logvar, beta=config.beta)
-        opt.zero_grad(set_to_none=True)
-        loss.total.backward()
-        opt.step()
-        return {
-            "loss": loss.total.item(),
-            "recon": loss.recon.item(),
-            "kl": loss.kl.item(),
-        }
+        loop.update(opt, loss.total)
+        return loss.floats()
 
     return step
+
+
+def test_scores(model, test_set, config) -> dict[str, float]:
+    return evaluate(model, test_set.images, test_set.labels, config.seed)
 
 
 def train(
     config: CVAEConfig, *, device: str = "auto", progress: bool = True
 ) -> loop.Run:
     """Fit the CVAE on Fashion-MNIST images and their labels."""
-    runtime.set_seed(config.seed)
-    dev = runtime.resolve_device(device)
-    train_set, test_set = data.splits(config)
-    model = build(config)["cvae"].to(dev)
-    x_test, y_test = test_set.images.to(dev), test_set.labels.to(dev)
-    return loop.train_epochs(
+    return loop.train_on_images(
         config,
-        {"cvae": model},
-        make_step(model, config),
-        data.batches(
-            config, train_set.images.to(dev), train_set.labels.to(dev)
-        ),
-        evaluate=lambda: evaluate(model, x_test, y_test, config.seed),
-        device=dev,
-        label="cvae",
+        "cvae",
+        build,
+        make_step,
+        test_scores,
+        labels=True,
+        device=device,
         progress=progress,
     )
 

@@ -16,6 +16,7 @@ can change another's data in place.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gzip
 import hashlib
@@ -300,14 +301,23 @@ def subset(data: ImageData, size: int | None, seed: int = 0) -> ImageData:
     )
 
 
-def splits(config) -> tuple[ImageData, ImageData]:
+def splits(config, device=None) -> tuple[ImageData, ImageData]:
     """The training and test images a config asks for (train_size,
-    test_size, seed): subsets drawn once, the same for every run."""
-    train = subset(
-        load("fashion-mnist", "train"), config.train_size, config.seed
-    )
-    test = subset(load("fashion-mnist", "test"), config.test_size, config.seed)
-    return train, test
+    test_size, seed), on the device: the same subsets for every run."""
+    out = []
+    for split, size in (
+        ("train", config.train_size),
+        ("test", config.test_size),
+    ):
+        part = subset(load("fashion-mnist", split), size, config.seed)
+        if device is not None:
+            part = dataclasses.replace(
+                part,
+                images=part.images.to(device),
+                labels=part.labels.to(device),
+            )
+        out.append(part)
+    return out[0], out[1]
 
 
 def batches(config, *tensors: torch.Tensor) -> "Batches":

@@ -121,6 +121,13 @@ def fit(
     return state
 
 
+def update(optimizer, loss) -> None:
+    """One gradient step: clear the old gradients, backpropagate, step."""
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
+
+
 @contextlib.contextmanager
 def evaluating(*models: nn.Module) -> Iterator[None]:
     """Eval mode and no gradients inside; each model's mode restored."""
@@ -159,46 +166,52 @@ class Run:
     device: str = "CPU"
 
 
-def train_epochs(
+def train_on_images(
     config,
-    models: dict[str, nn.Module],
-    step: Step,
-    batches: Iterable,
+    name: str,
+    build: Callable,
+    make_step: Callable,
+    test_scores: Callable,
     *,
-    evaluate: Callable[[], dict],
-    device,
-    label: str,
+    labels: bool = False,
+    device: str = "auto",
     progress: bool = True,
 ) -> Run:
-    """Fit for config.num_epochs; evaluate() after every epoch.
+    """Fit one network on Fashion-MNIST for config.num_epochs.
 
-    The autoencoder, VAE, CVAE and classifier train this way: their
-    step makes one update per mini-batch, evaluate() scores the test set,
-    and each of its numbers becomes a per-epoch history ("test_nelbo")
-    whose last value is a metric.
+    The autoencoder, VAE, CVAE and classifier train this way: build
+    (config)[name] is the network, made after seeding; make_step
+    (model, config) makes one update per mini-batch (of images, or of
+    images and labels); test_scores(model, test_set, config) scores the
+    test set after every epoch, and each of its numbers becomes a
+    per-epoch history ("test_nelbo") whose last value is a metric.
     """
-    from . import runtime
+    from . import data, runtime
 
+    dev = runtime.start(config.seed, device)
+    model = build(config)[name].to(dev)
+    train_set, test_set = data.splits(config, dev)
+    tensors = (
+        (train_set.images, train_set.labels) if labels else (train_set.images,)
+    )
     per_epoch: dict[str, list[float]] = {}
 
     def test_epoch(state: State) -> None:
-        for name, value in evaluate().items():
-            per_epoch.setdefault(f"test_{name}", []).append(value)
+        for key, value in test_scores(model, test_set, config).items():
+            per_epoch.setdefault(f"test_{key}", []).append(value)
 
     state = fit(
-        step,
-        batches,
+        make_step(model, config),
+        data.batches(config, *tensors),
         num_epochs=config.num_epochs,
         on_epoch=[test_epoch],
-        progress=Progress(every=100, label=label) if progress else None,
+        progress=Progress(every=100, label=name) if progress else None,
     )
-    for model in models.values():
-        model.cpu().eval()
     return Run(
         config=config,
-        models=models,
+        models={name: model.cpu().eval()},
         history={**state.history, **per_epoch},
-        metrics={name: values[-1] for name, values in per_epoch.items()},
+        metrics={k: values[-1] for k, values in per_epoch.items()},
         seconds=state.seconds,
-        device=runtime.device_name(device),
+        device=runtime.device_name(dev),
     )

@@ -64,6 +64,12 @@ def resolve_device(device: str = "auto") -> torch.device:
     return torch.device(device)
 
 
+def start(seed: int, device: str = "auto") -> torch.device:
+    """The first lines of every train(): seed everything, pick the device."""
+    set_seed(seed)
+    return resolve_device(device)
+
+
 def device_name(device: torch.device) -> str:
     """A human name for the provenance line, e.g. 'NVIDIA H100' or 'CPU'."""
     import torch

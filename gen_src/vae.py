@@ -18,7 +18,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from . import config as cfg
-from . import data, loop, runtime
+from . import loop
 from .metrics import frechet
 
 PIXELS = 28 * 28
@@ -36,19 +36,16 @@ class VAEConfig(cfg.TrainingConfig):
     lr: float = cfg.real(2e-3, above=0)  # 1e-3 needs ~1 more epoch
 
 
+# smoke: seconds for tests; quick: the CPU budget; full: a GPU
+PRESETS = {
+    "smoke": cfg.SMOKE,
+    "quick": dict(num_epochs=3),
+    "full": dict(num_epochs=30),
+}
+
+
 def config_for(profile: str, **overrides) -> VAEConfig:
-    """smoke: seconds for tests; quick: the CPU budget; full: a GPU."""
-    return VAEConfig(
-        **cfg.preset(
-            profile,
-            {
-                "smoke": dict(num_epochs=1, train_size=1024, test_size=512),
-                "quick": dict(num_epochs=3),
-                "full": dict(num_epochs=30),
-            },
-            **overrides,
-        )
-    )
+    return VAEConfig(**cfg.preset(profile, PRESETS, **overrides))
 
 
 # --8<-- [start:encoder]
@@ -160,6 +157,14 @@ class Loss(NamedTuple):
     recon: torch.Tensor  # E_q[-log p(x|z)], nats per image
     kl: torch.Tensor  # KL(q(z|x) || p(z)), nats per image
 
+    def floats(self) -> dict[str, float]:
+        """The three numbers the loop records (total as "loss")."""
+        return {
+            "loss": self.total.item(),
+            "recon": self.recon.item(),
+            "kl": self.kl.item(),
+        }
+
 
 # --8<-- [start:loss]
 def vae_loss(
@@ -229,14 +234,8 @@ def make_step(model: VAE, config: VAEConfig):
             likelihood=config.likelihood,
             decoder_std=config.decoder_std,
         )
-        opt.zero_grad(set_to_none=True)
-        loss.total.backward()
-        opt.step()
-        return {
-            "loss": loss.total.item(),
-            "recon": loss.recon.item(),
-            "kl": loss.kl.item(),
-        }
+        loop.update(opt, loss.total)
+        return loss.floats()
 
     return step
 
@@ -244,23 +243,21 @@ def make_step(model: VAE, config: VAEConfig):
 # --8<-- [end:step]
 
 
+def test_scores(model, test_set, config) -> dict[str, float]:
+    return evaluate(model, test_set.images, config)
+
+
 def train(
     config: VAEConfig, *, device: str = "auto", progress: bool = True
 ) -> loop.Run:
     """Fit the VAE on Fashion-MNIST; test -ELBO after every epoch."""
-    runtime.set_seed(config.seed)
-    dev = runtime.resolve_device(device)
-    train_set, test_set = data.splits(config)
-    model = build(config)["vae"].to(dev)
-    x_test = test_set.images.to(dev)
-    return loop.train_epochs(
+    return loop.train_on_images(
         config,
-        {"vae": model},
-        make_step(model, config),
-        data.batches(config, train_set.images.to(dev)),
-        evaluate=lambda: evaluate(model, x_test, config),
-        device=dev,
-        label="vae",
+        "vae",
+        build,
+        make_step,
+        test_scores,
+        device=device,
         progress=progress,
     )
 

@@ -123,31 +123,47 @@ def test_evaluating_restores_each_models_mode_and_stops_gradients():
     assert a.training
 
 
-def test_train_epochs_records_a_test_history_per_epoch():
-    config = classifier.config_for("smoke", num_epochs=2)
-    model = classifier.build(config)["classifier"]
+def test_train_on_images_records_a_test_history_per_epoch():
+    config = classifier.config_for("smoke", num_epochs=2, train_size=256)
     seen = []
 
-    def evaluate():
-        seen.append(model.training)
+    def scores(model, test_set, config):
+        seen.append((model.training, len(test_set)))
         return {"score": float(len(seen))}
 
-    batches = data.batches(
-        config, torch.zeros(256, 1, 28, 28), torch.zeros(256, dtype=torch.long)
-    )
-    run = loop.train_epochs(
+    run = loop.train_on_images(
         config,
-        {"classifier": model},
-        classifier.make_step(model, config),
-        batches,
-        evaluate=evaluate,
-        device=torch.device("cpu"),
-        label="demo",
+        "classifier",
+        classifier.build,
+        classifier.make_step,
+        scores,
+        labels=True,
+        device="cpu",
         progress=False,
     )
     assert run.history["test_score"] == [1.0, 2.0]
     assert run.metrics == {"test_score": 2.0}
-    assert len(run.history["loss"]) == 2 * len(batches)
-    assert seen == [True, True]  # evaluate saw the model as the step left it
+    assert len(run.history["loss"]) == 2 * (256 // config.batch_size)
+    # scores saw the model as the step left it, on the config's test set
+    assert seen == [(True, config.test_size)] * 2
     assert not run.models["classifier"].training
     assert run.device.startswith("CPU")
+
+
+def test_train_on_images_seeds_before_building_the_network():
+    config = classifier.config_for("smoke", num_epochs=1, train_size=128)
+    weights = []
+    for noise in (1, 2):
+        torch.manual_seed(noise)  # whatever came before
+        run = loop.train_on_images(
+            config,
+            "classifier",
+            classifier.build,
+            classifier.make_step,
+            lambda m, t, c: {},
+            labels=True,
+            device="cpu",
+            progress=False,
+        )
+        weights.append(run.models["classifier"].head.weight)
+    assert torch.equal(*weights)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .. import config as cfg
 from .. import data
+from .. import family as family_contract
 from . import cache as cache_mod
 from . import registry
 
@@ -31,8 +32,12 @@ def torch_version() -> str:
 
 
 def family(run_name: str):
+    """The family module that trains run_name, checked against the
+    contract (gen_src/family.py) when it is imported."""
     spec = registry.runs()[run_name]
-    return importlib.import_module(f"gen_src.{spec.module}")
+    module = importlib.import_module(f"gen_src.{spec.module}")
+    family_contract.check_family(module)
+    return module
 
 
 def reads_images(config: dict) -> bool:

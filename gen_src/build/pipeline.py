@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import config as cfg
-from .. import data
+from .. import data, family
 from . import cache as cache_mod
 from . import keys as keys_mod
 from . import registry
@@ -209,7 +209,7 @@ class Pipeline:
         import matplotlib
 
         matplotlib.use("Agg")  # files only: no window, from any thread
-        plots = importlib.import_module(f"gen_src.{spec.module}")
+        plots = _plots(spec)
         _, draw = plots.FIGURES[spec.name]
         fig = draw(*[run for run, _ in loaded])
         record = {"figure": spec.name, "runs": [rec for _, rec in loaded]}
@@ -239,6 +239,12 @@ class Pipeline:
             except Exception as err:  # reported per figure by the caller
                 out[name] = err
         return out
+
+
+def _plots(spec: registry.FigureSpec):
+    module = importlib.import_module(f"gen_src.{spec.module}")
+    family.check_plots(module)
+    return module
 
 
 # -- for notebooks and scripts ----------------------------------------------
@@ -272,7 +278,7 @@ def draw(name: str):
     import matplotlib.pyplot as plt
 
     spec = registry.figure(name)
-    plots = importlib.import_module(f"gen_src.{spec.module}")
+    plots = _plots(spec)
     _, draw_fn = plots.FIGURES[name]
     fig = draw_fn(*[trained(run)[0] for run in spec.runs])
     plt.close(fig)

@@ -139,27 +139,33 @@ def _defines(module: str, name: str) -> bool:
     return False
 
 
+def _entries(modules: tuple[str, ...], table: str):
+    """(module, name, value node) of every entry of each module's table;
+    a name defined twice is refused, naming both modules."""
+    seen: dict[str, str] = {}
+    for module in modules:
+        node = _top_dict(module, table)
+        for key, value in zip(node.keys, node.values):
+            name = ast.literal_eval(key)
+            if name in seen:
+                raise ValueError(
+                    f"{table} entry {name!r} is defined twice: in "
+                    f"{seen[name]} and {module}"
+                )
+            seen[name] = module
+            yield module, name, value
+
+
 def runs() -> dict[str, RunSpec]:
     return _runs(_modules_stamp(course_modules()))
 
 
 @functools.lru_cache(maxsize=4)
 def _runs(stamp: tuple) -> dict[str, RunSpec]:
-    found: dict[str, RunSpec] = {}
-    for module in family_modules():
-        table = _top_dict(module, "RUNS")
-        if table is None:
-            continue
-        scored = _defines(module, "score")
-        for key in table.keys:
-            name = ast.literal_eval(key)
-            if name in found:
-                raise ValueError(
-                    f"run {name!r} is defined twice: in "
-                    f"{found[name].module} and {module}"
-                )
-            found[name] = RunSpec(name, module, scored)
-    return found
+    return {
+        name: RunSpec(name, module, _defines(module, "score"))
+        for module, name, _ in _entries(family_modules(), "RUNS")
+    }
 
 
 def figures() -> dict[str, FigureSpec]:
@@ -170,30 +176,20 @@ def figures() -> dict[str, FigureSpec]:
 def _figures(stamp: tuple) -> dict[str, FigureSpec]:
     found: dict[str, FigureSpec] = {}
     known_runs = runs()
-    for module in plot_modules():
-        table = _top_dict(module, "FIGURES")
-        if table is None:
-            continue
-        for key, value in zip(table.keys, table.values):
-            name = ast.literal_eval(key)
-            if not isinstance(value, ast.Tuple) or len(value.elts) != 2:
-                raise TypeError(
-                    f"{module_path(module)}: FIGURES[{name!r}] "
-                    "must be a (run names, function) tuple"
-                )
-            needed = tuple(ast.literal_eval(value.elts[0]))
-            for run in needed:
-                if run not in known_runs:
-                    raise ValueError(
-                        f"{module_path(module)}: figure {name!r} needs run "
-                        f"{run!r}, which no module in RUNS defines"
-                    )
-            if name in found:
+    for module, name, value in _entries(plot_modules(), "FIGURES"):
+        if not isinstance(value, ast.Tuple) or len(value.elts) != 2:
+            raise TypeError(
+                f"{module_path(module)}: FIGURES[{name!r}] "
+                "must be a (run names, function) tuple"
+            )
+        needed = tuple(ast.literal_eval(value.elts[0]))
+        for run in needed:
+            if run not in known_runs:
                 raise ValueError(
-                    f"figure {name!r} is defined twice: in "
-                    f"{found[name].module} and {module}"
+                    f"{module_path(module)}: figure {name!r} needs run "
+                    f"{run!r}, which no module in RUNS defines"
                 )
-            found[name] = FigureSpec(name, module, needed)
+        found[name] = FigureSpec(name, module, needed)
     return found
 
 

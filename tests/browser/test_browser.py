@@ -171,7 +171,8 @@ def test_search_answers_in_the_pages_language(server, visit, lang, query):
     results = page.locator(".md-search-result__meta").inner_text()
     count = int(re.search(r"\d+", results).group())  # "N matching documents"
     items = page.locator("li.md-search-result__item")
-    assert items.count() == count, (results, items.count())
+    # Material renders the first 10 at once, the rest as one scrolls
+    assert items.count() == min(count, 10), (results, items.count())
     links = page.locator("a.md-search-result__link").evaluate_all(
         "links => links.map(a => a.href)"
     )

@@ -315,7 +315,7 @@ fig.tight_layout()
 # to the site's `ae` run, which saw all 60,000 images? What do more epochs
 # buy, and what do more images buy?
 
-# %%
+# %% tags=["exercise"]
 config = autoencoder.config_for(
     "smoke", latent_dim=20, num_epochs=3, train_size=10_000
 )
@@ -324,7 +324,7 @@ test_images = x_test  # the test images of the site's runs, as above
 site = autoencoder.evaluate(runs["ae"].models["ae"], test_images)
 print(f"the site's ae run: test error {site:.2f} per image")
 
-# %%
+# %% tags=["exercise"]
 # --8<-- "snippets/autoencoder.py:train"
 
 # %% [markdown]
@@ -338,7 +338,7 @@ print(f"the site's ae run: test error {site:.2f} per image")
 # finds the PCA subspace only slowly: try a larger learning rate, or more
 # epochs.
 
-# %%
+# %% tags=["exercise"]
 torch.manual_seed(0)
 linear = nn.Sequential(
     nn.Flatten(),  # (N,1,28,28) -> (N,784)
@@ -375,7 +375,7 @@ for epoch in range(1, 4):
 # pairs of classes (the class numbers are listed in `test_set.classes`),
 # then do the same in the [VAE notebook](../vae/).
 
-# %%
+# %% tags=["exercise"]
 start, end = 7, 0  # Sneaker, T-shirt/top
 ae2 = runs["ae2d"].models["ae"]
 pair = torch.stack(
@@ -406,7 +406,7 @@ common.image_grid(ax, walk, nrow=9)
 # better, and why might the cross-entropy, which punishes a confident wrong
 # pixel without limit, behave differently?
 
-# %%
+# %% tags=["exercise"]
 from torch.nn import functional as F
 
 

@@ -279,7 +279,7 @@ print(
 # Does the gap between them grow or shrink with more epochs or images?
 
 
-# %%
+# %% tags=["exercise"]
 def classes_per_code(net, n=200):
     """Mean number of classes the judge sees in one z under ten labels."""
     z = torch.randn(
@@ -321,7 +321,7 @@ for beta in (1.0, 5.0):
 # exercise, on the same number of samples. Does the model that obeys the
 # label better also have the smaller distance?
 
-# %%
+# %% tags=["exercise"]
 site_fd = frechet.frechet_to_test(judge, samples)
 print(
     f"site's CVAE, {site_fd['frechet_samples']} samples: "
@@ -345,7 +345,7 @@ for beta, small_run in small_runs.items():
 # Does the style survive? What does the encoder do with an image that
 # contradicts its label?
 
-# %%
+# %% tags=["exercise"]
 wrong = (y + 1) % NUM_CLASSES
 with torch.no_grad():
     onehot_wrong = F.one_hot(wrong, NUM_CLASSES).to(x)
@@ -370,7 +370,7 @@ fig.tight_layout()
 # classes (sleeves, collars, buttons, length) does the decoder keep, and
 # which does the judge need to tell them apart?
 
-# %%
+# %% tags=["exercise"]
 look = [0, 2, 4, 6]  # T-shirt/top, Pullover, Coat, Shirt
 asked = torch.tensor(look).repeat_interleave(8)
 drawn = cvae.sample(model, asked, torch.Generator().manual_seed(2))

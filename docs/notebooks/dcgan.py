@@ -366,7 +366,7 @@ print(f"{'reverse KL':<12}" + "".join(f"{v:9.3f}" for v in kl.values()))
 # with some settings changed, prints its losses at the end, and `show` puts
 # sample grids from the same fixed noise side by side.
 
-# %%
+# %% tags=["exercise"]
 from dataclasses import replace
 
 
@@ -406,7 +406,7 @@ def show(runs):
 # further? Does the default momentum make training less stable, as the
 # paper reports? Look at the losses and at the grids.
 
-# %%
+# %% tags=["exercise"]
 paper_lr = train_small(lr=2e-4)
 default_betas = train_small(betas=(0.9, 0.999))
 fig = show(
@@ -422,7 +422,7 @@ fig = show(
 # the batch, averaged over the pixels (0 when every sample is the same).
 
 
-# %%
+# %% tags=["exercise"]
 class GeneratorNoBN(nn.Module):
     """The DCGAN generator with its batch normalisation layers removed."""
 
@@ -457,7 +457,7 @@ fig = show({"with batch norm": mine, "without": no_bn})
 # images, so twice the steps). How do the samples change, and how long
 # does it take?
 
-# %%
+# %% tags=["exercise"]
 more = train_small(train_size=2 * small.train_size)
 fig = show(
     {
@@ -472,7 +472,7 @@ fig = show(
 # plot the row with `image_grid`. Try it with the site's generator and with
 # your small one.
 
-# %%
+# %% tags=["exercise"]
 gen = torch.Generator().manual_seed(42)  # change the seed for other ends
 z0, z1 = torch.randn(2, run.config.latent_dim, generator=gen)
 t = torch.linspace(0, 1, 10)[:, None]
@@ -491,7 +491,7 @@ image_grid(
 # floor depends on the number of samples, so the cell scores as many
 # samples as the site's run used.
 
-# %%
+# %% tags=["exercise"]
 classifier_run = pipeline.trained("classifier")[0]
 n = record["metrics"]["frechet_samples"]
 sized = replace(mine, config=replace(mine.config, num_samples=n))

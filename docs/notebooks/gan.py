@@ -497,7 +497,7 @@ pipeline.draw("gan_grid_training")
 # fewer rounds. One run is one draw: change `seed` to see how much the
 # answer depends on luck.
 
-# %%
+# %% tags=["exercise"]
 from dataclasses import replace
 
 
@@ -529,13 +529,13 @@ print(f"    {report(mine.metrics)}")
 # momentum hurt in a game (think of the rotation of $V(x, y) = xy$ on the
 # GAN page)?
 
-# %%
+# %% tags=["exercise"]
 minimax = try_run(loss="minimax")
 
-# %%
+# %% tags=["exercise"]
 minimax_k3 = try_run(loss="minimax", d_steps=3, num_steps=400)
 
-# %%
+# %% tags=["exercise"]
 momentum = try_run(betas=(0.9, 0.999))
 fig = gan_plots.training_row(momentum)
 
@@ -546,10 +546,10 @@ fig = gan_plots.training_row(momentum)
 # high-quality share and the largest mode's share change in each? Look at
 # the snapshots of the generator-heavy run.
 
-# %%
+# %% tags=["exercise"]
 d_heavy = try_run(d_steps=5, num_steps=266)
 
-# %%
+# %% tags=["exercise"]
 g_heavy = try_run(order="g_heavy", g_steps=5, num_steps=266, snapshot_every=17)
 fig = gan_plots.training_row(g_heavy)
 
@@ -558,7 +558,7 @@ fig = gan_plots.training_row(g_heavy)
 # modes does a run of a few seconds reach, and which ones are missing: at
 # the edge, or inside?
 
-# %%
+# %% tags=["exercise"]
 grid = try_run(dataset="grid")
 final = grid.tensors["snapshots"][-1]
 dist, nearest = torch.cdist(final, toy.modes("grid")).min(dim=1)
@@ -576,7 +576,7 @@ fig = gan_plots.training_row(grid)
 # stays constant to the end, and compare the high-quality share with the
 # small run's: how much of the final quality comes from the cool-down?
 
-# %%
+# %% tags=["exercise"]
 flat = try_run(lr_cooldown=0.0)
 
 # %% [markdown]
@@ -585,7 +585,7 @@ flat = try_run(lr_cooldown=0.0)
 # high-quality share against the round. Where does the cool-down start, and
 # what does the curve do there?
 
-# %%
+# %% tags=["exercise"]
 import matplotlib.pyplot as plt
 
 fig, ax = plt.subplots(figsize=(6, 3))

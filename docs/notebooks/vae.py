@@ -190,7 +190,7 @@ for ax, image, t in zip(axes, images, steps):
 # which the most convincing samples? Why is the $\beta = 1$ model the one
 # with the best bound?
 
-# %%
+# %% tags=["exercise"]
 from gen_src.plots import common
 
 small = dict(train_size=6_000, num_epochs=2)
@@ -228,7 +228,7 @@ fig.tight_layout()
 # 2-D model lose, in reconstruction or in KL? Why does it spend fewer nats
 # on the code?
 
-# %%
+# %% tags=["exercise"]
 for k in (2, 20):
     small_run = vae.train(
         vae.config_for("smoke", latent_dim=k, **small),
@@ -257,7 +257,7 @@ for name in ("vae2d", "vae"):
 # in `test_set.classes`), and compare with the same walk in the
 # [autoencoder notebook](../autoencoder/).
 
-# %%
+# %% tags=["exercise"]
 from gen_src import classifier
 
 judge = pipeline.trained("classifier")[0].models["classifier"]

@@ -39,6 +39,10 @@ ROOT = registry.PACKAGE_DIR.parent
 FOLDER = Path("docs") / "notebooks"
 EMBED = re.compile(r'^#\s*(--8<--\s+"[^"]+")\s*$')
 TIMEOUT_S = 600  # per cell
+# Code cells tagged `# %% tags=["exercise"]` (the "Try it yourself"
+# starters) are published unexecuted, for the reader; the installed-package
+# test executes every cell of every downloaded notebook.
+EXERCISE = "exercise"
 
 
 class NotebookError(RuntimeError):
@@ -256,6 +260,8 @@ def execute(nb, source: Source, settings, cwd: Path = ROOT):
         nb,
         timeout=TIMEOUT_S,
         kernel_name="python3",
+        # exercises are for the reader to run; the tests run them too
+        skip_cells_with_tag=EXERCISE,
         resources={"metadata": {"path": str(cwd)}},
     )
     with _environment(settings):
@@ -308,6 +314,7 @@ def translated(nb, executed, source: Source, reference: Source):
     for a, b in zip(mine, theirs):  # the set-up cell's count, too
         a.source, a.outputs = b.source, b.outputs
         a.execution_count = b.execution_count
+        a.metadata = b.metadata  # tags (exercise) included
     return nb
 
 

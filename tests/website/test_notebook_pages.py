@@ -133,4 +133,11 @@ def test_downloaded_notebook_is_valid(built_site, source):
         for o in cell.get("outputs", [])
     ), f"{path.name} shows no figure"
     code = [c for c in nb.cells if c.cell_type == "code"]
-    assert all(c.execution_count for c in code), "a code cell never ran"
+    exercises = [
+        c for c in code if notebooks.EXERCISE in c.metadata.get("tags", [])
+    ]
+    assert exercises, "no exercise cell"  # published for the reader to run
+    assert all(c.execution_count for c in code if c not in exercises), (
+        "a code cell never ran"
+    )
+    assert not any(c.outputs for c in exercises)

@@ -50,24 +50,32 @@ class Keys:
 
     def __init__(self, cache: cache_mod.Cache):
         self.cache = cache
-        self._sources: dict[tuple[str, str], tuple[tuple, str]] = {}
+        # (name, profile) -> (generation, stamps, key)
+        self._sources: dict[tuple[str, str], tuple[int, tuple, str]] = {}
         self._configs: dict[tuple[str, str], tuple[str, dict]] = {}
+        self._runs: dict[tuple, tuple[int, str]] = {}
 
     def source_key(self, name: str, profile: str) -> str:
-        """The key of the run's code: name, profile, torch, sources."""
+        """The key of the run's code: name, profile, torch, sources.
+        Looked at once per generation of the registry (once per build)."""
+        generation = registry.generation()
+        known = self._sources.get((name, profile))
+        if known is not None and known[0] == generation:
+            return known[2]
         spec = registry.runs()[name]
         closure = registry.source_closure(spec.module)
         stamps = tuple(registry.stamp(p) for p in closure)
-        known = self._sources.get((name, profile))
-        if known is None or known[0] != stamps:
+        if known is not None and known[1] == stamps:
+            key = known[2]
+        else:
             key = cache_mod.digest(
                 name,
                 profile,
                 torch_version(),
                 *(p.read_bytes() for p in closure),
             )
-            known = self._sources[name, profile] = (stamps, key)
-        return known[1]
+        self._sources[name, profile] = (generation, stamps, key)
+        return key
 
     def config(self, name: str, profile: str) -> dict:
         """The run's config as a dict (as JSON gives it back)."""
@@ -88,13 +96,20 @@ class Keys:
 
     def run_key(self, name: str, profile: str, judge: str | None) -> str:
         """judge: the key of the classifier run that scores images."""
+        memo = (name, profile, judge)
+        known = self._runs.get(memo)
+        if known is not None and known[0] == registry.generation():
+            return known[1]
         parts = [self.source_key(name, profile)]
         config = self.config(name, profile)
         if reads_images(config):
             parts.append(data.fingerprint(config["dataset"]))
             if registry.runs()[name].scored and judge:
                 parts.append(judge)
-        return cache_mod.digest(*parts)
+        key = cache_mod.digest(*parts)
+        self._runs = {m: k for m, k in self._runs.items() if m[:2] != memo[:2]}
+        self._runs[memo] = (registry.generation(), key)
+        return key
 
     def figure_key(self, name: str, run_keys: list[str]) -> str:
         spec = registry.figure(name)

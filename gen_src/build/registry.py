@@ -76,6 +76,31 @@ def course_modules() -> tuple[str, ...]:
     return tuple(found)
 
 
+# The files are looked at once per *generation*: once per build under
+# `mkdocs serve` (the hook calls rescan() at the start of each build), once
+# per process otherwise. A build asks for runs, figures and closures
+# thousands of times; each look would stat every file of the course.
+_generation = [0]
+
+
+def rescan() -> None:
+    """See the files as they are now (the next build, a test's edit)."""
+    _generation[0] += 1
+
+
+def generation() -> int:
+    return _generation[0]
+
+
+def _course_stamp() -> tuple:
+    return _stamps_of_generation(_generation[0])
+
+
+@functools.lru_cache(maxsize=2)
+def _stamps_of_generation(generation: int) -> tuple:
+    return _modules_stamp(course_modules())
+
+
 def _modules_stamp(modules: tuple[str, ...]) -> tuple:
     return tuple(
         stamp(module_path(m)) for m in modules if module_path(m).is_file()
@@ -91,7 +116,7 @@ def _declaring(name: str, stamps: tuple) -> tuple[str, ...]:
 
 def family_modules() -> tuple[str, ...]:
     """Modules with RUNS, each checked against the family contract."""
-    modules = _declaring("RUNS", _modules_stamp(course_modules()))
+    modules = _declaring("RUNS", _course_stamp())
     for module in modules:
         missing = [n for n in family.FAMILY_NAMES if not _defines(module, n)]
         if missing:
@@ -104,7 +129,7 @@ def family_modules() -> tuple[str, ...]:
 
 
 def plot_modules() -> tuple[str, ...]:
-    return _declaring("FIGURES", _modules_stamp(course_modules()))
+    return _declaring("FIGURES", _course_stamp())
 
 
 def _top_dict(module: str, name: str) -> ast.Dict | None:
@@ -157,7 +182,7 @@ def _entries(modules: tuple[str, ...], table: str):
 
 
 def runs() -> dict[str, RunSpec]:
-    return _runs(_modules_stamp(course_modules()))
+    return _runs(_course_stamp())
 
 
 @functools.lru_cache(maxsize=4)
@@ -169,7 +194,7 @@ def _runs(stamp: tuple) -> dict[str, RunSpec]:
 
 
 def figures() -> dict[str, FigureSpec]:
-    return _figures(_modules_stamp(course_modules()))
+    return _figures(_course_stamp())
 
 
 @functools.lru_cache(maxsize=4)
@@ -208,6 +233,11 @@ def figure(name: str, page: str | None = None) -> FigureSpec:
 
 def source_closure(module: str) -> list[Path]:
     """The module's file and every gen_src file it imports, transitively."""
+    return list(_closure(module, _generation[0]))
+
+
+@functools.lru_cache(maxsize=64)
+def _closure(module: str, generation: int) -> tuple[Path, ...]:
     seen: set[str] = set()
     todo = [module]
     while todo:

@@ -42,6 +42,9 @@ def on_startup(command, dirty):
 
 
 def on_config(config):
+    from gen_src.build import registry
+
+    registry.rescan()  # under serve: see the files as they are now
     default, langs = i18n.i18n_plugin_config(config)
     problems = i18n.check_twins(Path(config.docs_dir), default, langs)
     for problem in problems:

@@ -22,7 +22,9 @@ def package(tmp_path, monkeypatch):
         ignore=shutil.ignore_patterns("__pycache__"),
     )
     monkeypatch.setattr(registry, "PACKAGE_DIR", copy)
-    return copy
+    registry.rescan()
+    yield copy
+    registry.rescan()  # the real package again
 
 
 def test_every_family_and_plot_module_is_found():
@@ -45,6 +47,7 @@ def test_a_new_family_is_found_without_registering_it(package):
         "def config_for(profile): ...\ndef build(config): ...\n"
         "def train(config, *, device='auto', progress=True): ...\n"
     )
+    registry.rescan()
     assert registry.runs()["flow"].module == "flow"
 
 
@@ -64,6 +67,7 @@ def test_a_figure_needing_an_unknown_run_is_refused(package):
     (package / "plots" / "extra.py").write_text(
         "def draw(run): ...\nFIGURES = {'extra': (('nope',), draw)}\n"
     )
+    registry.rescan()
     with pytest.raises(ValueError, match="needs run 'nope'"):
         registry.figures()
 
@@ -72,6 +76,7 @@ def test_the_same_name_twice_is_refused(package):
     (package / "plots" / "again.py").write_text(
         "def draw(run): ...\nFIGURES = {'vae_samples': (('vae',), draw)}\n"
     )
+    registry.rescan()
     with pytest.raises(ValueError, match="'vae_samples' is defined twice"):
         registry.figures()
 

@@ -189,23 +189,26 @@ def prepare(name: str = "fashion-mnist", download: bool = True) -> Path:
                 check_idx(src, data)
                 _write_atomic(dst, data)
             return root
-    if download and _download(name, root):
-        return root
-    places = "\n".join(f"  - {d}" for d in searched)
-    debian = (
-        "  - install the Debian package: "
-        "sudo apt-get install dataset-fashion-mnist\n"
+    if download and name not in _download_failed:
+        if _download(name, root):
+            return root
+        _download_failed.add(name)  # once per process: say it, not retry
+    places = ", ".join(str(d) for d in searched)
+    fixes = (
+        "run `make data` (it installs Debian's dataset-fashion-mnist: "
+        "sudo apt-get install dataset-fashion-mnist), or set "
+        "GEN_DATA_DIR to a folder with the four IDX files"
         if name == "fashion-mnist"
-        else ""
+        else "connect to the internet and run `python -m gen_src data`, or "
+        "set GEN_DATA_DIR to a folder with the four IDX files"
     )
     raise DatasetError(
-        f"{name} was not found. Looked for {', '.join(RAW_FILES)} "
-        f"(plain or .gz) in:\n{places}\nand torchvision's download failed "
-        f"or was not allowed. Fix it either way:\n{debian}"
-        "  - connect to the internet and run `make data` "
-        "(torchvision downloads it),\n"
-        "  - or put the four files in a folder and set GEN_DATA_DIR to it."
+        f"{name} was not found: no {', '.join(RAW_FILES)} (plain or .gz) "
+        f"in {places}, and torchvision could not download it. Fix: {fixes}."
     )
+
+
+_download_failed: set[str] = set()
 
 
 def _download(name: str, root: Path) -> bool:

@@ -48,6 +48,7 @@ def nowhere(tmp_path, monkeypatch):
     monkeypatch.setattr(runtime, "home", lambda: work)
     monkeypatch.setattr(data, "DEBIAN_DIR", tmp_path / "debian")
     monkeypatch.setattr(data, "_download", lambda name, root: False)
+    monkeypatch.setattr(data, "_download_failed", set())
     return tmp_path
 
 

@@ -8,11 +8,39 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 import time
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; Ctrl-C stops it at once with exit status 130 (and
+    SIGTERM with 143), leaving nothing half-written in the cache."""
+    stop = signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGTERM, _terminated)
+    try:
+        return _main(argv)
+    except KeyboardInterrupt as err:
+        sig = getattr(err, "signal", None) or (
+            signal.SIGTERM if "SIGTERM" in str(err) else signal.SIGINT
+        )
+        print(
+            f"\ninterrupted ({signal.Signals(sig).name}): stopped, "
+            "nothing half-made was kept",
+            file=sys.stderr,
+        )
+        return 128 + sig
+    finally:
+        signal.signal(signal.SIGTERM, stop)
+
+
+def _terminated(signum, frame):
+    err = KeyboardInterrupt("SIGTERM")
+    err.signal = signal.SIGTERM
+    raise err
+
+
+def _main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m gen_src")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("data", help="find or fetch Fashion-MNIST, prepare it")
@@ -75,7 +103,7 @@ def _figures(args) -> int:
 
     try:
         settings = pipeline.Settings.resolve(
-            args.profile, args.device, args.cache_dir
+            args.profile, args.device, args.cache_dir, origin="cli"
         )
         pipe = pipeline.Pipeline(settings)
         names = args.only or sorted(registry.figures())
@@ -84,24 +112,35 @@ def _figures(args) -> int:
     except (ValueError, KeyError, RuntimeError) as err:
         print(f"error: {err.args[0] if err.args else err}", file=sys.stderr)
         return 2
-    failed = 0
+    failed = {}
     print(f"profile {settings.profile}, cache {settings.cache_dir}")
     for name in names:
         started = time.perf_counter()
         try:
             result = pipe.figure(name)
-        except Exception as err:  # report every failure, then exit non-zero
-            failed += 1
-            print(
-                f"FAILED {name}: {type(err).__name__}: {err}", file=sys.stderr
-            )
+        except KeyboardInterrupt:
+            raise
+        except Exception as err:  # every cause is reported once, at the end
+            failed[name] = err
             continue
         state = "drawn" if result.trained else "cached"
         print(
             f"{name:<28} {state:<7} {time.perf_counter() - started:7.1f} s"
             f"  {result.png}"
         )
+    for line in grouped(failed):
+        print(f"FAILED {line}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def grouped(failures: dict) -> list[str]:
+    """One line per cause, naming every figure it failed."""
+    by_cause: dict[str, list[str]] = {}
+    for name, err in failures.items():
+        by_cause.setdefault(f"{type(err).__name__}: {err}", []).append(name)
+    return [
+        f"{', '.join(names)}: {cause}" for cause, names in by_cause.items()
+    ]
 
 
 def _notebooks(args) -> int:
@@ -109,7 +148,7 @@ def _notebooks(args) -> int:
 
     try:
         settings = pipeline.Settings.resolve(
-            args.profile, args.device, args.cache_dir
+            args.profile, args.device, args.cache_dir, origin="cli"
         )
         pipe = pipeline.Pipeline(settings)
         known = notebooks.find()
@@ -124,11 +163,15 @@ def _notebooks(args) -> int:
         return 2
     print(f"profile {settings.profile}, cache {settings.cache_dir}")
     results = notebooks.build(pipe, notebooks.repository(), args.only)
-    failed = 0
+    failed = {
+        f"{name} ({lang})": r
+        for (name, lang), r in results.items()
+        if isinstance(r, Exception)
+    }
+    for line in grouped(failed):
+        print(f"FAILED {line}", file=sys.stderr)
     for (name, lang), result in results.items():
         if isinstance(result, Exception):
-            failed += 1
-            print(f"FAILED {name} ({lang}): {result}", file=sys.stderr)
             continue
         state = "made" if result.made else "cached"
         print(

@@ -1,87 +1,64 @@
-"""Notebook pages: jupytext scripts, executed under the figure pipeline.
+"""Notebook pages: scripts executed under the figure pipeline, cached.
 
-A notebook is kept as text in docs/notebooks/: NAME.py (English) and
-NAME.zh.py (Chinese), jupytext percent format. Code lives only in the
-English script; a translation marks each code cell with a bare `# %%`.
-Building it:
+1. The script is read (gen_src.build.notebook_source): embeds expanded,
+   the set-up cell added.
+2. The default language's notebook is executed (nbclient) with the
+   pipeline's settings in its environment, so `pipeline.trained("vae")`
+   loads the run the figures were drawn from. Exercise cells are skipped:
+   they are for the reader (the installed-package test runs them).
+3. Each translation gets the executed code cells and their outputs.
+4. The .ipynb and its HTML (gen_src.build.notebook_html) are cached under
+   a key over everything that changes them, one entry per language, each
+   under its own lock and with checksums.
 
-1. a code cell made only of `# --8<-- "path:section"` lines becomes that
-   section of snippets/ or gen_src/, read by pymdownx.snippets as on the
-   pages, so a notebook never holds a second copy of the code;
-2. a set-up cell goes after the title: on Colab, or wherever gen_src is
-   missing, it installs the package from the repository;
-3. the English notebook is executed (nbclient) with the pipeline's
-   settings in its environment, so `pipeline.trained("vae")` loads the run
-   the figures were drawn from; the Chinese twin gets its code cells,
-   with their outputs;
-4. the executed .ipynb and its HTML (gen_src.notebook_html) are cached
-   under a key over everything that changes them.
-Used by the MkDocs hook and by `python -m gen_src notebooks`.
+Faults: Ctrl-C or SIGTERM stops at once (KeyboardInterrupt, nothing
+cached); a kernel that dies says so; a failing cell is named by its file,
+line and number in the author's script; a translation's fault is its
+own page's, not the original's. Used by the MkDocs hook and by
+`python -m gen_src notebooks`.
 """
 
 from __future__ import annotations
 
-import ast
+import asyncio
 import contextlib
 import datetime as dt
 import logging
 import os
-import re
-import time
+import signal
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 from . import cache as cache_mod
-from . import notebook_html, registry, strings
+from . import notebook_html, notebook_source, registry, strings
+from .notebook_source import (
+    ROOT,
+    NotebookError,
+    Source,
+    embedded_files,
+    find,
+    read,
+    uses,
+    where,
+)
 
 log = logging.getLogger("gen_src.notebooks")
-ROOT = registry.PACKAGE_DIR.parent
-FOLDER = Path("docs") / "notebooks"
-EMBED = re.compile(r'^#\s*(--8<--\s+"[^"]+")\s*$')
 TIMEOUT_S = 600  # per cell
 # Code cells tagged `# %% tags=["exercise"]` (the "Try it yourself"
 # starters) are published unexecuted, for the reader; the installed-package
 # test executes every cell of every downloaded notebook.
 EXERCISE = "exercise"
-
-
-class NotebookError(RuntimeError):
-    """A notebook could not be built; the message names it and the cell."""
-
-
-@dataclass(frozen=True)
-class Source:
-    name: str  # "vae" for docs/notebooks/vae.py and vae.zh.py
-    lang: str
-    path: Path
-
-    @property
-    def filename(self) -> str:
-        """The name of the published .ipynb: vae.ipynb, vae.zh.ipynb."""
-        default = self.lang == strings.default_language()
-        suffix = "" if default else f".{self.lang}"
-        return f"{self.name}{suffix}.ipynb"
+RECORD = ("notebook", "lang", "title", "toc", "images", "embeds", "key")
 
 
 @dataclass
 class Result:
     source: Source
-    ipynb: Path  # the executed notebook, as published
+    ipynb: Path  # the executed notebook, as cached
     html: Path  # its body, for the page
     record: dict  # title, toc, embedded files, seconds, profile, ...
     made: bool = False  # made now (executed or translated), not cached
-
-
-def find(root: Path = ROOT) -> dict[str, dict[str, Source]]:
-    """{name: {lang: Source}} for every script in docs/notebooks/."""
-    found: dict[str, dict[str, Source]] = {}
-    default = strings.default_language()
-    for path in sorted((root / FOLDER).glob("*.py")):
-        name, _, lang = path.stem.partition(".")
-        found.setdefault(name, {})[lang or default] = Source(
-            name, lang or default, path
-        )
-    return found
 
 
 def repository() -> str:
@@ -89,75 +66,76 @@ def repository() -> str:
     return strings.repository()
 
 
-# -- reading ------------------------------------------------------------
-def embedded_files(text: str) -> list[str]:
-    """Repository paths of the files a script embeds, in order, once each."""
-    paths = []
-    for line in text.splitlines():
-        match = EMBED.match(line.strip())
-        if match:
-            path = match.group(1).split('"')[1].split(":")[0]
-            if path not in paths:
-                paths.append(path)
-    return paths
+def revision() -> str:
+    """The commit the site is built from: GEN_REVISION or GITHUB_SHA (CI),
+    else the checkout's HEAD, else "main"."""
+    import subprocess
 
-
-def _uses(text: str, path: Path) -> tuple[list[str], list[str], list[str]]:
-    """(gen_src modules imported, runs trained(...), figures draw(...))."""
+    for variable in ("GEN_REVISION", "GITHUB_SHA"):
+        if os.environ.get(variable):
+            return os.environ[variable]
     try:
-        tree = ast.parse(text, filename=str(path))
-    except SyntaxError as err:
-        raise NotebookError(
-            f"{path}: line {err.lineno}: not valid Python ({err.msg}); a "
-            "jupytext script must parse, with magics commented out"
-        ) from err
-    modules, runs, figures = [], [], []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
-            "gen_src"
-        ):
-            prefix = node.module.removeprefix("gen_src").strip(".")
-            # from gen_src import vae / from gen_src.vae import VAE
-            modules += [f"{prefix}.{a.name}".strip(".") for a in node.names]
-            modules += [prefix] if prefix else []
-        elif (
-            isinstance(node, ast.Call)
-            and node.args
-            and isinstance(node.args[0], ast.Constant)
-        ):
-            func = node.func
-            called = (
-                func.attr
-                if isinstance(func, ast.Attribute)
-                else getattr(func, "id", "")
-            )
-            if called == "trained":
-                runs.append(node.args[0].value)
-            elif called == "draw":
-                figures.append(node.args[0].value)
-    modules = [m for m in modules if registry.module_path(m).is_file()]
-    return modules, runs, figures
+        return (
+            subprocess.run(
+                ["git", "rev-parse", "HEAD"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=10,
+            ).stdout.strip()
+            or "main"
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "main"
 
 
-def key(pipe, sources: dict[str, Source], repository: str) -> str:
-    """One key for a notebook in all its languages, from files alone."""
-    main = sources[strings.default_language()]
-    text = main.path.read_text(encoding="utf-8")
-    modules, runs, figures = _uses(text, main.path)
+def pinned(text: str, revision: str) -> str:
+    """A cached notebook's text with its set-up cell pinned to revision."""
+    return text.replace(notebook_source.REVISION, revision)
+
+
+def published(pipe, result: Result, revision: str) -> Path:
+    """The .ipynb readers download: the cached one, pinned to revision
+    (written once per revision, beside the cache's entries)."""
+    target = (
+        pipe.cache.root
+        / "published"
+        / revision
+        / result.ipynb.parent.name
+        / result.ipynb.name
+    )
+    if not target.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        tmp.write_text(
+            pinned(result.ipynb.read_text("utf-8"), revision), encoding="utf-8"
+        )
+        os.replace(tmp, target)
+    return target
+
+
+def key(pipe, source: Source, repository: str) -> str:
+    """The key of a notebook in the default language, from files alone."""
+    modules, runs, figures = uses(source)
     parts = [
-        main.name,
+        source.name,
         pipe.settings.profile,
         pipe.settings.device,
         repository,
-        *(s.path.read_bytes() for s in sources.values()),
+        source.path.read_bytes(),
+        notebook_html.converter_version(),
+        version("safetensors"),
     ]
-    parts += [
-        (ROOT / p).read_bytes()
-        for p in embedded_files(text)
-        if (ROOT / p).is_file()
-    ]
-    parts.append(notebook_html.converter_version())
-    for module in sorted(set(modules) | {"build.pipeline", "build.notebooks"}):
+    parts += [(ROOT / p).read_bytes() for p in embedded_files(source)]
+    for module in sorted(
+        {
+            *modules,
+            "build.pipeline",
+            "build.notebooks",
+            "build.notebook_source",
+        }
+    ):
         parts += [p.read_bytes() for p in registry.source_closure(module)]
     for figure in sorted(set(figures)):
         spec = registry.figure(figure)
@@ -165,70 +143,6 @@ def key(pipe, sources: dict[str, Source], repository: str) -> str:
         runs += list(spec.runs)
     parts += [pipe.located_key(run) for run in sorted(set(runs))]
     return cache_mod.digest(*parts)
-
-
-def read(source: Source, repository: str):
-    """The notebook of a script: embeds expanded, the set-up cell first."""
-    import jupytext
-    import nbformat
-
-    nb = jupytext.read(source.path)
-    for index, cell in enumerate(nb.cells):
-        if cell.cell_type == "code":
-            cell.source = _expand(cell.source, source, index)
-    # after the title cell, so the page starts with its title
-    first_markdown = nb.cells and nb.cells[0].cell_type == "markdown"
-    nb.cells.insert(1 if first_markdown else 0, setup_cell(repository))
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "language": "python",
-        "display_name": "Python 3",
-    }
-    nb.metadata.pop("jupytext", None)
-    nbformat.validate(nb)
-    return nb
-
-
-def _expand(code: str, source: Source, index: int) -> str:
-    lines = [line for line in code.splitlines() if line.strip()]
-    if not lines or not all(EMBED.match(line.strip()) for line in lines):
-        return code
-    import markdown
-
-    md = markdown.Markdown(
-        extensions=["pymdownx.snippets"],
-        extension_configs={
-            "pymdownx.snippets": {
-                "base_path": [str(ROOT)],
-                "check_paths": True,
-                "dedent_subsections": True,
-            }
-        },
-    )
-    try:
-        expanded = md.preprocessors["snippet"].run(
-            [EMBED.match(line.strip()).group(1) for line in lines]
-        )
-    except Exception as err:  # pymdownx raises SnippetMissingError
-        raise NotebookError(f"{source.path}: cell {index + 1}: {err}") from err
-    return "\n".join(expanded).strip("\n")
-
-
-def setup_cell(repository: str):
-    """Installs gen_src where it is missing (Colab); a no-op elsewhere."""
-    import nbformat
-
-    code = (
-        "# Set-up: on Colab (or any machine without this course's package)\n"
-        "# install gen_src from the repository. Torch comes with Colab.\n"
-        "import importlib.util, subprocess, sys\n"
-        'if importlib.util.find_spec("gen_src") is None:\n'
-        '    subprocess.run([sys.executable, "-m", "pip", "install",'
-        ' "-q", "--no-deps",\n'
-        f'                    "git+{repository}", "safetensors"],'
-        " check=True)"
-    )
-    return nbformat.v4.new_code_cell(code, metadata={"tags": ["setup"]})
 
 
 # -- executing ----------------------------------------------------------
@@ -251,25 +165,79 @@ def _environment(settings):
         os.environ.update(saved)
 
 
-def execute(nb, source: Source, settings, cwd: Path = ROOT):
-    """Run every cell top to bottom; a failure names the notebook and cell."""
+def _client_class():
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
 
-    client = NotebookClient(
+    class Client(NotebookClient):
+        """nbclient, but a signal is not swallowed: nbclient's own handler
+        shuts the kernel down and lets the cell fail like any other; this
+        one also remembers the signal, so execute() can stop the build."""
+
+        interrupted: int | None = None
+
+        @contextlib.asynccontextmanager
+        async def async_setup_kernel(self, **kwargs):
+            async with super().async_setup_kernel(**kwargs):
+                loop = asyncio.get_event_loop()
+                for sig in (signal.SIGINT, signal.SIGTERM):
+                    with contextlib.suppress(RuntimeError, ValueError):
+                        loop.add_signal_handler(sig, self._stop, sig)
+                yield
+
+        def _stop(self, sig: int) -> None:
+            self.interrupted = sig
+            self._async_cleanup_kernel_future = asyncio.ensure_future(
+                self._async_cleanup_kernel()
+            )
+
+    return Client
+
+
+def execute(nb, source: Source, settings, cwd: Path = ROOT):
+    """Run every cell but the exercises, top to bottom; a failure names
+    the file, line and cell. A signal raises KeyboardInterrupt."""
+    from nbclient.exceptions import CellExecutionError, DeadKernelError
+
+    client = _client_class()(
         nb,
         timeout=TIMEOUT_S,
         kernel_name="python3",
-        # exercises are for the reader to run; the tests run them too
         skip_cells_with_tag=EXERCISE,
+        record_timing=False,
         resources={"metadata": {"path": str(cwd)}},
     )
     with _environment(settings):
         try:
             client.execute()
-        except CellExecutionError as err:
-            raise NotebookError(_failure(nb, source, err)) from err
+        except BaseException as err:
+            if client.interrupted is not None:
+                raise KeyboardInterrupt(
+                    f"{signal.Signals(client.interrupted).name} while "
+                    f"running {source.shown}"
+                ) from err
+            if isinstance(err, CellExecutionError):
+                raise NotebookError(_failure(nb, source, err)) from err
+            if isinstance(err, DeadKernelError):
+                raise NotebookError(
+                    f"{source.shown}: the kernel died while running "
+                    f"{_running(nb, source)}: {err}"
+                ) from err
+            raise
+    if client.interrupted is not None:
+        raise KeyboardInterrupt(signal.Signals(client.interrupted).name)
     return nb
+
+
+def _running(nb, source: Source) -> str:
+    """The first code cell without an execution count: the one that ran."""
+    for index, cell in enumerate(nb.cells):
+        if (
+            cell.cell_type == "code"
+            and cell.execution_count is None
+            and EXERCISE not in cell.metadata.get("tags", [])
+        ):
+            return where(source, nb, index)
+    return "its last cell"
 
 
 def _failure(nb, source: Source, err) -> str:
@@ -278,14 +246,13 @@ def _failure(nb, source: Source, err) -> str:
             if output.get("output_type") == "error":
                 first = cell.source.strip().splitlines()[0][:70]
                 return (
-                    f"{source.path}: cell {index + 1} ({first!r}) "
-                    f"failed: {output['ename']}: {output['evalue']}"
+                    f"{where(source, nb, index)} ({first!r}) failed: "
+                    f"{output['ename']}: {output['evalue']}"
                 )
-    return f"{source.path}: {str(err).strip().splitlines()[-1]}"
+    return f"{source.shown}: {str(err).strip().splitlines()[-1]}"
 
 
 def _code_cells(nb) -> list:
-    """The code cells; read() puts the set-up cell first."""
     return [c for c in nb.cells if c.cell_type == "code"]
 
 
@@ -293,21 +260,25 @@ def translated(nb, executed, source: Source, reference: Source):
     """nb, a translation, with the code cells and outputs of executed.
 
     A translation's code cells are bare `# %%` lines that say where each
-    code cell goes: the code itself lives only in the English script.
+    code cell goes: the code itself lives only in the original script.
     """
     mine, theirs = _code_cells(nb), _code_cells(executed)
-    for number, cell in enumerate(mine[1:], start=1):  # after set-up
-        if cell.source.strip():
+    for index, cell in enumerate(nb.cells):
+        if (
+            cell.cell_type == "code"
+            and "setup" not in cell.metadata.get("tags", [])
+            and cell.source.strip()
+        ):
             raise NotebookError(
-                f"{source.path}: code cell {number} is not empty "
-                f"({cell.source.strip().splitlines()[0]!r}). Code lives "
-                f"only in {reference.path.name}; in a translation leave "
+                f"{where(source, nb, index)}: a code cell that is not "
+                f"empty ({cell.source.strip().splitlines()[0]!r}). Code "
+                f"lives only in {reference.shown}; in a translation leave "
                 "each code cell as a bare '# %%' line"
             )
     if len(mine) != len(theirs):
         raise NotebookError(
-            f"{source.path} marks {len(mine) - 1} code cells and "
-            f"{reference.path.name} has {len(theirs) - 1}; give the "
+            f"{source.shown} marks {len(mine) - 1} code cells and "
+            f"{reference.shown} has {len(theirs) - 1}; give the "
             "translation one bare '# %%' line per code cell, in the same "
             "places"
         )
@@ -325,58 +296,75 @@ def build(
     """Every notebook in every language: a Result or the exception."""
     out: dict[tuple[str, str], object] = {}
     for name, sources in sorted(find().items()):
-        if names and name not in names:
-            continue
-        try:
-            out.update(build_one(pipe, sources, repository))
-        except KeyboardInterrupt:
-            raise
-        except Exception as err:  # reported per notebook by the caller
-            for lang in sources:
-                out[name, lang] = err
+        if not names or name in names:
+            out.update(build_sources(pipe, sources, repository))
     return out
 
 
-def build_one(
+def build_sources(
     pipe, sources: dict[str, Source], repository: str
-) -> dict[tuple[str, str], Result]:
-    """All languages of one notebook, from the cache or made now.
-
-    The English notebook is executed once per key; each translation has
-    its own entry, so editing Chinese prose executes nothing again.
-    """
+) -> dict[tuple[str, str], object]:
+    """One notebook in its languages, each a Result or the exception on
+    its own: a translation's fault is not the original's."""
     default = strings.default_language()
+    name = next(iter(sources.values())).name
     if default not in sources:
         some = next(iter(sources.values()))
-        raise NotebookError(
-            f"{some.path} has no original in the default language "
-            f"{some.path.with_name(some.name + '.py')}; add it"
+        problem = NotebookError(
+            f"{some.shown} has no original in the default language: "
+            f"add {some.path.with_name(some.name + '.py').name}"
         )
+        return {(name, lang): problem for lang in sources}
     main = sources[default]
-    main_key = key(pipe, {default: main}, repository)
-    results = {}
-    for lang, source in sorted(
-        sources.items(), key=lambda item: item[0] != default
-    ):
-        entry_key = (
-            main_key
-            if lang == default
-            else cache_mod.digest(main_key, source.path.read_bytes())
-        )
-        entry = pipe.cache.notebook_dir(Path(source.filename).stem, entry_key)
+    out: dict[tuple[str, str], object] = {}
+    try:
+        out[name, default] = one(pipe, main, main, None, repository)
+    except KeyboardInterrupt:
+        raise
+    except Exception as err:  # reported per page by the caller
+        return {(name, lang): err for lang in sources}
+    for lang, source in sorted(sources.items()):
+        if lang == default:
+            continue
+        try:
+            out[name, lang] = one(
+                pipe, source, main, out[name, default], repository
+            )
+        except KeyboardInterrupt:
+            raise
+        except Exception as err:
+            out[name, lang] = err
+    return out
+
+
+def one(
+    pipe,
+    source: Source,
+    main: Source,
+    original: Result | None,
+    repository: str,
+) -> Result:
+    """One language of a notebook, from the cache or made now. The
+    original is executed once per key; a translation's entry is keyed by
+    that key and its own text, so editing its prose executes nothing."""
+    main_key = (
+        key(pipe, main, repository)
+        if original is None
+        else original.record["key"]
+    )
+    entry_key = (
+        main_key
+        if original is None
+        else cache_mod.digest(main_key, source.path.read_bytes())
+    )
+    entry = pipe.cache.notebook_dir(Path(source.filename).stem, entry_key)
+    with pipe.cache.lock(entry):
         result = _load(pipe, entry, source)
         if result is None:
-            result = _make(
-                pipe,
-                source,
-                main,
-                results.get((main.name, default)),
-                repository,
-                entry,
-                entry_key,
-            )
-        results[source.name, lang] = result
-    return results
+            _make(pipe, source, main, original, repository, entry, entry_key)
+            result = _load(pipe, entry, source)
+            result.made = True
+    return result
 
 
 def _make(
@@ -387,15 +375,17 @@ def _make(
     repository: str,
     entry: Path,
     entry_key: str,
-) -> Result:
-    """Execute the English notebook, or translate the executed one."""
+) -> None:
+    """Execute the original notebook, or translate the executed one."""
+    import time
+
     import nbformat
 
     started = time.perf_counter()
-    if original is None:  # the English notebook
+    if original is None:
         log.info(
             "executing notebook %s (%s profile) ...",
-            source.path,
+            source.shown,
             pipe.settings.profile,
         )
         nb = execute(read(source, repository), source, pipe.settings)
@@ -425,9 +415,7 @@ def _make(
                 "title": title,
                 "toc": toc,
                 "images": images,
-                "embeds": embedded_files(
-                    main.path.read_text(encoding="utf-8")
-                ),
+                "embeds": embedded_files(main),
                 "seconds": round(seconds, 2),
                 "profile": pipe.settings.profile,
                 "key": entry_key,
@@ -435,26 +423,25 @@ def _make(
             },
         )
 
-    with pipe.cache.lock():
-        pipe.cache.write_entry(entry, write)
+    pipe.cache.write_entry(entry, write)  # under the entry's lock
     log.info("made %s in %.1f s", entry.name, seconds)
-    result = _load(pipe, entry, source)
-    result.made = True
-    return result
 
 
 def _load(pipe, entry: Path, source: Source) -> Result | None:
     if not entry.exists():
         return None
     try:
-        ipynb = entry / source.filename
-        record = cache_mod.read_json(entry / f"{source.filename}.json")
-        page = entry / f"{source.filename}.html"
-        if not ipynb.is_file() or not page.is_file():
-            raise ValueError(f"{ipynb.name} or its page is missing")
-    except (OSError, ValueError) as err:
+        pipe.cache.check_entry(entry)
+        record = cache_mod.read_record(
+            entry / f"{source.filename}.json", RECORD
+        )
+        ipynb, page = (
+            entry / source.filename,
+            entry / f"{source.filename}.html",
+        )
+    except (OSError, ValueError) as err:  # DamagedEntry, a bad record
         log.warning(
-            "cache entry %s is corrupt (%s); making %s again",
+            "cache entry %s is damaged (%s); making %s again",
             entry,
             err,
             source.filename,

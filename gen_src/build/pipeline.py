@@ -95,7 +95,7 @@ class Pipeline:
         if known is not None and known[0] == key:
             return known[1:]
         entry = self.cache.run_dir(name, profile, key)
-        with self.cache.lock():
+        with self.cache.lock(entry):
             loaded = self._load_run(name, profile, entry)
             if loaded is None:
                 loaded = self._train_run(name, profile, key, entry)
@@ -110,11 +110,11 @@ class Pipeline:
             return known[2]
         path = self.cache.run_dir(name, profile, key) / "record.json"
         try:
-            record = cache_mod.read_json(path)
-            if record.get("run") == name and record.get("profile") == profile:
+            record = cache_mod.read_record(path, cache_mod.RUN_RECORD)
+            if record["run"] == name and record["profile"] == profile:
                 return record
         except (OSError, ValueError):
-            pass
+            pass  # missing or damaged: run() checks it and says so
         return self.run(name)[1]
 
     def _load_run(self, name, profile, entry: Path):
@@ -123,12 +123,13 @@ class Pipeline:
         from . import serialize
 
         try:
+            self.cache.check_entry(entry)
             return serialize.load_run(
                 entry, keys_mod.family(name), name, profile
             )
         except Exception as err:  # any damage: retrain, loudly
             log.warning(
-                "cache entry %s is corrupt (%s); retraining %s",
+                "cache entry %s is damaged (%s); training %s again",
                 entry,
                 err,
                 name,
@@ -177,9 +178,10 @@ class Pipeline:
         if known is not None and known[0] == key:  # drawn in this process
             return dataclasses.replace(known[1], trained=False)
         entry = self.cache.figure_dir(name, key)
-        result = self._load_figure(name, entry)
-        if result is None:
-            result = self._render(spec, entry)
+        with self.cache.lock(entry):
+            result = self._load_figure(name, entry)
+            if result is None:
+                result = self._render(spec, entry)
         self._figures[name] = (key, result)
         return result
 
@@ -188,13 +190,13 @@ class Pipeline:
         if not entry.exists():
             return None
         try:
-            record = cache_mod.read_json(meta)
-            with open(png, "rb") as f:
-                if f.read(8) != b"\x89PNG\r\n\x1a\n":
-                    raise ValueError("figure.png is not a PNG file")
-        except (OSError, ValueError) as err:
+            self.cache.check_entry(entry)
+            record = cache_mod.read_record(meta, ("figure", "runs"))
+            if not isinstance(record["runs"], list):
+                raise ValueError("record.json: runs is not a list")
+        except (OSError, ValueError) as err:  # DamagedEntry included
             log.warning(
-                "cache entry %s is corrupt (%s); redrawing %s",
+                "cache entry %s is damaged (%s); drawing %s again",
                 entry,
                 err,
                 name,
@@ -221,8 +223,7 @@ class Pipeline:
         import matplotlib.pyplot as plt
 
         try:
-            with self.cache.lock():
-                self.cache.write_entry(entry, write)
+            self.cache.write_entry(entry, write)  # under the entry's lock
         finally:
             plt.close(fig)
         log.info("drew %s in %.1f s", spec.name, time.perf_counter() - started)

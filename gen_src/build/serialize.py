@@ -8,7 +8,7 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from ..loop import Run
-from .cache import read_json, write_json
+from .cache import RUN_RECORD, read_record, write_json
 
 
 def _plain(tensors: dict) -> dict[str, torch.Tensor]:
@@ -31,8 +31,8 @@ def save_run(folder: Path, run: Run, record: dict) -> None:
 
 def load_run(folder: Path, module, name: str, profile: str):
     """Rebuild the Run from a cache entry; raise on any damage."""
-    record = read_json(folder / "record.json")
-    if record.get("run") != name or record.get("profile") != profile:
+    record = read_record(folder / "record.json", RUN_RECORD)
+    if record["run"] != name or record["profile"] != profile:
         raise ValueError("record.json describes another run")
     config = module.RUNS[name](profile)
     models = module.build(config)

@@ -33,23 +33,29 @@ class Settings:
         profile: str | None = None,
         device: str | None = None,
         cache_dir: str | Path | None = None,
+        origin: str = "mkdocs",
     ) -> "Settings":
         """Environment first (GEN_PROFILE, GEN_DEVICE, GEN_CACHE_DIR), then
-        the given values (from mkdocs.yml), then the automatic choice."""
+        the given values, then the automatic choice. origin says where the
+        given values come from ("mkdocs": mkdocs.yml; "cli": options), so
+        an error names the setting the user typed."""
+        names = {
+            "mkdocs": (
+                "extra.gen_src.profile in mkdocs.yml",
+                "extra.gen_src.device in mkdocs.yml",
+            ),
+            "cli": ("--profile", "--device"),
+        }[origin]
         env_profile = os.environ.get("GEN_PROFILE") or None
         env_device = os.environ.get("GEN_DEVICE") or None
         if env_profile:
             profile = runtime.check_profile(env_profile, "GEN_PROFILE")
         elif profile:
-            profile = runtime.check_profile(
-                profile, "extra.gen_src.profile in mkdocs.yml"
-            )
+            profile = runtime.check_profile(profile, names[0])
         if env_device:
             device = _check_device(env_device, "GEN_DEVICE")
         elif device:
-            device = _check_device(
-                device, "extra.gen_src.device in mkdocs.yml"
-            )
+            device = _check_device(device, names[1])
         else:
             device = "auto"
         if not profile:
@@ -64,11 +70,28 @@ class Settings:
 
 
 def _check_device(device: str, setting: str) -> str:
+    """A known device that this machine has; the error names the setting.
+    Asking whether a GPU is there imports torch, for cuda and mps only."""
     if device not in runtime.DEVICES:
         raise ValueError(
             f"{setting}={device!r} is unknown; choose one of "
             f"{', '.join(runtime.DEVICES)}"
         )
+    if device in ("cuda", "mps"):
+        import torch
+
+        mps = getattr(torch.backends, "mps", None)
+        there = (
+            torch.cuda.is_available()
+            if device == "cuda"
+            else bool(mps and mps.is_available())
+        )
+        if not there:
+            kind = "CUDA GPU" if device == "cuda" else "Apple MPS device"
+            raise ValueError(
+                f"{setting}={device!r}, but this machine has no {kind} "
+                f"that torch can use; set {setting} to auto (or cpu)"
+            )
     return device
 
 

@@ -30,7 +30,14 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 from gen_src.build import strings
-from gen_src.website import assets, figures_md, i18n, notebook_pages, values_md
+from gen_src.website import (
+    assets,
+    figures_md,
+    i18n,
+    notebook_pages,
+    report,
+    values_md,
+)
 
 log = logging.getLogger("mkdocs.hooks.gen_src")
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,6 +53,9 @@ def on_config(config):
 
     registry.rescan()  # under serve: see the files as they are now
     default, langs = i18n.i18n_plugin_config(config)
+    plugin = config.plugins.get("i18n")
+    if getattr(plugin, "current_language", default) == default:
+        report.new_build()  # static-i18n builds the other languages next
     problems = i18n.check_twins(Path(config.docs_dir), default, langs)
     for problem in problems:
         # A warning fails the strict build and names the file to fix.
@@ -110,17 +120,15 @@ def on_files(files, config):
     results = pipe.build()
     _state["results"] = results
     failed = {n: r for n, r in results.items() if isinstance(r, Exception)}
+    causes = report.grouped(failed)
     if failed and _state["command"] != "serve":
         raise PluginError(
-            "figures failed:\n"
-            + "\n".join(
-                f"  {name}: {type(err).__name__}: {err}"
-                for name, err in failed.items()
-            )
+            "figures failed:\n" + "\n".join(f"  {line}" for line in causes)
         )
+    for line in causes:  # serve: the pages show error boxes
+        report.once(line)
     for name, result in results.items():
         if isinstance(result, Exception):
-            log.error("figure %s failed: %s", name, result)
             continue
         for suffix, src in (
             (".png", result.png),
@@ -155,7 +163,13 @@ def _notebook_pages(files, config, pipe) -> None:
 
     started = time.perf_counter()
     built = notebooks.build(pipe, _repository(config))
-    _install_notebooks(files, config, built)  # build: raises on a failure
+    revision = _state.setdefault("revision", notebooks.revision())
+    _install_notebooks(
+        files,
+        config,
+        built,  # build: raises on a failure
+        lambda result: notebooks.published(pipe, result, revision),
+    )
     made = sum(
         1 for r in built.values() if not isinstance(r, Exception) and r.made
     )
@@ -167,8 +181,9 @@ def _notebook_pages(files, config, pipe) -> None:
     )
 
 
-def _install_notebooks(files, config, built) -> None:
-    """Pages for this language's notebooks; placeholders if built is None."""
+def _install_notebooks(files, config, built, published=None) -> None:
+    """Pages for this language's notebooks; placeholders if built is None.
+    published(result): the .ipynb readers download (pinned to a commit)."""
     default, langs = i18n.i18n_plugin_config(config)
     lang = getattr(config.plugins.get("i18n"), "current_language", default)
     try:
@@ -180,6 +195,7 @@ def _install_notebooks(files, config, built) -> None:
             default,
             langs,
             serve=_state["command"] == "serve",
+            published=published,
         )
     except notebook_pages.NotebookError as err:
         raise PluginError(str(err)) from err
@@ -192,8 +208,9 @@ def _repository(config) -> str:
 def on_pre_page(page, config, files):
     if isinstance(page.file, notebook_pages.NotebookFile):
         repository = _repository(config)
+        revision = _state.get("revision", "main")
         page.render = lambda config, files: notebook_pages.render(
-            page, repository
+            page, repository, revision
         )
     return page
 

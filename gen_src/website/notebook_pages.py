@@ -14,7 +14,6 @@ an "Open in Colab" link and the snippet files the notebook embeds.
 from __future__ import annotations
 
 import html
-import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,8 +24,8 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from gen_src.build import notebook_html, notebooks, strings
+from gen_src.website import report
 
-log = logging.getLogger("mkdocs.hooks.gen_src")
 SCRIPT = re.compile(r"notebooks/([^/.]+)(?:\.([A-Za-z_-]+))?\.py")
 CSS_URI = "assets/notebook.css"
 # The site is published on this branch of extra.repository (see
@@ -64,10 +63,12 @@ def install(
     default: str,
     langs: list[str],
     serve: bool = False,
+    published=None,
 ) -> None:
     """Swap this language's notebook scripts for pages; add downloads.
 
     results None (notebooks are off): pages that say so, nothing else.
+    published(result): the .ipynb to offer (the cached one if None).
     """
     for file in [f for f in files if SCRIPT.fullmatch(f.src_uri)]:
         name, suffix = SCRIPT.fullmatch(file.src_uri).groups()
@@ -87,7 +88,7 @@ def install(
             )
             if not serve:
                 raise NotebookError(problem)
-            log.error(problem)  # serve: the page shows it too
+            report.once(problem)  # serve: the page shows it too
         page = NotebookFile(
             file.src_uri,
             config.docs_dir,
@@ -111,7 +112,8 @@ def install(
         if result is None or failed:
             continue
         page.abs_src_path = str(result.ipynb)
-        _publish(files, config, here + result.source.filename, result.ipynb)
+        offered = published(result) if published else result.ipynb
+        _publish(files, config, here + result.source.filename, offered)
         for image in result.record["images"]:
             _publish(
                 files, config, here + image, result.ipynb.with_name(image)
@@ -178,8 +180,9 @@ def header(page, repository: str) -> str:
 OUTPUT_TEXT = re.compile(r'(<div class="jp-RenderedText[^>]*>\s*)<pre>')
 
 
-def render(page, repository: str) -> None:
-    """Fill the page from the cached HTML instead of Markdown."""
+def render(page, repository: str, revision: str = "main") -> None:
+    """Fill the page from the cached HTML instead of Markdown; the set-up
+    cell shown installs the commit the site was built from."""
     result = page.file.result
     if not isinstance(result, notebooks.Result):
         problem = (
@@ -191,7 +194,7 @@ def render(page, repository: str) -> None:
             f'<div class="admonition failure"><p>{problem}</p></div>'
         )
         return
-    body = result.html.read_text(encoding="utf-8")
+    body = notebooks.pinned(result.html.read_text(encoding="utf-8"), revision)
     # logs and arrays stay out of the search index; prose and code stay in
     body = OUTPUT_TEXT.sub(r"\1<pre data-search-exclude>", body)
     page.content = header(page, repository) + "\n" + body

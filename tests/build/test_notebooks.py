@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from gen_src.build import notebook_html, notebooks, pipeline
+from gen_src.build import notebook_html, notebook_source, notebooks, pipeline
 
 HEADER = """# ---
 # jupyter:
@@ -54,7 +54,7 @@ def test_embed_cell_becomes_the_section(tmp_path):
 # --8<-- "snippets/gan_losses.py:losses"
 """,
     )
-    nb = notebooks.read(src, REPO)
+    nb = notebook_source.read(src, REPO)
     assert nb.cells[1].metadata["tags"] == ["setup"]  # after the title
     assert f"git+{REPO}" in nb.cells[1].source
     code = nb.cells[2].source
@@ -66,9 +66,7 @@ def test_embed_cell_becomes_the_section(tmp_path):
     )
     assert code.splitlines()[0] == section.splitlines()[0].strip()
     assert "--8<--" not in code and "    logits" not in code  # dedented
-    assert notebooks.embedded_files(src.path.read_text()) == [
-        "snippets/gan_losses.py"
-    ]
+    assert notebooks.embedded_files(src) == ["snippets/gan_losses.py"]
 
 
 def test_missing_embed_names_the_notebook_and_cell(tmp_path):
@@ -84,9 +82,10 @@ x = 1
 """,
     )
     with pytest.raises(
-        notebooks.NotebookError, match=r"demo\.py: cell 2: .*no_such_file"
+        notebooks.NotebookError,
+        match=r"demo\.py:13 \(cell 2\): .*no_such_file",
     ):
-        notebooks.read(src, REPO)
+        notebook_source.read(src, REPO)
 
 
 def test_failing_cell_is_named(tmp_path, pipe):
@@ -104,10 +103,10 @@ x = 1
 y = x / 0
 """,
     )
-    nb = notebooks.read(src, REPO)
+    nb = notebook_source.read(src, REPO)
     with pytest.raises(
         notebooks.NotebookError,
-        match=r"bad\.py: cell 4 \('y = x / 0'\) failed: "
+        match=r"bad\.py:16 \(cell 3\) \('y = x / 0'\) failed: "
         r"ZeroDivisionError",
     ):
         notebooks.execute(nb, src, pipe.settings)
@@ -117,7 +116,7 @@ def test_translations_hold_no_code(tmp_path):
     en = script(tmp_path, "t", "# %% [markdown]\n# Hi\n\n# %%\nx = 1\n")
     zh = script(tmp_path, "t", "# %% [markdown]\n# 你好\n\n# %%\n", "zh")
     nb = notebooks.translated(
-        notebooks.read(zh, REPO), notebooks.read(en, REPO), zh, en
+        notebook_source.read(zh, REPO), notebook_source.read(en, REPO), zh, en
     )
     assert [c.source for c in nb.cells if c.cell_type == "markdown"] == [
         "你好"
@@ -126,18 +125,23 @@ def test_translations_hold_no_code(tmp_path):
 
     pasted = script(tmp_path, "t", "# %%\nx = 2\n", "zh")
     with pytest.raises(
-        notebooks.NotebookError, match=r"t\.zh\.py: code cell 1 is not empty"
+        notebooks.NotebookError,
+        match=r"t\.zh\.py:9 \(cell 1\): a code cell that is not empty",
     ):
         notebooks.translated(
-            notebooks.read(pasted, REPO), notebooks.read(en, REPO), pasted, en
+            notebook_source.read(pasted, REPO),
+            notebook_source.read(en, REPO),
+            pasted,
+            en,
         )
     missing = script(tmp_path, "t", "# %% [markdown]\n# 你好\n", "zh")
     with pytest.raises(
-        notebooks.NotebookError, match=r"marks 0 code cells and t\.py has 1"
+        notebooks.NotebookError,
+        match=r"t\.zh\.py marks 0 code cells and .*t\.py has 1",
     ):
         notebooks.translated(
-            notebooks.read(missing, REPO),
-            notebooks.read(en, REPO),
+            notebook_source.read(missing, REPO),
+            notebook_source.read(en, REPO),
             missing,
             en,
         )
@@ -164,7 +168,7 @@ print(6 * 7)
             "zh",
         ),
     }
-    first = notebooks.build_one(pipe, sources, REPO)
+    first = notebooks.build_sources(pipe, sources, REPO)
     assert all(r.made for r in first.values())
     en, zh = first["tiny", "en"], first["tiny", "zh"]
     for result in (en, zh):
@@ -178,21 +182,21 @@ print(6 * 7)
         raise AssertionError("executed again")
 
     monkeypatch.setattr(notebooks, "execute", no_run)
-    again = notebooks.build_one(pipe, sources, REPO)
+    again = notebooks.build_sources(pipe, sources, REPO)
     assert not any(r.made for r in again.values())
     assert again["tiny", "en"].ipynb == en.ipynb
 
     en.html.unlink()  # damage the entry: it is built again, with a warning
     monkeypatch.undo()
     with caplog.at_level(logging.WARNING):
-        rebuilt = notebooks.build_one(pipe, sources, REPO)
-    assert rebuilt["tiny", "en"].made and "corrupt" in caplog.text
+        rebuilt = notebooks.build_sources(pipe, sources, REPO)
+    assert rebuilt["tiny", "en"].made and "damaged" in caplog.text
 
     # new Chinese prose: translated again, nothing executed
     monkeypatch.setattr(notebooks, "execute", no_run)
     zh_text = sources["zh"].path.read_text()
     sources["zh"].path.write_text(zh_text.replace("# # 训练 zh", "# # 训练"))
-    retranslated = notebooks.build_one(pipe, sources, REPO)
+    retranslated = notebooks.build_sources(pipe, sources, REPO)
     assert retranslated["tiny", "zh"].record["key"] != zh.record["key"]
     assert (
         retranslated["tiny", "en"].record["key"]
@@ -200,12 +204,12 @@ print(6 * 7)
     )
 
     sources["en"].path.write_text(HEADER + body.format(lang="en") + "\n1\n")
-    assert notebooks.key(pipe, {"en": sources["en"]}, REPO) != en.record["key"]
+    assert notebooks.key(pipe, sources["en"], REPO) != en.record["key"]
 
 
 def test_render_keeps_the_page_offline(tmp_path, pipe):
     src = script(tmp_path, "r", "# %% [markdown]\n# # 标题\n# $a$\n")
-    nb = notebooks.read(src, REPO)
+    nb = notebook_source.read(src, REPO)
     path = tmp_path / "r.ipynb"
     nbformat.write(nb, path)
     body, css, toc, title = notebook_html.render(path)

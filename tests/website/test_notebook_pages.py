@@ -45,7 +45,7 @@ def test_page_offers_the_notebook_colab_and_snippets(built_site, source):
         f"https://colab.research.google.com/github/{REPO_PATH}"
         f"/blob/gh-pages/{site_path}/{source.filename}"
     )
-    for snippet in notebooks.embedded_files(source.path.read_text()):
+    for snippet in notebooks.embedded_files(source):
         published = built_site / "downloads" / snippet
         assert published.read_bytes() == (ROOT / snippet).read_bytes()
         assert Path(snippet).name in html

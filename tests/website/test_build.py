@@ -139,3 +139,31 @@ def test_every_trained_figure_is_on_its_pages_in_both_languages(built_site):
         assert record["runs"] and record["figure"] == name
     # Every registered figure is used by some page.
     assert seen == set(registry.figures()), set(registry.figures()) - seen
+
+
+def test_every_embed_was_expanded(built_site):
+    """No page shows an embed line instead of the code it names (a
+    formatter once turned `--8<-- "x"` into `--8 < --"x"`, which
+    pymdownx.snippets leaves alone)."""
+    pattern = re.compile(r"--8\s*(<|&lt;)\s*--")
+    left = []
+    for page in built_site.rglob("*.html"):
+        text = re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8"))
+        if pattern.search(text):
+            left.append(str(page.relative_to(built_site)))
+    assert not left, f"embed lines left on {left}"
+
+
+def test_pages_embed_the_same_code_in_both_languages_and_it_exists():
+    """Every embed target names a file and section that exist."""
+    root = Path(__file__).resolve().parents[2]
+    for page in (root / "docs").glob("*.md"):
+        for target in re.findall(
+            r'^--8<-- "([^"]+)"', page.read_text(encoding="utf-8"), re.M
+        ):
+            path, _, section = target.partition(":")
+            text = (root / path).read_text(encoding="utf-8")
+            assert not section or f"[start:{section}]" in text, (
+                page.name,
+                target,
+            )

@@ -1,0 +1,82 @@
+"""`mkdocs serve` under faults: a broken figure shows its error box and
+leaves every other page served, and comes back once fixed. (With strict
+mode, an error logged the usual way aborted the rebuild and every URL
+hung.)"""
+
+from __future__ import annotations
+
+import re
+
+BROKEN = "raise RuntimeError('broken on purpose')"
+
+
+def test_a_broken_figure_breaks_only_its_box_and_comes_back(
+    serve, project, tools
+):
+    get, wait_for = tools.get, tools.wait_for
+    plots = project / "gen_src" / "plots" / "vae.py"
+    good = plots.read_text()
+    assert get(serve.url + "vae/")[1].count("figures/vae_samples.png")
+
+    broken = re.sub(
+        r"(def vae_samples\(run, n: int = 8\):\n"
+        r'    """[^"]*"""\n)',
+        rf"\1    {BROKEN}\n",
+        good,
+    )
+    assert broken != good
+    plots.write_text(broken)
+    page = wait_for(
+        lambda: (
+            "broken on purpose" in get(serve.url + "vae/")[1]
+            and get(serve.url + "vae/")[1]
+        ),
+        300,
+        "the error box",
+    )
+    assert 'class="figure-error"' in page
+    assert "figures/vae_reconstructions.png" in page  # the rest stands
+    status, other = get(serve.url + "gan/", timeout=10)
+    assert status == 200 and "figures/gan_ring_training.png" in other
+    status, chinese = get(serve.url + "zh/vae/", timeout=10)
+    assert status == 200 and "broken on purpose" in chinese
+    log = serve.log()
+    assert "Aborted" not in log
+    assert log.count("broken on purpose") == 1  # said once, not per language
+
+    plots.write_text(good)
+    wait_for(
+        lambda: "broken on purpose" not in get(serve.url + "vae/")[1],
+        300,
+        "the figure to come back",
+    )
+    page = get(serve.url + "vae/")[1]
+    assert "figures/vae_samples.png" in page
+    assert get(serve.url + "figures/vae_samples.png")[0] == 200
+
+
+def _rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS"):
+                return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+def test_memory_stays_bounded_over_many_rebuilds(serve, project, tools):
+    """An author edits a page again and again: the server's memory settles
+    (the pipeline keeps the latest run, figure and key of each name only;
+    the registry's caches are bounded)."""
+    page = project / "docs" / "about.md"
+    text = page.read_text()
+    sizes = []
+    for i in range(20):
+        page.write_text(f"{text}\n\nEdit number {i}.\n")
+        tools.wait_for(
+            lambda: f"Edit number {i}." in tools.get(serve.url + "about/")[1],
+            120,
+            f"rebuild {i}",
+        )
+        sizes.append(_rss_mb(serve.process.pid))
+    growth = sizes[-1] - sizes[4]
+    assert growth < 25, f"RSS in MB after each rebuild: {sizes}"

@@ -73,7 +73,9 @@ def test_memory_stays_bounded_over_many_rebuilds(serve, project, tools):
     for i in range(20):
         page.write_text(f"{text}\n\nEdit number {i}.\n")
         tools.wait_for(
-            lambda: f"Edit number {i}." in tools.get(serve.url + "about/")[1],
+            lambda i=i: (
+                f"Edit number {i}." in tools.get(serve.url + "about/")[1]
+            ),
             120,
             f"rebuild {i}",
         )

@@ -94,21 +94,20 @@ class Keys:
         self._configs[name, profile] = (key, config)
         return config
 
-    def run_key(self, name: str, profile: str, judge: str | None) -> str:
-        """judge: the key of the classifier run that scores images."""
-        memo = (name, profile, judge)
-        known = self._runs.get(memo)
+    def run_key(self, name: str, profile: str, judge=None) -> str:
+        """judge(): the key of the classifier run that scores images,
+        asked for only when this run reads images and is scored."""
+        known = self._runs.get((name, profile))
         if known is not None and known[0] == registry.generation():
             return known[1]
         parts = [self.source_key(name, profile)]
         config = self.config(name, profile)
         if reads_images(config):
             parts.append(data.fingerprint(config["dataset"]))
-            if registry.runs()[name].scored and judge:
-                parts.append(judge)
+            if registry.runs()[name].scored and judge is not None:
+                parts.append(judge())
         key = cache_mod.digest(*parts)
-        self._runs = {m: k for m, k in self._runs.items() if m[:2] != memo[:2]}
-        self._runs[memo] = (registry.generation(), key)
+        self._runs[name, profile] = (registry.generation(), key)
         return key
 
     def figure_key(self, name: str, run_keys: list[str]) -> str:

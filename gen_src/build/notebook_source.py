@@ -178,6 +178,7 @@ def read(source: Source, repository: str):
     import jupytext
     import nbformat
 
+    embeds(source)  # every embed line checked, in every cell
     text = source.path.read_text(encoding="utf-8")
     nb = jupytext.reads(text, fmt="py:percent")
     lines = cell_lines(text)

@@ -55,9 +55,11 @@ class Pipeline:
 
     # -- keys ------------------------------------------------------------
     def run_key(self, name: str, profile: str) -> str:
-        judge = None
-        if name != registry.CLASSIFIER_RUN:
-            judge = self.run_key(registry.CLASSIFIER_RUN, profile)
+        def judge() -> str:  # asked for only by runs scored on images
+            return self.run_key(registry.CLASSIFIER_RUN, profile)
+
+        if name == registry.CLASSIFIER_RUN:
+            return self.keys.run_key(name, profile, None)
         return self.keys.run_key(name, profile, judge)
 
     def located_key(self, name: str) -> str:

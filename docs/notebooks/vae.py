@@ -24,7 +24,7 @@
 # model), `full` on a GPU.
 
 # %%
-from gen_src import data, vae
+from gen_src import data, runtime, vae
 from gen_src.build import pipeline
 
 settings = pipeline.Settings.resolve()
@@ -89,6 +89,7 @@ draws = 2000
 # %%
 config = vae.config_for("smoke", num_epochs=1)
 dev = torch.device("cpu")
+runtime.set_seed(config.seed)  # the same initial weights every time
 train_set, test_set = data.splits(config)  # config.train_size, test_size
 train_images, test_images = train_set.images, test_set.images
 print(config)

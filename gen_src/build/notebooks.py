@@ -225,6 +225,28 @@ def execute(nb, source: Source, settings, cwd: Path = ROOT):
             raise
     if client.interrupted is not None:
         raise KeyboardInterrupt(signal.Signals(client.interrupted).name)
+    return _coalesced(nb)
+
+
+def _coalesced(nb):
+    """Printed text as one output per stream and run of prints: how the
+    kernel split it into messages depends on timing, and would make two
+    builds of one commit differ."""
+    for cell in nb.cells:
+        merged = []
+        for output in cell.get("outputs", []):
+            last = merged[-1] if merged else None
+            if (
+                output.get("output_type") == "stream"
+                and last is not None
+                and last.get("output_type") == "stream"
+                and last.get("name") == output.get("name")
+            ):
+                last["text"] += output["text"]
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell.outputs = merged
     return nb
 
 

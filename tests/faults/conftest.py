@@ -56,8 +56,8 @@ def environment(project: Path, **extra) -> dict:
         GEN_DEVICE="cpu",
         GEN_CACHE_DIR=str(SHARED_CACHE),
         NO_MKDOCS_2_WARNING="1",
-        **extra,
     )
+    env.update(extra)
     return env
 
 

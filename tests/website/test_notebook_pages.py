@@ -141,3 +141,22 @@ def test_downloaded_notebook_is_valid(built_site, source):
         "a code cell never ran"
     )
     assert not any(c.outputs for c in exercises)
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=ids)
+def test_the_setup_cell_installs_the_commit_the_site_was_built_from(
+    built_site, source
+):
+    from importlib.metadata import version
+
+    from gen_src.build import notebook_source
+
+    folder = page_dir(built_site, source)
+    nb = nbformat.read(folder / source.filename, as_version=4)
+    setup = next(c for c in nb.cells if "setup" in c.metadata.get("tags", []))
+    revision = notebooks.revision()
+    assert f"git+{notebooks.repository()}@{revision}" in setup.source
+    assert f"safetensors=={version('safetensors')}" in setup.source
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    assert notebook_source.REVISION not in page + setup.source
+    assert revision in page

@@ -113,10 +113,14 @@ def venv(wheel, tmp_path_factory) -> dict:
             "-q",
             "--no-deps",
             "--no-index",
+            # the project's venv (on the path through the .pth line) holds
+            # the checkout's editable gen-src: install the wheel anyway
+            "--ignore-installed",
             str(wheel),
         ],
         check=True,
         capture_output=True,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
     )
     work = base / "work"
     work.mkdir()

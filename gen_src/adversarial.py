@@ -10,6 +10,7 @@ G), and the loop that trains any pair of networks with it: the MLP GAN
 
 from __future__ import annotations
 
+import types
 from dataclasses import dataclass
 
 import torch
@@ -230,6 +231,41 @@ def cooldown(step, config, total: int) -> list:
     ]
 
 
+class Replay:
+    """What the training replay on the GAN page shows, recorded while
+    training: every `every` rounds, G's samples for a fixed z and D's raw
+    output (a logit, or a critic's score) on a grid over the plane."""
+
+    POINTS, GRID = 500, 48
+
+    def __init__(self, G: nn.Module, D: nn.Module, config):
+        self.G, self.D = G, D
+        self.every = max(1, config.num_steps // config.replay_frames)
+        self.z = fixed_noise(self.POINTS, config.latent_dim, config.seed + 2)
+        self.plane = toy.plane(config.dataset, self.GRID)
+        self.frames: dict[int, tuple] = {}
+        self(types.SimpleNamespace(step=0))  # before the first round
+
+    def __call__(self, state) -> None:
+        if state.step in self.frames:
+            return
+        device = next(self.D.parameters()).device
+        with loop.evaluating(self.D):
+            view = self.D(self.plane.to(device)).cpu()
+        self.frames[state.step] = (
+            generate(self.G, self.z),
+            view.view(self.GRID, self.GRID),
+        )
+
+    def tensors(self) -> dict[str, torch.Tensor]:
+        steps = sorted(self.frames)
+        return {
+            "replay_steps": torch.tensor(steps),
+            "replay_points": torch.stack([self.frames[s][0] for s in steps]),
+            "replay_view": torch.stack([self.frames[s][1] for s in steps]),
+        }
+
+
 def train_adversarial(
     config, models: dict[str, nn.Module], *, device, progress, label: str
 ) -> Run:
@@ -252,6 +288,8 @@ def train_adversarial(
                 lambda state: shots.update({state.step: generate(G, z)}),
             )
         )
+        replay = Replay(G, D, config)
+        callbacks.append((replay.every, replay))
     shown = Progress(every=max(1, total // 10), label=label)
     state = fit(
         step,
@@ -263,9 +301,11 @@ def train_adversarial(
     metrics, tensors = {}, {}
     if is_toy:
         shots[state.step] = generate(G, z)
+        replay(state)
         tensors = {
             "snapshots": torch.stack(list(shots.values())),
             "snapshot_steps": torch.tensor(list(shots)),
+            **replay.tensors(),
         }
         metrics = modes.score(shots[state.step], config.dataset)
     metrics["steps"] = state.step

@@ -58,6 +58,9 @@ class GANConfig(adversarial.AdversarialConfig):
     lr_cooldown: float = cfg.real(None, 0, 1)
     num_steps: int = cfg.integer(2500, 1)  # rounds of training (toy data)
     snapshot_every: int = cfg.integer(500, 1)  # rounds between snapshots
+    # the training replay on the GAN page: G's samples and D's view of
+    # the plane, this many times over training (toy data)
+    replay_frames: int = cfg.integer(60, 2)
 
     def resolve(self) -> None:
         self.fill(**(TOY_DEFAULTS if self.is_toy else IMAGE_DEFAULTS))

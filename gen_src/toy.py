@@ -42,3 +42,16 @@ def sample(name: str, n: int, generator: torch.Generator | None = None):
     pick = torch.randint(len(centres), (n,), generator=generator)
     noise = torch.randn(n, 2, generator=generator)
     return centres[pick] + mode_std(name) * noise
+
+
+# How far the plots and the replay look around each mixture.
+LIMITS = {"ring": 1.5, "grid": 5.5}
+
+
+def plane(name: str, n: int) -> torch.Tensor:
+    """An n x n grid of points over the view of dataset name, (n * n, 2),
+    row by row from the bottom (y rises with the row, x with the column)."""
+    lim = LIMITS[name]
+    axis = torch.linspace(-lim, lim, n)
+    ys, xs = torch.meshgrid(axis, axis, indexing="ij")
+    return torch.stack([xs.flatten(), ys.flatten()], dim=1)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from . import adversarial, gan, runtime
+from . import adversarial, adversarial_training, gan, runtime
 from . import config as cfg
 from .loop import Run
 
@@ -84,17 +84,24 @@ class Generator(nn.Module):
 
 # --8<-- [start:discriminator]
 class Discriminator(nn.Module):
-    """image (B, 1, 28, 28) -> a logit (B,); no pooling, no linear."""
+    """image (B, m, 28, 28) -> a logit (B,); no pooling, no linear.
 
-    def __init__(self, channels: int = 64):
+    m = 1, or PacGAN's pack size (m images side by side as channels).
+    norm: batch norm, as in DCGAN; a WGAN-GP critic takes a per-image
+    norm instead, since batch norm would mix the images it judges.
+    """
+
+    def __init__(
+        self, channels: int = 64, in_channels: int = 1, norm=nn.BatchNorm2d
+    ):
         super().__init__()
         c = channels
         self.net = nn.Sequential(
-            # (B, 1, 28, 28): no batch norm on the input layer
-            nn.Conv2d(1, c, 4, 2, 1),
+            # (B, m, 28, 28): no norm on the input layer
+            nn.Conv2d(in_channels, c, 4, 2, 1),
             nn.LeakyReLU(0.2),  # (B, c, 14, 14): stride 2 halves it
             nn.Conv2d(c, 2 * c, 4, 2, 1, bias=False),
-            nn.BatchNorm2d(2 * c),
+            norm(2 * c),
             nn.LeakyReLU(0.2),  # (B, 2c, 7, 7)
             nn.Conv2d(2 * c, 1, 7, 1, 0),  # (B, 1, 1, 1): one logit
         )
@@ -117,7 +124,7 @@ def init_weights(module: nn.Module) -> None:
 
 def build(config: DCGANConfig) -> dict[str, nn.Module]:
     G = Generator(config.latent_dim, config.channels)
-    D = Discriminator(config.channels)
+    D = Discriminator(config.channels, in_channels=config.pack)
     G.apply(init_weights)
     D.apply(init_weights)
     return {"G": G, "D": D}
@@ -128,7 +135,7 @@ def train(
 ) -> Run:
     """Train with adversarial.make_step (as the MLP GAN is trained)."""
     runtime.set_seed(config.seed)
-    return adversarial.train_adversarial(
+    return adversarial_training.train_adversarial(
         config, build(config), device=device, progress=progress, label="dcgan"
     )
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 import torch
 from torch import nn
 
-from . import adversarial, data, runtime
+from . import adversarial, adversarial_training, data, runtime
 from . import config as cfg
 from .loop import Run
 from .metrics import frechet, modes
@@ -141,12 +141,13 @@ class Discriminator(nn.Module):
 
 def build(config: GANConfig) -> dict[str, nn.Module]:
     shape = (2,) if config.is_toy else IMAGE_SHAPE
+    packed = (config.pack * shape[0], *shape[1:])  # what D sees at once
     return {
         "G": Generator(
             config.latent_dim, config.hidden, shape, tanh=not config.is_toy
         ),
         "D": Discriminator(
-            shape, tuple(reversed(config.hidden)), config.dropout
+            packed, tuple(reversed(config.hidden)), config.dropout
         ),
     }
 
@@ -154,9 +155,9 @@ def build(config: GANConfig) -> dict[str, nn.Module]:
 def train(
     config: GANConfig, *, device: str = "auto", progress: bool = True
 ) -> Run:
-    """Train the MLP GAN on config.dataset (adversarial.train_adversarial)."""
+    """Train the MLP GAN on config.dataset (adversarial_training)."""
     runtime.set_seed(config.seed)
-    return adversarial.train_adversarial(
+    return adversarial_training.train_adversarial(
         config,
         build(config),
         device=device,

@@ -6,7 +6,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from gen_src import adversarial, gan
+from gen_src import adversarial, adversarial_training, gan
 
 # -- losses ---------------------------------------------------------------
 
@@ -137,11 +137,16 @@ def test_d_step_leaves_g_alone_and_g_step_leaves_d_alone():
 
 
 def test_lr_factor_holds_then_falls_to_zero():
-    assert [adversarial.lr_factor(t, 100, 0.3) for t in (0, 70)] == [1.0, 1.0]
-    assert adversarial.lr_factor(85, 100, 0.3) == pytest.approx(0.5)
-    assert adversarial.lr_factor(100, 100, 0.3) == 0.0
-    assert adversarial.lr_factor(99, 100, 0.0) == 1.0  # no cooldown: constant
-    assert adversarial.lr_factor(50, 100, 1.0) == pytest.approx(0.5)
+    assert [adversarial_training.lr_factor(t, 100, 0.3) for t in (0, 70)] == [
+        1.0,
+        1.0,
+    ]
+    assert adversarial_training.lr_factor(85, 100, 0.3) == pytest.approx(0.5)
+    assert adversarial_training.lr_factor(100, 100, 0.3) == 0.0
+    assert (
+        adversarial_training.lr_factor(99, 100, 0.0) == 1.0
+    )  # no cooldown: constant
+    assert adversarial_training.lr_factor(50, 100, 1.0) == pytest.approx(0.5)
     with pytest.raises(ValueError, match="lr_cooldown"):
         gan.GANConfig(lr_cooldown=1.5)
 

@@ -35,7 +35,14 @@ import matplotlib.pyplot as plt
 import torch
 from torch import nn  # nn: used by the code embedded from gen_src
 
-from gen_src import adversarial, classifier, data, dcgan, gan
+from gen_src import (
+    adversarial,
+    adversarial_training,
+    classifier,
+    data,
+    dcgan,
+    gan,
+)
 from gen_src.build import pipeline
 from gen_src.plots.common import image_grid
 
@@ -416,7 +423,7 @@ fig = show(
 # %% [markdown]
 # **2. No batch normalisation in the generator.** Build a generator without
 # the `nn.BatchNorm2d` layers and train it against an ordinary
-# `Discriminator` with `adversarial.train_adversarial`, as `dcgan.train`
+# `Discriminator` with `adversarial_training.train_adversarial`, as `dcgan.train`
 # does. Do the samples still vary? The cell also prints how much the
 # samples differ from one another: the per-pixel standard deviation over
 # the batch, averaged over the pixels (0 when every sample is the same).
@@ -444,7 +451,7 @@ nets = {
 }
 for net in nets.values():
     net.apply(dcgan.init_weights)
-no_bn = adversarial.train_adversarial(
+no_bn = adversarial_training.train_adversarial(
     small, nets, device="cpu", progress=False, label="no-bn"
 )
 for label, r in (("with batch norm", mine), ("without", no_bn)):

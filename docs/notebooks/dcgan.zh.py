@@ -147,7 +147,7 @@
 # %%
 
 # %% [markdown]
-# **2. 生成器里不用批归一化。** 搭建一个不含 `nn.BatchNorm2d` 层的生成器，仿照 `dcgan.train` 的做法，用 `adversarial.train_adversarial` 让它和一个普通的 `Discriminator` 对抗训练。样本还有多样性吗？单元格还会打印样本彼此之间的差别有多大：在这批样本上逐像素求标准差，再对所有像素取平均（所有样本都一样时为 0）。
+# **2. 生成器里不用批归一化。** 搭建一个不含 `nn.BatchNorm2d` 层的生成器，仿照 `dcgan.train` 的做法，用 `adversarial_training.train_adversarial` 让它和一个普通的 `Discriminator` 对抗训练。样本还有多样性吗？单元格还会打印样本彼此之间的差别有多大：在这批样本上逐像素求标准差，再对所有像素取平均（所有样本都一样时为 0）。
 
 # %%
 

@@ -61,7 +61,10 @@ def _main(argv: list[str] | None = None) -> int:
         command.add_argument("--only", nargs="+", metavar="NAME", help=only)
     bench = sub.add_parser("bench", help="benchmarks that print numbers")
     bench.add_argument(
-        "what", choices=("quality", "build"), nargs="?", default="quality"
+        "what",
+        choices=("quality", "build", "modes"),
+        nargs="?",
+        default="quality",
     )
     bench.add_argument(
         "--profile", default="quick", choices=("smoke", "quick", "full")
@@ -73,6 +76,15 @@ def _main(argv: list[str] | None = None) -> int:
         help="train everything again in an empty cache",
     )
     bench.add_argument("--repeat", type=int, default=3)
+    bench.add_argument(
+        "--seeds", type=int, default=5, help="modes: seeds 0..N-1"
+    )
+    bench.add_argument(
+        "--workers", type=int, help="modes: runs side by side (cores)"
+    )
+    bench.add_argument(
+        "--methods", nargs="+", metavar="METHOD", help="modes: only these"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
@@ -93,6 +105,16 @@ def _main(argv: list[str] | None = None) -> int:
 
         if args.what == "quality":
             benchmarks.quality(args.profile, args.fresh, args.device)
+        elif args.what == "modes":
+            from gen_src.build import bench_modes
+
+            try:
+                bench_modes.modes(
+                    args.profile, args.seeds, args.workers, args.methods
+                )
+            except ValueError as err:
+                print(f"error: {err}", file=sys.stderr)
+                return 2
         else:
             benchmarks.build(args.repeat)
     return 0

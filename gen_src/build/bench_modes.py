@@ -1,0 +1,183 @@
+"""The mode benchmark: every GAN remedy on the ring and the grid, many seeds.
+
+    python -m gen_src bench modes --profile quick --seeds 5
+
+Each method trains on the ring of 8 and the grid of 25 Gaussians (the
+PacGAN protocol: 2,500 samples scored; a sample is high quality within 3
+standard deviations of its nearest mode) for seeds 0..N-1, with the
+profile's settings and the same number of generator updates for every
+method. It prints mean ± standard deviation of modes, high-quality share,
+reverse KL, the largest mode's share and the seconds per run, and writes
+bench/modes-PROFILE.json, which the GAN page's results table reads. The
+runs are independent: they train side by side, one thread each.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import statistics
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+
+from .. import runtime
+
+# method -> (family module, overrides of its config_for)
+METHODS = {
+    "minimax": ("gan", {"loss": "minimax"}),
+    "nonsaturating": ("gan", {}),
+    "pacgan2": ("gan", {"pack": 2}),
+    "pacgan4": ("gan", {"pack": 4}),
+    "wgan-gp": ("wgan", {}),
+}
+DATASETS = ("ring", "grid")
+NUMBERS = (
+    "modes",
+    "high_quality",
+    "reverse_kl",
+    "largest_mode_share",
+    "seconds",
+)
+
+
+def method_config(method: str, dataset: str, profile: str, seed: int = 0):
+    """The config a method trains with: the family's profile preset."""
+    import importlib
+
+    from .. import config as cfg
+
+    cfg.check_choice("method", method, tuple(METHODS))
+    cfg.check_choice("dataset", dataset, DATASETS)
+    module, overrides = METHODS[method]
+    family = importlib.import_module(f"gen_src.{module}")
+    return family.config_for(profile, dataset=dataset, seed=seed, **overrides)
+
+
+def _one_thread() -> None:
+    import torch
+
+    torch.set_num_threads(1)
+
+
+def train_one(job: tuple[str, str, str, int]) -> dict:
+    """One run of the benchmark (in a worker process): its scores."""
+    import importlib
+
+    method, dataset, profile, seed = job
+    config = method_config(method, dataset, profile, seed)
+    family = importlib.import_module(f"gen_src.{METHODS[method][0]}")
+    started = time.perf_counter()
+    run = family.train(config, device="cpu", progress=False)
+    m = run.metrics
+    return {
+        "method": method,
+        "dataset": dataset,
+        "seed": seed,
+        "modes": m["modes"],
+        "num_modes": m["num_modes"],
+        "high_quality": m["high_quality"],
+        "reverse_kl": m["reverse_kl"],
+        "largest_mode_share": m["largest_mode_share"],
+        "seconds": time.perf_counter() - started,
+        "generator_updates": m["steps"] * config.g_steps,
+    }
+
+
+def _summary(values: list[float]) -> dict:
+    """Mean and population standard deviation; None where a value is
+    infinite (a reverse KL when no sample is of high quality)."""
+    if not all(math.isfinite(v) for v in values):
+        return {"mean": None, "std": None}
+    return {
+        "mean": statistics.fmean(values),
+        "std": statistics.pstdev(values) if len(values) > 1 else 0.0,
+    }
+
+
+def modes(
+    profile: str = "quick",
+    seeds: int = 5,
+    workers: int | None = None,
+    methods: list[str] | None = None,
+    datasets: tuple[str, ...] = DATASETS,
+) -> list[dict]:
+    """Train every method on every dataset for every seed; summarise."""
+    from . import bench
+
+    runtime.check_profile(profile)
+    methods = methods or list(METHODS)
+    for method in methods:
+        method_config(method, datasets[0], profile)  # names a bad method
+    jobs = [
+        (m, d, profile, s)
+        for m in methods
+        for d in datasets
+        for s in range(seeds)
+    ]
+    workers = workers or min(len(jobs), os.cpu_count() or 1)
+    started = time.perf_counter()
+    with ProcessPoolExecutor(
+        workers, mp_context=get_context("spawn"), initializer=_one_thread
+    ) as pool:
+        results = list(pool.map(train_one, jobs))
+    rows = []
+    for method in methods:
+        for dataset in datasets:
+            mine = [
+                r
+                for r in results
+                if r["method"] == method and r["dataset"] == dataset
+            ]
+            row = {
+                "method": method,
+                "dataset": dataset,
+                "seeds": [r["seed"] for r in mine],
+                "num_modes": mine[0]["num_modes"],
+                "generator_updates": mine[0]["generator_updates"],
+                "runs": mine,
+            }
+            row.update({k: _summary([r[k] for r in mine]) for k in NUMBERS})
+            rows.append(row)
+    _print(rows, profile, seeds, time.perf_counter() - started)
+    out = bench.out_dir() / f"modes-{profile}.json"
+    out.parent.mkdir(exist_ok=True)
+    tmp = out.with_suffix(".json.tmp")
+    tmp.write_text(
+        json.dumps(
+            {"profile": profile, "seeds": seeds, "rows": rows}, indent=1
+        )
+    )
+    os.replace(tmp, out)
+    print(f"written: {out}")
+    return rows
+
+
+def _cell(summary: dict, scale: float = 1.0, digits: int = 1) -> str:
+    if summary["mean"] is None:
+        return "inf"
+    return (
+        f"{scale * summary['mean']:.{digits}f} ± "
+        f"{scale * summary['std']:.{digits}f}"
+    )
+
+
+def _print(rows: list[dict], profile: str, seeds: int, wall: float) -> None:
+    print(
+        f"mode benchmark, {profile} profile, seeds 0..{seeds - 1} "
+        f"(mean ± std; {wall:.0f} s wall)"
+    )
+    print(
+        f"{'method':<14} {'data':<5} {'modes':>12} {'high quality %':>15} "
+        f"{'reverse KL':>15} {'largest mode %':>15} {'s/run':>6}"
+    )
+    for r in rows:
+        print(
+            f"{r['method']:<14} {r['dataset']:<5} "
+            f"{_cell(r['modes']):>12} "
+            f"{_cell(r['high_quality'], 100):>15} "
+            f"{_cell(r['reverse_kl'], digits=3):>15} "
+            f"{_cell(r['largest_mode_share'], 100):>15} "
+            f"{r['seconds']['mean']:6.1f}"
+        )

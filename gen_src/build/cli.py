@@ -136,6 +136,10 @@ def _figures(args) -> int:
         return 2
     failed = {}
     print(f"profile {settings.profile}, cache {settings.cache_dir}")
+    try:
+        pipe.train_missing(names)  # side by side; failures per figure below
+    except (ValueError, OSError, RuntimeError):
+        pass  # e.g. no dataset: each figure that needs it says so
     for name in names:
         started = time.perf_counter()
         try:

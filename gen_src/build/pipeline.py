@@ -23,6 +23,10 @@ from . import registry
 from .settings import Settings
 
 log = logging.getLogger("gen_src.pipeline")
+# One judge for every profile: the classifier that scores the image runs
+# (class accuracy, Fréchet distance) is the same, so that the distances
+# of quick and full runs compare. Smoke (tests) has its own, tiny one.
+JUDGE = {"smoke": "smoke", "quick": "quick", "full": "quick"}
 # A cached `full` run (made on a GPU) beats a fresh `quick` one.
 PREFERRED = {
     "quick": ("full", "quick"),
@@ -45,6 +49,7 @@ class Pipeline:
     # the latest of each name only: a long `mkdocs serve` edits often
     _runs: dict = field(default_factory=dict)  # name -> (key, Run, record)
     _figures: dict = field(default_factory=dict)  # name -> (key, result)
+    _failed: dict = field(default_factory=dict)  # run -> its training error
 
     def __post_init__(self):
         self.cache = cache_mod.Cache(
@@ -56,7 +61,7 @@ class Pipeline:
     # -- keys ------------------------------------------------------------
     def run_key(self, name: str, profile: str) -> str:
         def judge() -> str:  # asked for only by runs scored on images
-            return self.run_key(registry.CLASSIFIER_RUN, profile)
+            return self.run_key(registry.CLASSIFIER_RUN, JUDGE[profile])
 
         if name == registry.CLASSIFIER_RUN:
             return self.keys.run_key(name, profile, None)
@@ -80,14 +85,16 @@ class Pipeline:
 
     def _locate_run(self, name: str) -> tuple[str, str]:
         """(profile, key) of the preferred cached entry, or of a new one."""
-        for profile in PREFERRED[self.settings.profile]:
+        profiles = PREFERRED[self.settings.profile]
+        if name == registry.CLASSIFIER_RUN:
+            profiles = (JUDGE[self.settings.profile],)
+        for profile in profiles:
             key = self.run_key(name, profile)
             if (
                 self.cache.run_dir(name, profile, key) / "record.json"
             ).is_file():
                 return profile, key
-        profile = self.settings.profile
-        return profile, self.run_key(name, profile)
+        return profiles[-1], self.run_key(name, profiles[-1])
 
     # -- runs ------------------------------------------------------------
     def run(self, name: str):
@@ -96,6 +103,8 @@ class Pipeline:
         known = self._runs.get(name)
         if known is not None and known[0] == key:
             return known[1:]
+        if name in self._failed:  # trained side by side, and failed
+            raise self._failed.pop(name)
         entry = self.cache.run_dir(name, profile, key)
         with self.cache.lock(entry):
             loaded = self._load_run(name, profile, entry)
@@ -232,9 +241,21 @@ class Pipeline:
         return FigureResult(spec.name, entry / "figure.png", record, True)
 
     def build(self, names: list[str] | None = None) -> dict[str, object]:
-        """Every figure (or the named ones): a result or the exception."""
+        """Every figure (or the named ones): a result or the exception.
+
+        The runs they need that are not cached are trained first, side by
+        side (gen_src.build.workers); a run that failed fails the figures
+        that need it, with its error.
+        """
+        names = names or sorted(registry.figures())
         out: dict[str, object] = {}
-        for name in names or sorted(registry.figures()):
+        try:
+            self.train_missing(names)
+        except KeyboardInterrupt:
+            raise
+        except Exception:  # a key that cannot be made: each figure says
+            pass
+        for name in names:
             try:
                 out[name] = self.figure(name)
             except KeyboardInterrupt:
@@ -242,6 +263,22 @@ class Pipeline:
             except Exception as err:  # reported per figure by the caller
                 out[name] = err
         return out
+
+    def train_missing(self, figures: list[str]) -> None:
+        """Train, side by side, the runs these figures need that this
+        cache lacks (gen_src.build.workers)."""
+        from . import workers
+
+        lacking = workers.missing(self, figures)
+        if lacking:
+            self._failed = workers.train(self.settings, lacking)
+
+    def cached(self, name: str) -> bool:
+        """Is the entry this build would use for the run in the cache?"""
+        profile, key = self._locate_run(name)
+        return (
+            self.cache.run_dir(name, profile, key) / "record.json"
+        ).is_file()
 
 
 def _plots(spec: registry.FigureSpec):

@@ -45,7 +45,8 @@ IMAGE_DEFAULTS = dict(
     lr_cooldown=0.3,
     betas=(0.5, 0.999),  # Radford et al.'s Adam, as for DCGAN
     batch_size=128,
-    num_samples=5000,  # generated images for the Fréchet distance
+    # generated images for the Fréchet distance: as many as the VAEs use
+    num_samples=10_000,
 )
 
 
@@ -208,5 +209,8 @@ RUNS = {
     "toy_grid_ns": lambda p: config_for(p, dataset="grid"),
     "toy_grid_mm": lambda p: config_for(p, dataset="grid", loss="minimax"),
     "toy_ring_gfirst": g_heavy_config,
+    # PacGAN (Lin et al. 2018): D judges packs of 4 samples
+    "toy_ring_pac4": lambda p: config_for(p, dataset="ring", pack=4),
+    "toy_grid_pac4": lambda p: config_for(p, dataset="grid", pack=4),
     "gan_fmnist": lambda p: config_for(p, dataset="fashion-mnist"),
 }

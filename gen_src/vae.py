@@ -18,10 +18,11 @@ from torch import nn
 from torch.nn import functional as F
 
 from . import config as cfg
-from . import loop
-from .metrics import frechet
+from . import data, loop
+from .metrics import frechet, likelihood
 
 PIXELS = 28 * 28
+IWAE_IMAGES = 100  # test images for the importance-weighted bound
 LIKELIHOODS = ("bernoulli", "gaussian")
 
 
@@ -34,11 +35,13 @@ class VAEConfig(cfg.TrainingConfig):
     beta: float = cfg.real(1.0, 0)  # KL weight; 1 gives the true ELBO
     num_epochs: int = cfg.integer(3, 1)  # 3 full passes reach ~250 nats
     lr: float = cfg.real(2e-3, above=0)  # 1e-3 needs ~1 more epoch
+    # the largest k of the importance-weighted bound of log p(x) (score)
+    iwae_samples: int = cfg.integer(5000, 1)
 
 
 # smoke: seconds for tests; quick: the CPU budget; full: a GPU
 PRESETS = {
-    "smoke": cfg.SMOKE,
+    "smoke": {**cfg.SMOKE, "iwae_samples": 100},
     "quick": dict(num_epochs=3),
     "full": dict(num_epochs=30),
 }
@@ -275,9 +278,17 @@ def score(run: loop.Run, classifier_run: loop.Run) -> dict[str, float]:
     As many samples as test images (10k unless test_size is set)."""
     n, seed = run.config.test_size or 10_000, run.config.seed
     fake = sample(run.models["vae"], n, torch.Generator().manual_seed(seed))
-    return frechet.frechet_to_test(
+    scores = frechet.frechet_to_test(
         classifier_run.models["classifier"], fake, seed
     )
+    if run.config.likelihood == "bernoulli":  # the bound of the page
+        images = data.load("fashion-mnist", "test").images[:IWAE_IMAGES]
+        ks = [k for k in likelihood.KS if k <= run.config.iwae_samples]
+        bounds = likelihood.iwae_bounds(run.models["vae"], images, ks, seed)
+        scores.update({f"iwae_k{k}": value for k, value in bounds.items()})
+        # how far the ELBO (k = 1) sits below the tightest bound at least
+        scores["iwae_gap"] = bounds[max(bounds)] - bounds[1]
+    return scores
 
 
 RUNS = {

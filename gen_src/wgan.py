@@ -10,7 +10,7 @@ norm at points between real and generated samples, instead of clipping
 its weights, train the critic n_critic = 5 times per generator update,
 and use no batch norm in the critic. The round and the loop are
 gen_src.adversarial's; only the game and the critic change. Taught on the
-page docs/gan.md.
+page docs/gan_remedies.md.
 """
 
 from __future__ import annotations

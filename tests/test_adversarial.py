@@ -198,3 +198,27 @@ def test_optimal_discriminator_against_a_frozen_generator():
     assert (learned - best).abs().max() < 0.06
     # and D's loss approaches its minimum, 2 log 2 - 2 JSD > 0
     assert 0 < loss.item() < 2 * math.log(2)
+
+
+# -- packing (PacGAN) -------------------------------------------------------
+
+
+def test_pack_puts_consecutive_samples_side_by_side():
+    x = torch.arange(12.0).view(6, 2)
+    packed = adversarial.pack(x, 3)
+    assert packed.tolist() == [[0, 1, 2, 3, 4, 5], [6, 7, 8, 9, 10, 11]]
+    images = torch.randn(8, 1, 28, 28)
+    assert adversarial.pack(images, 4).shape == (2, 4, 28, 28)
+    assert torch.equal(adversarial.pack(images, 4)[1, 2], images[6, 0])
+
+
+def test_pack_of_one_changes_nothing():
+    x = torch.randn(5, 2)
+    assert torch.equal(adversarial.pack(x, 1), x)
+
+
+def test_a_batch_that_packs_unevenly_names_pack():
+    from gen_src import gan
+
+    with pytest.raises(ValueError, match="pack=4"):
+        gan.config_for("smoke", dataset="ring", batch_size=30, pack=4)

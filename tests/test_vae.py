@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import types
 
 import pytest
 import torch
@@ -186,5 +187,31 @@ def test_score_gives_frechet_distance_and_its_floor(smoke_run):
         classifier.config_for("smoke"), device="cpu", progress=False
     )
     scores = vae.score(smoke_run, judge)
-    assert set(scores) == {"frechet", "frechet_floor", "frechet_samples"}
+    assert set(scores) == {
+        "frechet",
+        "frechet_floor",
+        "frechet_samples",
+        "precision",
+        "recall",
+        "iwae_k1",
+        "iwae_k10",
+        "iwae_k100",  # smoke: up to iwae_samples = 100
+    }
     assert scores["frechet"] > scores["frechet_floor"] >= 0
+    assert 0 <= scores["precision"] <= 1 and 0 <= scores["recall"] <= 1
+    # the bound tightens with k, and stays below 0 nats (binary-ish data)
+    assert scores["iwae_k1"] <= scores["iwae_k100"] + 0.05 < 0
+
+
+def test_the_bound_needs_a_bernoulli_decoder(smoke_run, monkeypatch):
+    import dataclasses
+
+    from gen_src.metrics import frechet
+
+    monkeypatch.setattr(frechet, "frechet_to_test", lambda *a: {})
+    gaussian = dataclasses.replace(
+        smoke_run,
+        config=dataclasses.replace(smoke_run.config, likelihood="gaussian"),
+    )
+    judge = types.SimpleNamespace(models={"classifier": None})
+    assert vae.score(gaussian, judge) == {}

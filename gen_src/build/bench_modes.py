@@ -55,6 +55,16 @@ def method_config(method: str, dataset: str, profile: str, seed: int = 0):
     return family.config_for(profile, dataset=dataset, seed=seed, **overrides)
 
 
+def stated_config(method: str, dataset: str, profile: str) -> dict:
+    """The settings every seed shares, as JSON gives them back (the
+    page states them; a test compares them with today's code)."""
+    from .. import config as cfg
+
+    config = cfg.as_dict(method_config(method, dataset, profile))
+    config.pop("seed")
+    return json.loads(json.dumps(config))
+
+
 def _one_thread() -> None:
     import torch
 
@@ -104,7 +114,7 @@ def modes(
     datasets: tuple[str, ...] = DATASETS,
 ) -> list[dict]:
     """Train every method on every dataset for every seed; summarise."""
-    from . import bench
+    from . import bench, notebooks
 
     runtime.check_profile(profile)
     methods = methods or list(METHODS)
@@ -133,6 +143,7 @@ def modes(
             row = {
                 "method": method,
                 "dataset": dataset,
+                "config": stated_config(method, dataset, profile),
                 "seeds": [r["seed"] for r in mine],
                 "num_modes": mine[0]["num_modes"],
                 "generator_updates": mine[0]["generator_updates"],
@@ -146,7 +157,14 @@ def modes(
     tmp = out.with_suffix(".json.tmp")
     tmp.write_text(
         json.dumps(
-            {"profile": profile, "seeds": seeds, "rows": rows}, indent=1
+            {
+                "profile": profile,
+                "seeds": seeds,
+                "revision": notebooks.revision(),
+                "date": time.strftime("%Y-%m-%d", time.gmtime()),
+                "rows": rows,
+            },
+            indent=1,
         )
     )
     os.replace(tmp, out)

@@ -28,6 +28,13 @@ HIDDEN_METRICS = frozenset(
         "test_mse_pixel",
     }
 )
+# ... and families of them: the importance-weighted bounds of the VAE
+# (iwae_k1, iwae_k10, ...), shown on the evaluation page instead.
+HIDDEN_PREFIXES = ("iwae_",)
+
+
+def hidden(metric: str) -> bool:
+    return metric in HIDDEN_METRICS or metric.startswith(HIDDEN_PREFIXES)
 
 
 @functools.lru_cache(maxsize=1)

@@ -5,7 +5,8 @@ classifier (gen_src.classifier), trained on real images only: the idea
 of FID (Heusel et al. 2017) with a network that knows this dataset,
 instead of Inception. The distance is never 0 even between two real sets,
 because the samples are finite: every distance is reported beside that
-real-vs-real floor, computed with as many images.
+real-vs-real floor, computed with as many images. Taught on the page docs/evaluation.md,
+section "The Fréchet distance".
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import torch
 
 from .. import data, runtime
 from ..classifier import Classifier, features
+from .precision_recall import precision_recall
 
 
 # --8<-- [start:frechet]
@@ -74,17 +76,23 @@ def _reference(judge: Classifier, n: int, seed: int):
     return test_features(judge, n, seed), real_floor(judge, n, seed)
 
 
+PR_SAMPLES = 5000  # enough for k-NN manifolds, and seconds on a CPU
+
+
 def frechet_to_test(
     judge: Classifier, images01: torch.Tensor, seed: int = 0
 ) -> dict[str, float]:
     """Fréchet distance of images to as many test images, and the floor
-    (as many real training images) beside it, in the judge's features."""
+    (as many real training images) beside it, in the judge's features;
+    precision and recall (Kynkäänniemi et al. 2019) in the same ones."""
     reference, floor = _reference(judge, len(images01), seed)
     generated = features(judge, images01)
     with runtime.threads(1):
         distance = frechet_distance(generated, reference)
+    n = min(len(generated), PR_SAMPLES)  # precision and recall: k-NN
     return {
         "frechet": distance,
         "frechet_floor": floor,
         "frechet_samples": len(images01),
+        **precision_recall(reference[:n], generated[:n]),
     }

@@ -17,7 +17,7 @@ from .common import figure, image_grid
 
 REAL_COLOR = "0.6"
 FAKE_COLOR = "tab:orange"
-LIMITS = {"ring": 1.5, "grid": 5.5}
+LIMITS = toy.LIMITS
 # the values at D = 1/2 everywhere (the equilibrium of the game)
 LOG2 = math.log(2)
 
@@ -101,25 +101,29 @@ def order_compare(d_first_run, g_first_run):
     )
 
 
-@torch.no_grad()
-def d_heatmap(run):
-    """D(x) over the plane, with real (white) and fake (black) points."""
+def _view(ax, run, n: int = 200):
+    """D's view of the plane, with real (white) and fake (black) points:
+    D's probability for a GAN, the critic's score (scaled to its range)
+    for WGAN-GP. Returns the image, for a colour bar."""
     dataset = run.config.dataset
     lim = LIMITS[dataset]
-    axis = torch.linspace(-lim, lim, 200)
-    ys, xs = torch.meshgrid(axis, axis, indexing="ij")
-    plane = torch.stack([xs.flatten(), ys.flatten()], dim=1)  # (P, 2)
-    prob = torch.sigmoid(run.models["D"](plane)).view(200, 200)
-    fig, ax = figure(5.0, 4.2)
+    raw = adversarial.view(
+        run.models["D"], toy.plane(dataset, n), run.config.pack
+    ).view(n, n)
+    critic = run.config.loss == "wasserstein"
+    shown = (
+        (raw - raw.min()) / (raw.max() - raw.min() + 1e-12)
+        if critic
+        else torch.sigmoid(raw)
+    )
     im = ax.imshow(
-        prob.numpy(),
+        shown.numpy(),
         origin="lower",
         extent=(-lim, lim) * 2,
         cmap="viridis",
         vmin=0,
         vmax=1,
     )
-    fig.colorbar(im, ax=ax, label="$D(x)$")
     real = _real(dataset, 500)
     fake = run.tensors["snapshots"][-1][:500]
     ax.scatter(
@@ -132,12 +136,45 @@ def d_heatmap(run):
         label="$G(z)$",
     )
     ax.scatter(real[:, 0], real[:, 1], s=3, c="white", lw=0, label="$x$")
-    ax.legend(loc="upper right", fontsize=8)
     ax.set_xlim(-lim, lim)
     ax.set_ylim(-lim, lim)
     ax.set_aspect("equal")
+    return im
+
+
+def d_heatmap(run):
+    """D(x) over the plane, with real (white) and fake (black) points."""
+    fig, ax = figure(5.0, 4.2)
+    im = _view(ax, run)
+    fig.colorbar(im, ax=ax, label="$D(x)$")
+    ax.legend(loc="upper right", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def critic_compare(gan_run, wgan_run):
+    """The GAN's D beside WGAN-GP's critic on the same data: D saturates
+    to 0 and 1 away from the data; the critic keeps a slope everywhere."""
+    fig, axes = figure(9.0, 4.2, ncols=2)
+    im = _view(axes[0], gan_run)
+    fig.colorbar(im, ax=axes[0], label="$D(x)$", fraction=0.046)
+    im = _view(axes[1], wgan_run)
+    fig.colorbar(im, ax=axes[1], label="$f(x)$", fraction=0.046)
+    axes[0].legend(loc="upper right", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def _method_label(config) -> str:
+    if config.loss == "wasserstein":
+        return "WGAN-GP"
+    return f"PacGAN{config.pack}" if config.pack > 1 else "GAN"
+
+
+def remedies(*runs):
+    """The same data, budget and seed: the GAN and its remedies, a row
+    each, samples over training."""
+    return _snapshot_rows(list(runs), [_method_label(r.config) for r in runs])
 
 
 def samples_grid(run, n: int = 64, nrow: int = 8):
@@ -224,6 +261,10 @@ FIGURES = {
     "gan_fmnist_samples": (("gan_fmnist",), samples_grid),
     "gan_fmnist_losses": (("gan_fmnist",), losses),
     "gan_fmnist_interpolation": (("gan_fmnist",), interpolation),
+    "remedies_ring": (("toy_ring_ns", "toy_ring_pac4", "wgan_ring"), remedies),
+    "remedies_grid": (("toy_grid_ns", "toy_grid_pac4", "wgan_grid"), remedies),
+    "critic_compare": (("toy_ring_ns", "wgan_ring"), critic_compare),
+    "wgan_fmnist_samples": (("wgan_fmnist",), samples_grid),
     "dcgan_samples": (("dcgan",), samples_grid),
     "dcgan_losses": (("dcgan",), losses),
     "dcgan_interpolation": (("dcgan",), interpolation),

@@ -32,6 +32,7 @@ from mkdocs.structure.files import File
 from gen_src.build import strings
 from gen_src.website import (
     assets,
+    benchmark_md,
     figures_md,
     i18n,
     notebook_pages,
@@ -229,6 +230,10 @@ def on_page_markdown(markdown, page, config, files):
             markdown = values_md.expand(
                 markdown, page.file.src_uri, lang, pipe, serve=serve
             )
+        if benchmark_md.referenced(markdown):
+            markdown = benchmark_md.expand(
+                markdown, page.file.src_uri, lang, serve=serve
+            )
         if not figures_md.referenced(markdown):
             return markdown
         if results is None:  # pipeline switched off
@@ -239,6 +244,7 @@ def on_page_markdown(markdown, page, config, files):
     except (
         figures_md.FigureBuildError,
         values_md.DirectiveError,
+        benchmark_md.TableError,
         KeyError,
     ) as err:
         raise PluginError(str(err.args[0] if err.args else err)) from err

@@ -53,7 +53,7 @@ def metric_texts(metrics: dict, lang: str) -> list[str]:
         if name in metrics:
             texts.append(f"{label} {fmt.format(metrics[name], **metrics)}")
     for name, value in metrics.items():
-        if name not in labels and name not in strings.HIDDEN_METRICS:
+        if name not in labels and not strings.hidden(name):
             shown = f"{value:.4g}" if isinstance(value, float) else value
             texts.append(f"{name} {shown}")
     return texts

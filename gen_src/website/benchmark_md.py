@@ -1,0 +1,218 @@
+"""`{{ modes_table }}` on a page -> the mode-collapse results table.
+
+The site's rows come from the benchmark JSON that
+`python -m gen_src bench modes --profile P --seeds N` writes
+(bench/modes-P.json, one file per profile, committed); the published rows
+from published_modes.toml, with their papers. Nothing in the table is
+typed into a page. Site numbers are mean ± standard error over the seeds,
+as Lin et al. report theirs.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import math
+import re
+import statistics
+import tomllib
+from pathlib import Path
+
+from gen_src import runtime
+from gen_src.build import strings
+
+DIRECTIVE = re.compile(r"^[ \t]*\{\{\s*modes_table\s*\}\}[ \t]*$", re.M)
+PUBLISHED = Path(__file__).with_name("published_modes.toml")
+DATASETS = ("ring", "grid")
+NUMBERS = ("modes", "high_quality", "reverse_kl")
+PROFILES = ("quick", "full")
+LOWER_IS_BETTER = {"reverse_kl"}
+
+
+class TableError(ValueError):
+    """The benchmark JSON is missing or does not hold what the table needs."""
+
+
+def referenced(markdown: str) -> bool:
+    return bool(DIRECTIVE.search(markdown))
+
+
+def bench_file(profile: str) -> Path:
+    return runtime.home() / "bench" / f"modes-{profile}.json"
+
+
+def load_bench(profile: str) -> dict | None:
+    """The benchmark of profile, or None if it was never run."""
+    path = bench_file(profile)
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text())
+        for row in data["rows"]:
+            for number in NUMBERS:
+                row[number] = [r[number] for r in row["runs"]]
+        return data
+    except (ValueError, KeyError, TypeError) as err:
+        raise TableError(
+            f"{path}: not a benchmark of `python -m gen_src bench modes` "
+            f"({err!r}); run it again: python -m gen_src bench modes "
+            f"--profile {profile} --seeds 5"
+        ) from err
+
+
+@functools.cache
+def published() -> dict:
+    with PUBLISHED.open("rb") as f:
+        return tomllib.load(f)
+
+
+def _site_cell(values: list[float], number: str) -> tuple[float, str]:
+    """(mean, text) of one method's seeds: mean ± standard error."""
+    if not all(math.isfinite(v) for v in values):
+        return math.inf, "∞"
+    mean = statistics.fmean(values)
+    se = (
+        statistics.stdev(values) / math.sqrt(len(values))
+        if len(values) > 1
+        else 0.0
+    )
+    return mean, _text(number, mean, se)
+
+
+def _text(number: str, mean: float, spread: float | None) -> str:
+    scale, digits = {"modes": (1, 1), "high_quality": (100, 1)}.get(
+        number, (1, 2)
+    )
+    text = f"{scale * mean:.{digits}f}"
+    if spread is not None:
+        text += f" ± {scale * spread:.{digits}f}"
+    return text
+
+
+def rows(lang: str) -> list[dict]:
+    """Every row of the table: {group, method, cells {(dataset, number):
+    (value, text)}}; value None where a paper does not report a number."""
+    t = strings.table(lang)["modes_table"]
+    out = []
+    for profile in PROFILES:
+        data = load_bench(profile)
+        if data is None:
+            continue
+        group = t["site"].format(profile=profile, last=data["seeds"] - 1)
+        for method in dict.fromkeys(r["method"] for r in data["rows"]):
+            cells = {}
+            for row in data["rows"]:
+                if row["method"] != method:
+                    continue
+                for number in NUMBERS:
+                    cells[row["dataset"], number] = _site_cell(
+                        row[number], number
+                    )
+            out.append(
+                {
+                    "group": group,
+                    "method": t["methods"][method],
+                    "cells": cells,
+                    "site": True,
+                }
+            )
+    papers = published()["papers"]
+    for row in published()["rows"]:
+        paper = papers[row["paper"]]
+        cells = {}
+        for dataset in DATASETS:
+            for number in NUMBERS:
+                got = row[dataset].get(number)
+                if got is None:
+                    cells[dataset, number] = (None, "—")
+                    continue
+                scale = 100 if number == "high_quality" else 1
+                mean = got[0] / scale
+                spread = got[1] / scale if len(got) > 1 else None
+                cells[dataset, number] = (mean, _text(number, mean, spread))
+        out.append(
+            {
+                "group": paper["cite"],
+                "method": row["method"],
+                "cells": cells,
+                "site": False,
+            }
+        )
+    return out
+
+
+def _best(all_rows: list[dict]) -> dict:
+    best = {}
+    for dataset in DATASETS:
+        for number in NUMBERS:
+            values = [
+                r["cells"][dataset, number][0]
+                for r in all_rows
+                if r["cells"].get((dataset, number), (None,))[0] is not None
+            ]
+            if values:
+                pick = min if number in LOWER_IS_BETTER else max
+                best[dataset, number] = pick(values)
+    return best
+
+
+def table_html(lang: str) -> str:
+    t = strings.table(lang)["modes_table"]
+    all_rows = rows(lang)
+    if not any(r["site"] for r in all_rows):
+        raise TableError(
+            "no benchmark to show: bench/modes-quick.json is missing; run "
+            "python -m gen_src bench modes --profile quick --seeds 5"
+        )
+    best = _best(all_rows)
+    esc = html.escape
+    head = (
+        '<thead><tr><th rowspan="2"></th>'
+        + "".join(f'<th colspan="3">{esc(t[d])}</th>' for d in DATASETS)
+        + "</tr><tr>"
+        + "".join(f"<th>{esc(t[n])}</th>" for _ in DATASETS for n in NUMBERS)
+        + "</tr></thead>"
+    )
+    body, group = [], None
+    for r in all_rows:
+        if r["group"] != group:
+            group = r["group"]
+            body.append(
+                f'<tr class="modes-group"><th colspan="7">'
+                f"{esc(group)}</th></tr>"
+            )
+        cells = []
+        for dataset in DATASETS:
+            for number in NUMBERS:
+                value, text = r["cells"].get((dataset, number), (None, "—"))
+                strong = value is not None and value == best.get(
+                    (dataset, number)
+                )
+                cells.append(
+                    f"<td><strong>{esc(text)}</strong></td>"
+                    if strong
+                    else f"<td>{esc(text)}</td>"
+                )
+        body.append(f"<tr><th>{esc(r['method'])}</th>{''.join(cells)}</tr>")
+    return (
+        '<div class="modes-table"><table>'
+        + head
+        + "<tbody>"
+        + "".join(body)
+        + "</tbody></table>"
+        + f'<p class="settings-caption">{t["caption"]}</p></div>'
+    )
+
+
+def expand(markdown: str, page_src: str, lang: str, serve: bool) -> str:
+    def table(match: re.Match) -> str:
+        try:
+            return table_html(lang)
+        except TableError as err:
+            text = f"docs/{page_src}: {err}"
+            if serve:
+                return f'<p class="figure-error">{html.escape(text)}</p>'
+            raise TableError(text) from err
+
+    return DIRECTIVE.sub(table, markdown)

@@ -1,0 +1,54 @@
+"""python -m gen_src bench modes: every method, every toy dataset, seeds."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from gen_src.build import bench_modes
+
+
+def test_every_method_trains_with_its_familys_preset():
+    for method in bench_modes.METHODS:
+        config = bench_modes.method_config(method, "grid", "quick", seed=3)
+        assert config.dataset == "grid" and config.seed == 3
+    assert bench_modes.method_config("wgan-gp", "ring", "quick").loss == (
+        "wasserstein"
+    )
+    assert bench_modes.method_config("pacgan4", "ring", "quick").pack == 4
+
+
+@pytest.mark.parametrize(
+    "kwargs, named",
+    [
+        ({"methods": ["vanilla"]}, "method"),
+        ({"profile": "fast"}, "profile"),
+        ({"datasets": ("spiral",)}, "dataset"),
+    ],
+)
+def test_bad_input_is_named_before_anything_trains(kwargs, named, tmp_path):
+    with pytest.raises(ValueError, match=named):
+        bench_modes.modes(**{"seeds": 1, **kwargs})
+
+
+def test_a_smoke_benchmark_writes_its_json(tmp_path, monkeypatch):
+    from gen_src.build import bench
+
+    monkeypatch.setattr(bench, "out_dir", lambda: tmp_path)
+    rows = bench_modes.modes(
+        "smoke", seeds=2, workers=2, methods=["nonsaturating", "pacgan2"]
+    )
+    written = json.loads((tmp_path / "modes-smoke.json").read_text())
+    assert written["rows"] == json.loads(json.dumps(rows))
+    assert [(r["method"], r["dataset"]) for r in rows] == [
+        ("nonsaturating", "ring"),
+        ("nonsaturating", "grid"),
+        ("pacgan2", "ring"),
+        ("pacgan2", "grid"),
+    ]
+    for row in rows:
+        assert row["seeds"] == [0, 1]
+        assert 0 <= row["modes"]["mean"] <= row["num_modes"]
+        values = [r["modes"] for r in row["runs"]]
+        assert row["modes"]["mean"] == pytest.approx(sum(values) / 2)

@@ -51,6 +51,12 @@ class AdversarialConfig(cfg.Config):
     # PacGAN (Lin et al. 2018): D judges m samples at once, all real or
     # all generated, so it can see a lack of diversity; 1: no packing
     pack: int = cfg.integer(1, 1)
+    # R1 (Mescheder et al. 2018): D's loss adds r1/2 E ||grad D(x)||^2 on
+    # real data, which lets the game settle at its equilibrium; 0: none
+    r1: float = cfg.real(0.0, 0)
+    # the samples scored are drawn from an exponential moving average of
+    # G's weights (Yazici et al. 2019); 0: from G itself
+    g_ema: float = cfg.real(0.0, 0, 1)
     seed: int = cfg.integer(0, 0)
 
     @property
@@ -138,12 +144,21 @@ class Game:
     verdict: Callable = torch.sigmoid
 
 
-def gan_game(loss: str) -> Game:
-    """Goodfellow et al.'s game, with G's minimax or non-saturating loss."""
+def gan_game(loss: str, r1: float = 0.0) -> Game:
+    """Goodfellow et al.'s game, with G's minimax or non-saturating loss,
+    and D's R1 penalty of weight r1 on real data."""
 
     def critic(D, real, fake):
+        if r1:
+            real = real.detach().requires_grad_(True)
         real_logits, fake_logits = D(real), D(fake)
-        return d_loss(real_logits, fake_logits), real_logits, fake_logits
+        loss = d_loss(real_logits, fake_logits)
+        if r1:
+            (grad,) = torch.autograd.grad(
+                real_logits.sum(), real, create_graph=True
+            )
+            loss = loss + r1 / 2 * grad.flatten(1).pow(2).sum(1).mean()
+        return loss, real_logits, fake_logits
 
     return Game(critic, lambda D, fake: G_LOSSES[loss](D(fake)))
 
@@ -176,7 +191,7 @@ def make_step(
     """
     opt_d = torch.optim.Adam(D.parameters(), config.lr, betas=config.betas)
     opt_g = torch.optim.Adam(G.parameters(), config.lr, betas=config.betas)
-    game = game or gan_game(config.loss)
+    game = game or gan_game(config.loss, config.r1)
 
     def noise(n):
         return torch.randn(n, config.latent_dim, device=device)

@@ -110,13 +110,22 @@ def train_adversarial(
     total = len(batches) * epochs
     schedules = cooldown(step, config, total)
     callbacks = [(1, lambda state: [s.step() for s in schedules])]
+    shown_G = G
+    if config.g_ema:
+        shown_G = torch.optim.swa_utils.AveragedModel(
+            G,
+            multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(
+                config.g_ema
+            ),
+        )
+        callbacks.append((1, lambda state: shown_G.update_parameters(G)))
     if is_toy:  # G(z) for one fixed z along the way, for the figures
         z = fixed_noise(config.num_samples, config.latent_dim, config.seed)
-        shots = {0: generate(G, z)}
+        shots = {0: generate(shown_G, z)}
         callbacks.append(
             (
                 config.snapshot_every,
-                lambda state: shots.update({state.step: generate(G, z)}),
+                lambda state: shots.update({state.step: generate(shown_G, z)}),
             )
         )
         replay = Replay(G, D, config)
@@ -131,7 +140,7 @@ def train_adversarial(
     )
     metrics, tensors = {}, {}
     if is_toy:
-        shots[state.step] = generate(G, z)
+        shots[state.step] = generate(shown_G, z)
         replay(state)
         tensors = {
             "snapshots": torch.stack(list(shots.values())),

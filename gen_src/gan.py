@@ -22,6 +22,7 @@ from .loop import Run
 from .metrics import frechet, modes
 
 IMAGE_SHAPE = (1, 28, 28)
+R1 = 1.0  # the R1 weight of the toy runs that use it (gamma in the paper)
 # Defaults that differ between 2-D points and images.
 TOY_DEFAULTS = dict(
     latent_dim=2,  # 2-D noise is enough for 2-D data
@@ -212,5 +213,8 @@ RUNS = {
     # PacGAN (Lin et al. 2018): D judges packs of 4 samples
     "toy_ring_pac4": lambda p: config_for(p, dataset="ring", pack=4),
     "toy_grid_pac4": lambda p: config_for(p, dataset="grid", pack=4),
+    # R1 (Mescheder et al. 2018): D's gradient on real data is penalised
+    "toy_ring_r1": lambda p: config_for(p, dataset="ring", r1=R1),
+    "toy_grid_r1": lambda p: config_for(p, dataset="grid", r1=R1),
     "gan_fmnist": lambda p: config_for(p, dataset="fashion-mnist"),
 }

@@ -222,3 +222,32 @@ def test_a_batch_that_packs_unevenly_names_pack():
 
     with pytest.raises(ValueError, match="pack=4"):
         gan.config_for("smoke", dataset="ring", batch_size=30, pack=4)
+
+
+def test_r1_adds_half_gamma_times_the_squared_gradient_on_real_data():
+    # a linear D: its gradient in x is its weight vector w everywhere
+    D = torch.nn.Linear(2, 1)
+    with torch.no_grad():
+        D.weight.copy_(torch.tensor([[3.0, -4.0]]))  # ||w||^2 = 25
+    logit = lambda x: D(x).squeeze(1)  # noqa: E731
+    real, fake = torch.randn(8, 2), torch.randn(8, 2)
+    plain, *_ = adversarial.gan_game("nonsaturating").critic(logit, real, fake)
+    with_r1, *_ = adversarial.gan_game("nonsaturating", 0.5).critic(
+        logit, real, fake
+    )
+    assert with_r1.item() == pytest.approx(plain.item() + 0.5 / 2 * 25)
+    with_r1.backward()  # the penalty's gradient reaches D's weights
+    assert D.weight.grad.abs().sum() > 0
+
+
+def test_a_negative_r1_names_the_field():
+    with pytest.raises(ValueError, match="r1"):
+        gan.config_for("smoke", dataset="ring", r1=-1.0)
+
+
+def test_r1_trains_a_toy_gan():
+    run = gan.train(
+        gan.config_for("smoke", dataset="grid", r1=gan.R1), progress=False
+    )
+    assert run.config.r1 == gan.R1
+    assert math.isfinite(run.history["d_loss"][-1])

@@ -24,6 +24,13 @@ from multiprocessing import get_context
 
 from .. import runtime
 
+
+def gan_r1() -> float:
+    from .. import gan
+
+    return gan.R1
+
+
 # method -> (family module, overrides of its config_for)
 METHODS = {
     "minimax": ("gan", {"loss": "minimax"}),
@@ -31,6 +38,7 @@ METHODS = {
     "pacgan2": ("gan", {"pack": 2}),
     "pacgan4": ("gan", {"pack": 4}),
     "wgan-gp": ("wgan", {}),
+    "nonsaturating-r1": ("gan", {"r1": gan_r1()}),
 }
 DATASETS = ("ring", "grid")
 NUMBERS = (

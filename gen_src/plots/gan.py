@@ -168,7 +168,8 @@ def critic_compare(gan_run, wgan_run):
 def _method_label(config) -> str:
     if config.loss == "wasserstein":
         return "WGAN-GP"
-    return f"PacGAN{config.pack}" if config.pack > 1 else "GAN"
+    label = f"PacGAN{config.pack}" if config.pack > 1 else "GAN"
+    return f"{label} + R1" if config.r1 else label
 
 
 def remedies(*runs):
@@ -261,8 +262,14 @@ FIGURES = {
     "gan_fmnist_samples": (("gan_fmnist",), samples_grid),
     "gan_fmnist_losses": (("gan_fmnist",), losses),
     "gan_fmnist_interpolation": (("gan_fmnist",), interpolation),
-    "remedies_ring": (("toy_ring_ns", "toy_ring_pac4", "wgan_ring"), remedies),
-    "remedies_grid": (("toy_grid_ns", "toy_grid_pac4", "wgan_grid"), remedies),
+    "remedies_ring": (
+        ("toy_ring_ns", "toy_ring_pac4", "wgan_ring", "toy_ring_r1"),
+        remedies,
+    ),
+    "remedies_grid": (
+        ("toy_grid_ns", "toy_grid_pac4", "wgan_grid", "toy_grid_r1"),
+        remedies,
+    ),
     "critic_compare": (("toy_ring_ns", "wgan_ring"), critic_compare),
     "wgan_fmnist_samples": (("wgan_fmnist",), samples_grid),
     "dcgan_samples": (("dcgan",), samples_grid),

@@ -5,8 +5,8 @@ classifier (gen_src.classifier), trained on real images only: the idea
 of FID (Heusel et al. 2017) with a network that knows this dataset,
 instead of Inception. The distance is never 0 even between two real sets,
 because the samples are finite: every distance is reported beside that
-real-vs-real floor, computed with as many images. Taught on the page docs/evaluation.md,
-section "The Fréchet distance".
+real-vs-real floor, computed with as many images. Taught on the page
+docs/evaluation.md, section "The Fréchet distance".
 """
 
 from __future__ import annotations

@@ -35,6 +35,7 @@ import dataclasses
 import hashlib
 import json
 import logging
+import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +45,10 @@ from . import cache as cache_mod
 log = logging.getLogger("gen_src.export")
 FORMAT = 1  # bump when the files change shape: the JS reads this
 FOLDER = "widgets"  # where the site publishes the exports
-CODES = 2000  # test images encoded as points on a latent plane
+# test images encoded as points on a latent plane, per family: the CVAE's
+# decoder is larger (its label inputs) and its page has a still of its
+# own; with 1,000 points that page stays within 700 kB
+CODES = {"vae": 2000, "autoencoder": 2000, "cvae": 1000}
 CALIBRATION = 4096  # latent points the float16 rounding is fitted on
 CHECK_POINTS = 256  # latent points the export checks against PyTorch
 TOLERANCE = 2e-3  # largest pixel error allowed against PyTorch
@@ -243,8 +247,19 @@ class Exporter:
 
 
 def _plain(record: dict) -> dict:
-    """The record without its long history: what the widget shows."""
-    return {k: v for k, v in record.items() if k != "history"}
+    """The record without its long history, and valid JSON: a value that
+    is not finite (the reverse KL of a run that found no mode) is null."""
+    return _finite({k: v for k, v in record.items() if k != "history"})
+
+
+def _finite(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 # -- packing ----------------------------------------------------------------
@@ -295,7 +310,9 @@ def _write(tmp: Path, stem, kind, record, blocks: Blocks, extra: dict):
         **extra,
         "record": _plain(record),
     }
-    text = json.dumps(manifest, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(
+        manifest, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    )
     (tmp / "data.bin").write_bytes(data)
     (tmp / "manifest.json").write_text(text, encoding="utf-8")
     script = (
@@ -509,7 +526,7 @@ def make_decoder(run, record):
     _, conditional, _ = _decoder_spec(record)
     num_labels = 10 if conditional else 0
     test = data.load(record["config"].get("dataset", "fashion-mnist"), "test")
-    n = min(CODES, len(test.images))
+    n = min(CODES[record["family"]], len(test.images))
     images, labels = test.images[:n], test.labels[:n]
     codes = encode(run, record, images, labels)
     if codes.shape[1] != 2:
@@ -545,7 +562,9 @@ def make_decoder(run, record):
                 "activation": layer["activation"],
             }
         )
-    blocks.add("codes", codes.astype(np.float16))
+    # the plane's box in 255 steps a side: under 1.2 pixels on screen
+    unit = (codes - np.array(low)) / (np.array(high) - np.array(low))
+    blocks.add("codes", np.rint(np.clip(unit, 0, 1) * 255).astype(np.uint8))
     blocks.add("labels", labels.numpy().astype(np.uint8))
     extra = {
         "layers": described,

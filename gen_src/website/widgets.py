@@ -31,6 +31,32 @@ WIDGET_REF = re.compile(
     r"(?P<attrs>\{[^}\n]*\})?"
 )
 SCRIPTS = ("assets/gen-nn.js", "assets/widgets.js")
+# the scripts of a kind beyond widgets.js, loaded only where one is
+KIND_SCRIPTS = {"replay": ("assets/widgets-replay.js",)}
+# the interface strings each kind uses (a page carries only those)
+COMMON_STRINGS = ("loading", "error")
+KIND_STRINGS = {
+    "latent": ("classes", "plane", "decoded", "hint_latent"),
+    "conditional": (
+        "classes",
+        "plane",
+        "decoded",
+        "class",
+        "every_class",
+        "hint_conditional",
+    ),
+    "replay": (
+        "play",
+        "pause",
+        "round",
+        "timeline",
+        "view_probability",
+        "view_score",
+        "samples",
+        "modes",
+        "hint_replay",
+    ),
+}
 
 
 class WidgetBuildError(RuntimeError):
@@ -64,7 +90,11 @@ def _relative(target: str, page_url: str) -> str:
 
 def widget_config(spec: export.Widget, exports: dict, lang: str) -> dict:
     """What widgets.js needs: the groups, their runs' files, the words."""
-    words = strings.table(lang)["widgets"]
+    table = strings.table(lang)["widgets"]
+    keys = (*COMMON_STRINGS, *KIND_STRINGS[spec.kind])
+    words = {key: table[key] for key in keys}
+    if spec.kind == "replay":  # every loss's label (one not listed: its name)
+        words.update({k: v for k, v in table.items() if k.startswith("loss_")})
     groups = []
     for name, runs in spec.groups:
         groups.append(
@@ -136,10 +166,15 @@ def expand(
 
     out = WIDGET_REF.sub(one, markdown)
     if seen:
+        scripts = list(SCRIPTS)
+        for name in seen:
+            for script in KIND_SCRIPTS.get(export.WIDGETS[name].kind, ()):
+                if script not in scripts:
+                    scripts.append(script)
         tags = "".join(
             f'<script src="{html.escape(_relative(s, page_url))}" defer>'
             "</script>"
-            for s in SCRIPTS
+            for s in scripts
         )
         out += f"\n\n{tags}\n"
     return out

@@ -12,7 +12,6 @@ import functools
 import os
 import shutil
 import threading
-import time
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -142,9 +141,18 @@ def state(page, expression: str):
     )
 
 
+def centre(page, selector: str) -> None:
+    """Scroll the element to the middle of the window (clear of the
+    header), where the mouse can reach it."""
+    page.locator(selector).first.evaluate(
+        "e => e.scrollIntoView({block: 'center'})"
+    )
+
+
 def drag(page, selector: str, moves: list[tuple[float, float]]):
     """Press inside the element at the first (fraction) point, move through
     the others, release."""
+    centre(page, selector)
     box = page.locator(selector).bounding_box()
     at = [
         (box["x"] + u * box["width"], box["y"] + v * box["height"])
@@ -156,6 +164,12 @@ def drag(page, selector: str, moves: list[tuple[float, float]]):
         page.mouse.move(x, y, steps=4)
     page.mouse.up()
     page.wait_for_timeout(100)  # one animation frame at least
+
+
+def widget_errors(visit) -> list[str]:
+    """Page errors but Material's own from file:// (its search index
+    is fetched, which file:// refuses)."""
+    return [e for e in visit.errors if "search_index" not in e]
 
 
 def is_live(page) -> bool:
@@ -262,6 +276,7 @@ def test_replay_scrubber_play_and_groups(server, visit, lang, prefix):
     page.wait_for_timeout(100)
     assert state(page, "w.frame") == 1
     first = data_url(page, ".gx-heat", 1)
+    centre(page, ".gx-play")
     page.locator(".gx-play").click()
     page.wait_for_function("() => genExplorer.widgets[0].frame >= 4")
     page.locator(".gx-play").click()  # pause
@@ -319,30 +334,53 @@ def test_decoder_in_the_page_matches_pytorch(
 
 
 # -- frames per second while dragging -----------------------------------------
+# A real press starts the drag (and captures the pointer); then the page
+# itself moves the pointer once per animation frame, as a mouse reporting
+# at the display's rate would. Driven from Python instead, each move costs
+# a round trip to the browser, which on a busy machine allows fewer moves
+# a second than the widget can draw.
+DRAG = """async ([cx, cy, r]) => {
+  const c = document.querySelector(".gx-marker");
+  const w = genExplorer.widgets[0];
+  const f0 = w.stats.frames, m0 = w.stats.ms, t0 = performance.now();
+  let n = 0;
+  await new Promise((done) => {
+    const step = (now) => {
+      if (now - t0 > 2000) return done();
+      n += 1;
+      c.dispatchEvent(new PointerEvent("pointermove", {
+        pointerId: 1, pointerType: "mouse", buttons: 1, bubbles: true,
+        clientX: cx + r * Math.cos(0.15 * n),
+        clientY: cy + r * Math.sin(0.15 * n)}));
+      requestAnimationFrame(step);
+    };
+    requestAnimationFrame(step);
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const frames = w.stats.frames - f0;
+  return {fps: frames / seconds, moves: n / seconds,
+          ms: (w.stats.ms - m0) / Math.max(frames, 1)};
+}"""
+
+
 @pytest.mark.parametrize("page_path", ["vae/", "cvae/"])
 def test_dragging_draws_at_least_30_frames_a_second(server, visit, page_path):
     page = visit.open(server + page_path)
+    centre(page, ".gx-marker")
     box = page.locator(".gx-marker").bounding_box()
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(cx, cy)
     page.mouse.down()
-    frames = state(page, "w.stats.frames")
-    ms = state(page, "w.stats.ms")
-    started, i = time.perf_counter(), 0
-    while time.perf_counter() - started < 2.0:
-        i += 1
-        angle = i * 0.15
-        page.mouse.move(cx + 100 * np.cos(angle), cy + 100 * np.sin(angle))
+    z0 = state(page, "w.plane.z")
+    got = page.evaluate(DRAG, [cx, cy, 100])
     page.mouse.up()
-    elapsed = time.perf_counter() - started
-    drawn = state(page, "w.stats.frames") - frames
-    per_frame = (state(page, "w.stats.ms") - ms) / max(drawn, 1)
-    fps = drawn / elapsed
+    assert state(page, "w.plane.z") != z0  # the moves did drag the point
     print(
-        f"{page_path}: {fps:.0f} frames/s while dragging ({i} moves, "
-        f"{per_frame:.1f} ms to decode and draw a frame)"
+        f"{page_path}: {got['fps']:.0f} frames/s while dragging "
+        f"({got['moves']:.0f} moves/s; {got['ms']:.1f} ms to decode and "
+        "draw a frame)"
     )
-    assert fps >= FPS
+    assert got["fps"] >= FPS
 
 
 # -- from disk, and no foreign hosts ------------------------------------------
@@ -358,7 +396,7 @@ def test_live_figures_work_from_file_urls(
     assert schemes <= {"file", "data", "blob"}, visit.requests
     if name != "gan":
         drag(page, ".gx-marker", [(0.5, 0.5), (0.7, 0.3)])
-    assert not visit.errors, visit.errors
+    assert not widget_errors(visit), visit.errors
     assert not visit.foreign_hosts()
 
 
@@ -409,7 +447,7 @@ def test_a_bad_file_shows_an_error_box_and_the_still_stays(
     box = page.locator(".gen-widget-error")
     assert box.count() == 1 and ring in box.inner_text()
     assert still_shown(page)
-    assert not visit.errors, visit.errors  # errors are caught, not thrown
+    assert not widget_errors(visit), visit.errors  # caught, not thrown
     assert not visit.foreign_hosts()
 
 

@@ -116,8 +116,21 @@ def test_a_decoder_export_holds_float16_weights_that_decode_as_pytorch(
     assert ours.shape == (len(z), 784)
     assert np.abs(ours - theirs).max() <= export.TOLERANCE
     codes, classes = blocks["codes"], blocks["labels"]
-    assert codes.shape[1] == 2 and len(codes) == len(classes)
+    assert codes.dtype == np.uint8 and codes.shape[1] == 2
+    assert len(codes) == len(classes)
     assert set(np.unique(classes)) <= set(range(10))
+    # back from bytes: within half a step of the encoded test images
+    from gen_src import data
+
+    test = data.load("fashion-mnist", "test")
+    n = len(codes)
+    exact = export.encode(loaded, record, test.images[:n], test.labels[:n])
+    low = np.array(manifest["view"]["low"])
+    high = np.array(manifest["view"]["high"])
+    back = low + codes / 255 * (high - low)
+    step = (high - low) / 255
+    assert np.all(np.abs(back - exact.clip(low, high)) <= step / 2 + 1e-6)
+    assert list(classes) == test.labels[:n].tolist()
 
 
 def test_the_script_holds_the_same_manifest_and_bytes(pipe):
@@ -249,3 +262,12 @@ def test_float16_rounding_with_compensation_beats_rounding_to_nearest():
     nearest = np.abs(export.decode_float16(layers, test) - x).max()
     compensated = np.abs(export.decode_float16(rounded, test) - x).max()
     assert compensated < nearest / 2
+
+
+def test_the_manifest_is_valid_json_when_a_metric_is_infinite():
+    """A run that found no mode has an infinite reverse KL: JSON has no
+    Infinity, so the manifest holds null (the browser parses it)."""
+    record = {"run": "x", "metrics": {"reverse_kl": float("inf")}, "h": [1]}
+    plain = export._plain({**record, "history": [1, 2]})
+    assert plain == {"run": "x", "metrics": {"reverse_kl": None}, "h": [1]}
+    json.dumps(plain, allow_nan=False)

@@ -111,3 +111,27 @@ def test_both_languages_embed_the_same_widgets():
         for name in widgets.referenced(page.read_text("utf-8"))
     }
     assert used == set(export.WIDGETS), "every widget is on a page"
+
+
+def test_a_replay_brings_its_own_script_and_only_its_strings(tmp_path):
+    made = {}
+    for run in export.WIDGETS["gan_replay"].runs:
+        folder = tmp_path / run
+        folder.mkdir()
+        (folder / "manifest.json").write_text("{}")
+        (folder / "data.bin").write_bytes(b"")
+        made[run] = export.Export(run, "replay", f"{run}-k", folder, {})
+    page = "![Replay](widget:gan_replay)"
+    out = widgets.expand(page, "gan.md", "gan/", "en", made, serve=False)
+    assert re.findall(r'<script src="([^"]+)"', out) == [
+        "../assets/gen-nn.js",
+        "../assets/widgets.js",
+        "../assets/widgets-replay.js",
+    ]
+    words = config_of(out)["strings"]
+    assert "play" in words and "loss_minimax" in words
+    assert "classes" not in words and "hint_latent" not in words
+    latent = widgets.expand(
+        PAGE, "vae.md", "vae/", "en", exports(tmp_path), False
+    )
+    assert "play" not in config_of(latent)["strings"]

@@ -223,6 +223,66 @@ def test_latent_explorer_drags_steps_and_toggles(server, visit, lang, prefix):
     visit.clean()
 
 
+@pytest.mark.parametrize("lang, prefix", LANGS)
+def test_latent_explorer_follows_a_click_and_a_finger(
+    browser, server, lang, prefix
+):
+    """A click puts the point where it lands; a touch drag (as a phone
+    sends it) moves the point and the image, and not the page."""
+    context = browser.new_context(
+        service_workers="block",
+        viewport={"width": 800, "height": 900},
+        has_touch=True,
+    )
+    try:
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server + prefix + "vae/")
+        page.wait_for_function("() => window.genExplorer", timeout=20_000)
+        page.evaluate("async () => { await window.genExplorer.ready }")
+        centre(page, ".gx-marker")
+        box = page.locator(".gx-marker").bounding_box()
+
+        def at(u, v):
+            return box["x"] + u * box["width"], box["y"] + v * box["height"]
+
+        view = state(page, "w.plane.view")
+        page.mouse.click(*at(0.25, 0.75))
+        page.wait_for_timeout(100)
+        z = state(page, "w.plane.z")
+        for i, u in ((0, 0.25), (1, 0.25)):  # bottom left quarter
+            low, high = view["low"][i], view["high"][i]
+            assert z[i] == pytest.approx(low + u * (high - low), rel=0.05)
+
+        before, scroll = data_url(page, ".gx-image"), page.evaluate("scrollY")
+        cdp = context.new_cdp_session(page)
+        path = [at(0.3, 0.7), at(0.45, 0.55), at(0.6, 0.4), at(0.7, 0.3)]
+        for i, (x, y) in enumerate(path):
+            cdp.send(
+                "Input.dispatchTouchEvent",
+                {
+                    "type": "touchStart" if i == 0 else "touchMove",
+                    "touchPoints": [{"x": x, "y": y}],
+                },
+            )
+            page.wait_for_timeout(50)
+        cdp.send(
+            "Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []}
+        )
+        page.wait_for_timeout(100)
+        z1 = state(page, "w.plane.z")
+        u = (path[-1][0] - box["x"]) / box["width"]
+        low, high = view["low"][0], view["high"][0]
+        assert z1[0] == pytest.approx(low + u * (high - low), rel=0.05)
+        assert z1[1] > z[1]
+        assert data_url(page, ".gx-image") != before
+        assert page.evaluate("scrollY") == scroll  # the page stayed put
+        assert not errors, errors
+    finally:
+        context.close()
+
+
 # -- the CVAE's --------------------------------------------------------------
 @pytest.mark.parametrize("lang, prefix", LANGS)
 def test_cvae_explorer_decodes_one_z_under_every_label(

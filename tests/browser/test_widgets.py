@@ -353,6 +353,31 @@ def test_replay_scrubber_play_and_groups(server, visit, lang, prefix):
     visit.clean()
 
 
+# -- provenance ---------------------------------------------------------------
+@pytest.mark.parametrize("lang, prefix", LANGS)
+@pytest.mark.parametrize(
+    "name, runs",
+    [
+        ("vae", ("vae2d", "ae2d")),
+        ("cvae", ()),  # one run: the line does not name it
+        ("gan", ("toy_ring_k3_mm", "toy_grid_ns")),
+    ],
+)
+def test_the_provenance_line_stays_under_the_live_figure(
+    server, visit, lang, prefix, name, runs
+):
+    page = visit.open(server + prefix + name + "/")
+    assert is_live(page)
+    line = page.locator(".gen-widget figcaption .provenance").first
+    assert line.is_visible()
+    text = line.inner_text()
+    assert "torch" in text and all(run in text for run in runs), text
+    # below the live figure, not above it
+    live = page.locator(".gen-widget .gx").first.bounding_box()
+    assert line.bounding_box()["y"] > live["y"] + live["height"] - 1
+    visit.clean()
+
+
 # -- the decoder in the page against PyTorch ----------------------------------
 @pytest.fixture(scope="module")
 def runs():

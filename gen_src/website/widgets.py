@@ -100,7 +100,7 @@ def widget_config(spec: export.Widget, exports: dict, lang: str) -> dict:
         groups.append(
             {
                 "name": name,
-                "label": words.get(f"group_{name}", name),
+                "label": table.get(f"group_{name}", name),
                 "runs": [
                     {
                         "run": run,

@@ -210,6 +210,9 @@ def test_latent_explorer_drags_steps_and_toggles(server, visit, lang, prefix):
 
     # the toggle: the autoencoder's plane, loaded on demand
     assert "ae2d" not in page.evaluate("genExplorer.runs")
+    assert page.locator(".gx-button").nth(1).inner_text() == (
+        "自编码器：编码 e(x)" if lang == "zh" else "Autoencoder: codes e(x)"
+    )
     page.locator(".gx-button").nth(1).click()
     page.wait_for_function("() => genExplorer.runs.includes('ae2d')")
     page.wait_for_function(
@@ -345,7 +348,11 @@ def test_replay_scrubber_play_and_groups(server, visit, lang, prefix):
     assert state(page, "w.frame") == stopped
     assert data_url(page, ".gx-heat", 1) != first
     # the grid's pair, loaded on demand
-    page.locator(".gx-buttons .gx-button").nth(1).click()
+    grid = page.locator(".gx-buttons .gx-button").nth(1)
+    assert grid.inner_text() == (
+        "25 个高斯分布组成的网格" if lang == "zh" else "Grid of 25 Gaussians"
+    )
+    grid.click()
     page.wait_for_function(
         "() => document.querySelector('.gx-panel code').textContent"
         " === 'toy_grid_mm'"

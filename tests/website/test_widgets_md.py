@@ -57,6 +57,10 @@ def test_a_widget_wraps_its_still(tmp_path, src, url, base):
     config = config_of(out)
     assert config["kind"] == "latent"
     assert [g["name"] for g in config["groups"]] == ["vae", "ae"]
+    # the toggle's labels, in the page's language
+    assert config["groups"][1]["label"] == (
+        "自编码器：编码 e(x)" if lang == "zh" else "Autoencoder: codes e(x)"
+    )
     assert config["groups"][0]["runs"] == [
         {"run": "vae2d", "stem": "vae2d-abc", "bytes": 12}
     ]

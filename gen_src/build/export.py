@@ -436,8 +436,9 @@ def _act(x, kind):
 
     if kind == "relu":
         return np.maximum(x, 0)
-    if kind == "sigmoid":
-        return 1 / (1 + np.exp(-x))
+    if kind == "sigmoid":  # as exp(-x) overflows far out: 1 / inf = 0
+        with np.errstate(over="ignore"):
+            return 1 / (1 + np.exp(-x))
     return x
 
 

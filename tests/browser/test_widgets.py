@@ -38,7 +38,7 @@ BUDGET = 700_000  # bytes a page's live figures may add to its transfer
 FPS = 30
 # what only the live figures bring to a page (the stills of the CVAE
 # explorer and of the replay are new figures, so they count too)
-ADDED = ("/widgets/", "/assets/gen-nn.js", "/assets/widgets.")
+ADDED = ("/widgets/", "/assets/gen-nn.js", "/assets/widgets")
 NEW_STILLS = ("/figures/cvae_explorer.png", "/figures/gan_replay.png")
 
 

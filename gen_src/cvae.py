@@ -180,4 +180,8 @@ def score(run: loop.Run, classifier_run: loop.Run) -> dict[str, float]:
     }
 
 
-RUNS = {"cvae": lambda profile: config_for(profile)}
+RUNS = {
+    "cvae": lambda profile: config_for(profile),
+    # 2-D style: the latent explorer on the CVAE page moves z by hand
+    "cvae2d": lambda profile: config_for(profile, latent_dim=2),
+}

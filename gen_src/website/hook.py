@@ -38,11 +38,17 @@ from gen_src.website import (
     notebook_pages,
     report,
     values_md,
+    widgets,
 )
 
 log = logging.getLogger("mkdocs.hooks.gen_src")
 ROOT = Path(__file__).resolve().parents[2]
-_state = {"command": "build", "pipeline": None, "results": {}}
+_state = {
+    "command": "build",
+    "pipeline": None,
+    "results": {},
+    "exports": {},
+}
 
 
 def on_startup(command, dirty):
@@ -113,7 +119,7 @@ def on_files(files, config):
         raise PluginError(str(err)) from err
     options = _options(config)
     if not _enabled("GEN_FIGURES", "figures", options):
-        _state["results"] = None
+        _state["results"] = _state["exports"] = None
         _install_notebooks(files, config, None)
         return files
     pipe = _pipeline(options)
@@ -152,11 +158,41 @@ def on_files(files, config):
         pipe.settings.profile,
         time.perf_counter() - started,
     )
+    _exports(files, config, pipe)
     if _enabled("GEN_NOTEBOOKS", "notebooks", options):
         _notebook_pages(files, config, pipe)
     else:
         _install_notebooks(files, config, None)
     return files
+
+
+def _exports(files, config, pipe) -> None:
+    """The live figures' data (gen_src/build/export.py), under widgets/."""
+    from gen_src.build import export
+
+    exporter = _state.get("exporter")
+    if exporter is None or exporter.pipe is not pipe:
+        exporter = _state["exporter"] = export.Exporter(pipe)
+    started = time.perf_counter()
+    exports = _state["exports"] = exporter.build()
+    failed = [
+        f"export {run}: {type(err).__name__}: {err}"
+        for run, err in exports.items()
+        if isinstance(err, Exception)
+    ]
+    if failed and _state["command"] != "serve":
+        raise PluginError(
+            "exports failed:\n" + "\n".join(f"  {line}" for line in failed)
+        )
+    for line in failed:  # serve: the pages show error boxes
+        report.once(line)
+    widgets.publish(files, config, exports)
+    log.info(
+        "gen_src: %d exports for the live figures (%d made now) in %.1f s",
+        len(exports),
+        sum(1 for r in exports.values() if getattr(r, "made", False)),
+        time.perf_counter() - started,
+    )
 
 
 def _notebook_pages(files, config, pipe) -> None:
@@ -225,6 +261,15 @@ def on_page_markdown(markdown, page, config, files):
     results = _state["results"]
     serve = _state["command"] == "serve"
     try:
+        if widgets.referenced(markdown):
+            markdown = widgets.expand(
+                markdown,
+                page.file.src_uri,
+                page.url,
+                lang,
+                None if results is None else _state.get("exports"),
+                serve,
+            )
         if values_md.referenced(markdown):
             pipe = None if results is None else _state["pipeline"]
             markdown = values_md.expand(
@@ -245,6 +290,7 @@ def on_page_markdown(markdown, page, config, files):
         figures_md.FigureBuildError,
         values_md.DirectiveError,
         benchmark_md.TableError,
+        widgets.WidgetBuildError,
         KeyError,
     ) as err:
         raise PluginError(str(err.args[0] if err.args else err)) from err

@@ -144,6 +144,7 @@ class Game:
     verdict: Callable = torch.sigmoid
 
 
+# --8<-- [start:gan_game]
 def gan_game(loss: str, r1: float = 0.0) -> Game:
     """Goodfellow et al.'s game, with G's minimax or non-saturating loss,
     and D's R1 penalty of weight r1 on real data."""
@@ -161,6 +162,9 @@ def gan_game(loss: str, r1: float = 0.0) -> Game:
         return loss, real_logits, fake_logits
 
     return Game(critic, lambda D, fake: G_LOSSES[loss](D(fake)))
+
+
+# --8<-- [end:gan_game]
 
 
 # --8<-- [start:pack]

@@ -73,7 +73,7 @@
         const [c, ctx] = canvas(box, "gx-heat", PANEL);
         const loss = manifest.record.config.loss;
         const label = make("div", "gx-label", box,
-          this.words[`loss_${loss}`] || loss);
+          this.words[`run_${run}`] || this.words[`loss_${loss}`] || loss);
         make("code", "", label, run);
         const n = manifest.grid;
         const heat = document.createElement("canvas");

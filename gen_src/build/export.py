@@ -105,6 +105,22 @@ WIDGETS = {
             ("grid", ("toy_grid_mm", "toy_grid_ns")),
         ),
     ),
+    # the GAN beside its remedies, the same data, budget and seed
+    "remedies_replay": Widget(
+        "remedies_replay",
+        "replay",
+        "remedies_replay",
+        (
+            (
+                "ring",
+                ("toy_ring_ns", "toy_ring_pac4", "wgan_ring", "toy_ring_r1"),
+            ),
+            (
+                "grid",
+                ("toy_grid_ns", "toy_grid_pac4", "wgan_grid", "toy_grid_r1"),
+            ),
+        ),
+    ),
 }
 
 

@@ -165,7 +165,8 @@ def critic_compare(gan_run, wgan_run):
     return fig
 
 
-def _method_label(config) -> str:
+def method_label(config) -> str:
+    """GAN, PacGAN4, WGAN-GP, GAN + R1: what a toy run trained as."""
     if config.loss == "wasserstein":
         return "WGAN-GP"
     label = f"PacGAN{config.pack}" if config.pack > 1 else "GAN"
@@ -175,7 +176,7 @@ def _method_label(config) -> str:
 def remedies(*runs):
     """The same data, budget and seed: the GAN and its remedies, a row
     each, samples over training."""
-    return _snapshot_rows(list(runs), [_method_label(r.config) for r in runs])
+    return _snapshot_rows(list(runs), [method_label(r.config) for r in runs])
 
 
 def samples_grid(run, n: int = 64, nrow: int = 8):

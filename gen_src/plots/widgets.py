@@ -13,6 +13,7 @@ import torch
 
 from .. import cvae, data, toy
 from .common import figure, image_grid
+from .gan import method_label
 
 # Generator losses whose D outputs a logit (D = sigmoid(logit)): a replay
 # shows D itself, in [0, 1]. Any other (a critic's score, as in WGAN) is
@@ -120,7 +121,9 @@ def gan_replay(*runs):
             ax.set_ylim(-lim, lim)
             ax.set_aspect("equal")
             step = int(run.tensors["replay_steps"][-1])
-            label = LOSS_LABELS.get(run.config.loss, run.config.loss)
+            label = method_label(run.config)
+            if label == "GAN":  # the plain GAN: which of its two losses
+                label = LOSS_LABELS.get(run.config.loss, run.config.loss)
             ax.set_title(f"{label}\n$t = {step}$", fontsize=8)
     fig.tight_layout()
     return fig
@@ -130,6 +133,13 @@ FIGURES = {
     "cvae_explorer": (("cvae2d",), cvae_explorer),
     "gan_replay": (
         ("toy_ring_k3_mm", "toy_ring_k3_ns", "toy_grid_mm", "toy_grid_ns"),
+        gan_replay,
+    ),
+    "remedies_replay": (
+        (
+            *("toy_ring_ns", "toy_ring_pac4", "wgan_ring", "toy_ring_r1"),
+            *("toy_grid_ns", "toy_grid_pac4", "wgan_grid", "toy_grid_r1"),
+        ),
         gan_replay,
     ),
 }

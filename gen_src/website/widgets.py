@@ -93,8 +93,10 @@ def widget_config(spec: export.Widget, exports: dict, lang: str) -> dict:
     table = strings.table(lang)["widgets"]
     keys = (*COMMON_STRINGS, *KIND_STRINGS[spec.kind])
     words = {key: table[key] for key in keys}
-    if spec.kind == "replay":  # every loss's label (one not listed: its name)
-        words.update({k: v for k, v in table.items() if k.startswith("loss_")})
+    if spec.kind == "replay":  # labels of losses and runs (else: the name)
+        words.update(
+            {k: v for k, v in table.items() if k.startswith(("loss_", "run_"))}
+        )
     groups = []
     for name, runs in spec.groups:
         groups.append(

@@ -146,3 +146,28 @@ def test_keys_command_prints_every_run_figure_and_notebook(tmp_path):
         env=env,
     )
     assert again.stdout == proc.stdout
+
+
+def test_setup_installs_node_and_mathjax_from_the_lock_file():
+    """`make test` and `make serve` (through `setup`) install the MathJax
+    the build runs in Node, exactly as package-lock.json pins it."""
+    import json
+
+    text = (ROOT / "Makefile").read_text()
+    setup = re.search(r"^setup:(.*)$", text, re.M).group(1).split()
+    assert "$(NPM_STAMP)" in setup
+    assert re.search(r"^(serve|test): setup\b", text, re.M)
+    rule = re.search(r"^\$\(NPM_STAMP\): (.*)\n((?:\t.*\n)+)", text, re.M)
+    assert set(rule.group(1).split()) == {"package.json", "package-lock.json"}
+    recipe = rule.group(2)
+    assert "npm ci" in recipe and "npm install" not in recipe
+    assert "nodejs" in recipe  # Debian's Node when node is missing
+    wanted = json.loads((ROOT / "package.json").read_text())["dependencies"]
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    locked = lock["packages"]["node_modules/mathjax"]
+    assert wanted["mathjax"] == locked["version"]
+    assert locked["integrity"].startswith("sha512-")
+    # the workflows have Node for `npm ci` and the build
+    for name in ("publish.yml", "upstream.yml"):
+        uses = [s.get("uses", "") for s in _steps(load(name))]
+        assert any(u.startswith("actions/setup-node") for u in uses), name

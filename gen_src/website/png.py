@@ -7,11 +7,14 @@ written again, and the smallest of these is kept:
 - grayscale (sample grids, manifolds): an 8-bit gray PNG; lossless;
 - at most 256 colours: a palette PNG with exactly those colours (sorted by
   lightness, so that PNG's row filters work on it); lossless;
-- more colours (scatter plots with transparency, heat maps, antialiased
-  curves): 256 colours by median cut, only if the result is within
-  MIN_PSNR of the original (an error that stays under about 1% of the
-  brightness range on average; compared by eye on the scatter, heat map
-  and loss figures, where no difference shows); otherwise full colour;
+- more colours (scatter plots with transparency, antialiased curves):
+  256 colours by median cut, only if the result is within MIN_PSNR of the
+  original (an error that stays under about 1% of the brightness range on
+  average) and adds no bands (see `bands`): a smooth gradient, such as a
+  heat map and its colour bar, would show steps where the original has
+  none, so such a picture stays in full colour (compared by eye: the
+  scatter and loss figures look the same quantised, the heat map's
+  colour bar did not); otherwise full colour;
 - the original file, when nothing above is smaller.
 
 Every browser shows all of these. Results are cached by the source's
@@ -30,8 +33,11 @@ from pathlib import Path
 
 import numpy as np
 
-VERSION = "1"  # change to re-encode every cached picture
+VERSION = "2"  # change to re-encode every cached picture
 MIN_PSNR = 38.0  # dB, for the quantised candidate only
+# Steps `bands` may find, per pixel: the loss curves have up to about 1e-4
+# (no visible difference), the heat maps 1e-3 or more (visible bands).
+MAX_BANDS = 2e-4
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -111,6 +117,31 @@ def psnr(a: np.ndarray, b: np.ndarray) -> float:
     return float("inf") if mse == 0 else 10 * np.log10(255.0**2 / mse)
 
 
+def bands(original: np.ndarray, quantised: np.ndarray, run: int = 3) -> int:
+    """Steps the quantised picture adds inside smooth areas: neighbouring
+    pixels (along rows and along columns) where the original changes by
+    at most 3 levels a step for `run` steps on either side, and the
+    quantised picture jumps by 6 levels or more. A banded gradient has
+    many; scattered dots and curves (edges everywhere) have few."""
+    a16 = original.astype(np.int16)
+    b16 = quantised.astype(np.int16)
+    count = 0
+    for axis in (0, 1):
+        a = np.moveaxis(a16, axis, 0)
+        b = np.moveaxis(b16, axis, 0)
+        smooth = np.abs(np.diff(a, axis=0)).max(axis=-1) <= 3
+        jump = np.abs(np.diff(b, axis=0)).max(axis=-1) >= 6
+        around = smooth.copy()
+        for k in range(1, run + 1):
+            before = np.zeros_like(smooth)
+            before[k:] = smooth[:-k]
+            after = np.zeros_like(smooth)
+            after[:-k] = smooth[k:]
+            around &= before & after
+        count += int((jump & around).sum())
+    return count
+
+
 def shrink(data: bytes) -> bytes:
     """The smallest PNG that looks like data (see the module's doc)."""
     from PIL import Image
@@ -148,7 +179,12 @@ def shrink(data: bytes) -> bytes:
             quantised = Image.fromarray(rgb, "RGB").quantize(
                 256, method=Image.Quantize.MEDIANCUT
             )
-            if psnr(np.asarray(quantised.convert("RGB")), rgb) >= MIN_PSNR:
+            approx = np.asarray(quantised.convert("RGB"))
+            if (
+                psnr(approx, rgb) >= MIN_PSNR
+                and bands(rgb, approx)
+                <= MAX_BANDS * rgb.shape[0] * rgb.shape[1]
+            ):
                 used = np.asarray(quantised)
                 palette = np.array(quantised.getpalette()[: 3 * 256])
                 palette = palette.reshape(-1, 3)[: int(used.max()) + 1]

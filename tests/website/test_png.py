@@ -45,14 +45,55 @@ def test_few_colours_become_an_exact_palette():
     assert (pixels(out) == rgb).all()
 
 
-def test_many_colours_quantised_only_when_close():
-    y, x = np.mgrid[0:120, 0:160]
-    smooth = np.stack(
-        [x * 255 // 159, y * 255 // 119, (x + y) * 255 // 278], axis=2
-    ).astype(np.uint8)  # a gradient with thousands of colours
-    out = png.shrink(png_bytes(rgba(smooth)))
-    assert png.psnr(pixels(out), smooth) >= png.MIN_PSNR
-    noise = np.random.default_rng(2).integers(0, 256, (60, 60, 3), np.uint8)
+def test_many_colours_quantised_only_when_close_and_unbanded():
+    rng = np.random.default_rng(4)
+    # scattered dots with transparency (as in the latent-space figures):
+    # thousands of blended colours, edges everywhere: quantised
+    dots = np.full((160, 200, 3), 255.0)
+    tab = rng.integers(0, 256, (10, 3)).astype(float)
+    y, x = np.mgrid[0:160, 0:200]
+    for cx, cy, c in zip(
+        rng.uniform(0, 200, 900),
+        rng.uniform(0, 160, 900),
+        rng.integers(0, 10, 900),
+    ):
+        inside = (x - cx) ** 2 + (y - cy) ** 2 <= 6.25
+        dots[inside] = 0.7 * tab[c] + 0.3 * dots[inside]
+    dots = dots.round().astype(np.uint8)
+    assert len(np.unique(dots.reshape(-1, 3), axis=0)) > 256
+    out = png.shrink(png_bytes(rgba(dots)))
+    assert Image.open(io.BytesIO(out)).mode == "P"
+    assert png.psnr(pixels(out), dots) >= png.MIN_PSNR
+    # a heat map and its colour bar (viridis-like, blended): close enough
+    # on average, but 256 colours would show bands, so it is kept exact
+    anchors = np.array(
+        [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98]]
+        + [[253, 231, 37]],
+        float,
+    )
+
+    def colour(t):
+        at = np.linspace(0, 1, len(anchors))
+        return np.stack(
+            [np.interp(t, at, anchors[:, i]) for i in range(3)], axis=-1
+        )
+
+    y, x = np.mgrid[0:200, 0:240]
+    heat = colour(np.exp(-((x - 80) ** 2 + (y - 100) ** 2) / 2000.0))
+    heat[:, 200:] = 255
+    heat[20:180, 210:225] = colour(np.linspace(1, 0, 160))[:, None]
+    heat = heat.round().astype(np.uint8)
+    assert len(np.unique(heat.reshape(-1, 3), axis=0)) > 256
+    quantised = np.asarray(
+        Image.fromarray(heat)
+        .quantize(256, method=Image.Quantize.MEDIANCUT)
+        .convert("RGB")
+    )
+    assert png.psnr(quantised, heat) >= png.MIN_PSNR  # not the reason
+    assert png.bands(heat, quantised) > png.MAX_BANDS * heat[..., 0].size
+    out = png.shrink(png_bytes(rgba(heat)))
+    assert (pixels(out) == heat).all()
+    noise = rng.integers(0, 256, (60, 60, 3), np.uint8)
     out = png.shrink(png_bytes(rgba(noise)))
     assert (pixels(out) == noise).all()  # no good palette: kept exact
 

@@ -263,6 +263,7 @@ def on_page_content(html, page, config, files):
         raise PluginError("math failed:\n" + "\n".join(errors))
     for line in errors:  # serve: the formula is shown as an error
         report.once(line)
+    html = search_index.exclude_repeats(html)
     return images.add_sizes(html, page.url, images.sources(files))
 
 

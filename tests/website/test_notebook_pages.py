@@ -114,6 +114,11 @@ def test_search_finds_prose_and_code_but_not_outputs(built_site):
             page_dir(built_site, source) / source.filename, as_version=4
         )
         assert "pipeline" in text  # code is found
+        # once: not the copy button's hidden copy, "Copied!" or prompts
+        setup = next(c for c in nb.cells if c.cell_type == "code").source
+        first = setup.splitlines()[0]
+        assert text.count(first) == 1, (url, first)
+        assert "Copied!" not in text and "In [1]:" not in text, url
         for line in _output_only_lines(nb):
             words = re.sub(r"\s+", " ", line)
             assert words not in re.sub(r"\s+", " ", text), (url, line)

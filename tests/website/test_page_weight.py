@@ -50,3 +50,18 @@ def test_counting(tmp_path):
     assert w.files["p.png"] == 1000  # pictures as they are, once
     assert w.files["s.css"] < 1400  # text gzipped
     assert w.remote == ["https://x.org/a.js"]
+
+
+def test_notebook_repeats_are_kept_out_of_the_search_index():
+    from gen_src.website import search_index
+
+    html = (
+        '<div class="jp-InputPrompt jp-InputArea-prompt">In [1]:</div>'
+        '<div class="zeroclipboard-container"><span>Copied!</span></div>'
+        '<pre>x = 1</pre><div class="clipboard-copy-txt" id="c1">x = 1</div>'
+        '<div class="jp-OutputPrompt jp-OutputArea-prompt">Out[1]:</div>'
+    )
+    out = search_index.exclude_repeats(html)
+    assert out.count("<div data-search-exclude class=") == 4
+    assert "<pre>x = 1</pre>" in out
+    assert search_index.exclude_repeats(out) == out  # marked once

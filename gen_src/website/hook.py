@@ -283,6 +283,15 @@ def on_post_page(output, page, config):
     return i18n.strip_head_alternates(output)
 
 
+def on_post_template(output_content, template_name, config):
+    # 404.html is a theme template, not a page: static-i18n leaves the last
+    # page's head alternates in it, for which Material's instant navigation
+    # fetches <alternate>/sitemap.xml (404s)
+    if template_name.endswith("404.html"):
+        return i18n.strip_head_alternates(output_content)
+    return output_content
+
+
 # After static-i18n's on_post_build (-100), which builds the other
 # languages and then writes the one search index for all of them.
 @event_priority(-200)

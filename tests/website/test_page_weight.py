@@ -65,3 +65,14 @@ def test_notebook_repeats_are_kept_out_of_the_search_index():
     assert out.count("<div data-search-exclude class=") == 4
     assert "<pre>x = 1</pre>" in out
     assert search_index.exclude_repeats(out) == out  # marked once
+
+
+def test_no_page_has_head_alternates(built_site):
+    """Material's JavaScript fetches <alternate>/sitemap.xml for each
+    <link rel=alternate> in a page's head (one 404 each): none is left,
+    404.html included (a theme template, not a page)."""
+    pages = sorted(built_site.rglob("*.html"))
+    assert any(p.name == "404.html" for p in pages)
+    for path in pages:
+        head = path.read_text("utf-8").partition("</head>")[0]
+        assert 'rel="alternate"' not in head, path.relative_to(built_site)

@@ -25,7 +25,7 @@ help:
 	@echo "make test    set up, then run the whole test suite"
 	@echo "make build   set up, then write the static site to site/"
 	@echo "make bench   quality and speed benchmarks (quick profile)"
-	@echo "make setup   only set up (.venv, npm assets, dataset, chromium)"
+	@echo "make setup   only set up (.venv, node + MathJax, dataset, chromium)"
 	@echo "make data    prepare Fashion-MNIST again (e.g. after deleting a damaged file)"
 	@echo "make lint    ruff: formatting and lint"
 
@@ -37,7 +37,17 @@ $(PY_STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
 	touch $@
 
+# Node runs MathJax at build time (gen_src/website/math_svg.js): Debian's
+# nodejs and npm when node is missing and apt is usable.
 $(NPM_STAMP): package.json package-lock.json
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
+	  if [ -z "$(APT)" ]; then \
+	    echo "error: node and npm are missing and apt-get is not usable" \
+	         "here; install Node.js 18 or newer (it typesets the math)"; \
+	    exit 1; fi; \
+	  $(APT) install -y -q nodejs npm \
+	  || { $(APT) update -q && $(APT) install -y -q nodejs npm; }; \
+	fi
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 

@@ -60,3 +60,114 @@ def test_both_call_the_same_make_targets():
     upstream = make_targets(load("upstream.yml"))
     assert publish and set(publish) == set(upstream), (publish, upstream)
     assert set(publish) <= makefile_targets()
+
+
+def _steps(workflow: dict) -> list[dict]:
+    return [s for job in workflow["jobs"].values() for s in job["steps"]]
+
+
+def test_publish_builds_the_full_profile():
+    steps = _steps(load("publish.yml"))
+    builds = [s for s in steps if "make build" in s.get("run", "")]
+    assert builds, "no step runs `make build`"
+    assert all(s.get("env", {}).get("GEN_PROFILE") == "full" for s in builds)
+    # the tests keep their own profile (smoke): GEN_PROFILE is set on the
+    # build step only, not for the whole job
+    wf = load("publish.yml")
+    assert "GEN_PROFILE" not in (wf.get("env") or {})
+    for job in wf["jobs"].values():
+        assert "GEN_PROFILE" not in (job.get("env") or {})
+
+
+def test_publish_carries_the_training_cache_keyed_by_run_keys():
+    steps = _steps(load("publish.yml"))
+    uses = [s.get("uses", "") for s in steps]
+    restore = next(
+        s for s in steps if "actions/cache/restore" in s.get("uses", "")
+    )
+    save = next(s for s in steps if "actions/cache/save" in s.get("uses", ""))
+    build = next(
+        i for i, s in enumerate(steps) if "make build" in s.get("run", "")
+    )
+    assert steps.index(restore) < build < steps.index(save), uses
+    for step in (restore, save):
+        assert step["with"]["path"].strip() == ".cache/gen_src"
+    # restored: the newest earlier cache, whatever its key
+    assert restore["with"]["restore-keys"].strip() == "gen-src-full-"
+    # saved under the keys the build used, not a hash of the source tree
+    keys = next(s for s in steps if "gen_src keys" in s.get("run", ""))
+    assert "--profile full" in keys["run"]
+    assert save["with"]["key"] == "${{ steps.%s.outputs.key }}" % keys["id"]
+    text = (WORKFLOWS / "publish.yml").read_text()
+    assert "hashFiles" not in text
+
+
+def test_keys_command_prints_every_run_figure_and_notebook(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from gen_src.build import notebooks, registry
+
+    # as on the workflow's runner: the profile from --profile alone
+    env = {k: v for k, v in os.environ.items() if k != "GEN_PROFILE"}
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gen_src",
+            "keys",
+            "--profile",
+            "full",
+            "--cache-dir",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    kinds = {}
+    for line in lines:
+        kind, name, key = line.split()
+        kinds.setdefault(kind, {})[name] = key
+    assert set(kinds["run"]) == set(registry.runs())
+    assert all(k.startswith("full:") for k in kinds["run"].values())
+    assert set(kinds["figure"]) == set(registry.figures())
+    assert set(kinds["notebook"]) == set(notebooks.find())
+    # from the files alone: the same lines with an empty cache
+    again = subprocess.run(
+        proc.args[:-1] + [str(tmp_path / "other")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert again.stdout == proc.stdout
+
+
+def test_setup_installs_node_and_mathjax_from_the_lock_file():
+    """`make test` and `make serve` (through `setup`) install the MathJax
+    the build runs in Node, exactly as package-lock.json pins it."""
+    import json
+
+    text = (ROOT / "Makefile").read_text()
+    setup = re.search(r"^setup:(.*)$", text, re.M).group(1).split()
+    assert "$(NPM_STAMP)" in setup
+    assert re.search(r"^(serve|test): setup\b", text, re.M)
+    rule = re.search(r"^\$\(NPM_STAMP\): (.*)\n((?:\t.*\n)+)", text, re.M)
+    assert set(rule.group(1).split()) == {"package.json", "package-lock.json"}
+    recipe = rule.group(2)
+    assert "npm ci" in recipe and "npm install" not in recipe
+    assert "nodejs" in recipe  # Debian's Node when node is missing
+    wanted = json.loads((ROOT / "package.json").read_text())["dependencies"]
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    locked = lock["packages"]["node_modules/mathjax"]
+    assert wanted["mathjax"] == locked["version"]
+    assert locked["integrity"].startswith("sha512-")
+    # the workflows have Node for `npm ci` and the build
+    for name in ("publish.yml", "upstream.yml"):
+        uses = [s.get("uses", "") for s in _steps(load(name))]
+        assert any(u.startswith("actions/setup-node") for u in uses), name

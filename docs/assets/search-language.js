@@ -14,7 +14,13 @@
   const languages = (tag.dataset.languages || "").split(" ").filter(Boolean);
   const fallback = languages[0];
 
+  // The site's root, from this script's own address (<root>/assets/...).
+  // Not from Material's __config "base": that is relative to the first page
+  // read, and instant navigation keeps it while the address changes.
+  const root = tag.src ? new URL("..", tag.src) : null;
+
   function siteRoot() {
+    if (root) return root;
     const config = document.getElementById("__config");
     const base = config ? JSON.parse(config.textContent).base : ".";
     return new URL(base, location.href);

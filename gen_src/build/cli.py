@@ -1,4 +1,4 @@
-"""Command line: `python -m gen_src {data,figures,notebooks,bench}`.
+"""Command line: `python -m gen_src {data,figures,notebooks,keys,bench}`.
 
 The figure pipeline runs here without MkDocs, so figures can be made
 ahead of a build, on another machine, or by a future site generator.
@@ -59,6 +59,13 @@ def _main(argv: list[str] | None = None) -> int:
         )
         command.add_argument("--cache-dir")
         command.add_argument("--only", nargs="+", metavar="NAME", help=only)
+    keys = sub.add_parser(
+        "keys",
+        help="print the cache key of every run, figure and notebook "
+        "(the publishing workflow hashes them to key its cache)",
+    )
+    keys.add_argument("--profile", choices=("smoke", "quick", "full"))
+    keys.add_argument("--cache-dir")
     bench = sub.add_parser("bench", help="benchmarks that print numbers")
     bench.add_argument(
         "what",
@@ -100,6 +107,8 @@ def _main(argv: list[str] | None = None) -> int:
         return _figures(args)
     elif args.command == "notebooks":
         return _notebooks(args)
+    elif args.command == "keys":
+        return _keys(args)
     elif args.command == "bench":
         from gen_src.build import bench as benchmarks
 
@@ -205,3 +214,36 @@ def _notebooks(args) -> int:
             f"{result.record['seconds']:6.1f} s  {result.ipynb}"
         )
     return 1 if failed else 0
+
+
+def _keys(args) -> int:
+    """One line per cached thing: `run NAME KEY`, `figure NAME KEY`,
+    `notebook NAME KEY`, as a build with this profile would look them up.
+    Computed from the files alone (and the dataset's fingerprint): nothing
+    is trained, and an empty cache gives the same lines as a full one."""
+    from gen_src.build import notebooks, pipeline, registry, strings
+
+    try:
+        settings = pipeline.Settings.resolve(
+            args.profile, None, args.cache_dir, origin="cli"
+        )
+        pipe = pipeline.Pipeline(settings)
+        lines = [
+            f"run {name} {pipe.located_key(name)}"
+            for name in sorted(registry.runs())
+        ]
+        lines += [
+            f"figure {name} {pipe.figure_key(name)}"
+            for name in sorted(registry.figures())
+        ]
+        default = strings.default_language()
+        repository = notebooks.repository()
+        for name, sources in sorted(notebooks.find().items()):
+            if default in sources:
+                key = notebooks.key(pipe, sources[default], repository)
+                lines.append(f"notebook {name} {key}")
+    except (ValueError, KeyError, RuntimeError, OSError) as err:
+        print(f"error: {err.args[0] if err.args else err}", file=sys.stderr)
+        return 2
+    print("\n".join(lines))
+    return 0

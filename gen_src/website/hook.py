@@ -35,8 +35,12 @@ from gen_src.website import (
     benchmark_md,
     figures_md,
     i18n,
+    images,
+    math_svg,
     notebook_pages,
+    png,
     report,
+    search_index,
     values_md,
     widgets,
 )
@@ -53,6 +57,7 @@ _state = {
 
 def on_startup(command, dirty):
     _state["command"] = command
+    i18n.allow_instant_navigation()
 
 
 def on_config(config):
@@ -63,6 +68,7 @@ def on_config(config):
     plugin = config.plugins.get("i18n")
     if getattr(plugin, "current_language", default) == default:
         report.new_build()  # static-i18n builds the other languages next
+        math_svg.shared(config).begin_cycle()
     problems = i18n.check_twins(Path(config.docs_dir), default, langs)
     for problem in problems:
         # A warning fails the strict build and names the file to fix.
@@ -134,11 +140,12 @@ def on_files(files, config):
         )
     for line in causes:  # serve: the pages show error boxes
         report.once(line)
+    cache_dir = math_svg.cache_root(options)
     for name, result in results.items():
         if isinstance(result, Exception):
             continue
         for suffix, src in (
-            (".png", result.png),
+            (".png", png.shrunk(result.png, cache_dir)),  # smaller, same look
             (".json", result.png.with_name("record.json")),
         ):
             uri = figures_md.site_path(name, suffix)
@@ -296,6 +303,22 @@ def on_page_markdown(markdown, page, config, files):
         raise PluginError(str(err.args[0] if err.args else err)) from err
 
 
+def on_page_content(html, page, config, files):
+    """Typeset the page's math (notebook pages too) and give its pictures
+    their sizes."""
+    where = f"docs/{page.file.src_uri}"
+    try:
+        html, errors = math_svg.shared(config).page(html, where)
+    except (math_svg.MathError, math_svg.MissingToolError) as err:
+        raise PluginError(f"{where}: {err}") from err
+    if errors and _state["command"] != "serve":
+        raise PluginError("math failed:\n" + "\n".join(errors))
+    for line in errors:  # serve: the formula is shown as an error
+        report.once(line)
+    html = search_index.exclude_repeats(html)
+    return images.add_sizes(html, page.url, images.sources(files))
+
+
 def on_page_context(context, page, config, nav):
     # static-i18n sets `extra.alternate` as an attribute, which is what
     # Material's template reads; the dict key may hold an older copy.
@@ -310,6 +333,38 @@ def on_post_page(output, page, config):
     ordered = [default, *(lang for lang in langs if lang != default)]
     output = i18n.search_language_script(output, page.url, ordered)
     return i18n.strip_head_alternates(output)
+
+
+def on_post_template(output_content, template_name, config):
+    # 404.html is a theme template, not a page: static-i18n leaves the last
+    # page's head alternates in it, for which Material's instant navigation
+    # fetches <alternate>/sitemap.xml (404s)
+    if template_name.endswith("404.html"):
+        return i18n.strip_head_alternates(output_content)
+    return output_content
+
+
+# After static-i18n's on_post_build (-100), which builds the other
+# languages and then writes the one search index for all of them.
+@event_priority(-200)
+def on_post_build(config):
+    plugin = config.plugins.get("i18n")
+    if getattr(plugin, "building", False):
+        return  # inside static-i18n: another language's build
+    typesetter = math_svg.shared(config)
+    stats = typesetter.stats
+    log.info(
+        "gen_src: math: %d formulas, %d typeset now (%s)",
+        stats.formulas,
+        stats.typeset,
+        f"Node {stats.node_seconds:.1f} s"
+        if stats.started_node
+        else "all from the cache",
+    )
+    typesetter.compact()
+    typesetter.close()  # a rebuild under serve starts another if needed
+    typesetter.stats = math_svg.Stats()
+    search_index.compact(Path(config.site_dir))
 
 
 def on_serve(server, config, builder):

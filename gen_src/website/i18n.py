@@ -160,3 +160,25 @@ def join_cjk_lines(markdown: str) -> str:
         elif line.strip() == "$$" and not in_code:
             in_math = not in_math
     return "\n".join(out)
+
+
+class _InstantNavigationHandled:
+    """Drops static-i18n's warning that Material's language switcher keeps
+    no page under navigation.instant: docs/assets/language-links.js sets
+    the switcher from each page's address and loads the other language in
+    full. (Under `strict: true` the warning would fail every build.)"""
+
+    MESSAGE = "language switcher contextual link is not compatible"
+
+    def filter(self, record) -> bool:
+        return self.MESSAGE not in record.getMessage()
+
+
+def allow_instant_navigation() -> None:
+    import logging
+
+    logger = logging.getLogger("mkdocs.plugins.mkdocs_static_i18n.reconfigure")
+    if not any(
+        isinstance(f, _InstantNavigationHandled) for f in logger.filters
+    ):
+        logger.addFilter(_InstantNavigationHandled())

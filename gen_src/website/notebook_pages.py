@@ -24,7 +24,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from gen_src.build import notebook_html, notebooks, strings
-from gen_src.website import report
+from gen_src.website import css_prune, png, report
 
 SCRIPT = re.compile(r"notebooks/([^/.]+)(?:\.([A-Za-z_-]+))?\.py")
 CSS_URI = "assets/notebook.css"
@@ -115,17 +115,26 @@ def install(
         offered = published(result) if published else result.ipynb
         _publish(files, config, here + result.source.filename, offered)
         for image in result.record["images"]:
-            _publish(
-                files, config, here + image, result.ipynb.with_name(image)
-            )
+            src = result.ipynb.with_name(image)
+            if src.suffix == ".png":  # smaller, same look
+                # the cache root: CACHE/notebooks/ENTRY/NAME.ipynb
+                src = png.shrunk(src, result.ipynb.parents[2])
+            _publish(files, config, here + image, src)
         for path in result.record["embeds"]:
             _publish(files, config, f"downloads/{path}", notebooks.ROOT / path)
-        _publish(
-            files,
-            config,
-            CSS_URI,
-            result.ipynb.with_name(notebook_html.CSS_NAME),
-        )
+        if files.get_file_from_path(CSS_URI) is None:
+            # JupyterLab's CSS, cut down to what the notebook pages use
+            pages = [
+                r.html
+                for r in results.values()
+                if isinstance(r, notebooks.Result)
+            ]
+            css = css_prune.pruned_file(
+                result.ipynb.with_name(notebook_html.CSS_NAME),
+                pages,
+                result.ipynb.parents[2],
+            )
+            _publish(files, config, CSS_URI, css)
 
 
 def _publish(files, config, uri: str, src: Path) -> None:

@@ -77,7 +77,7 @@ def test_notes_constructs_render(built_site):
     html = html_path(built_site, "index.md", "en").read_text("utf-8")
     assert '<div class="admonition p">' in html  # !!! p "..."
     assert "<mark>" in html  # ==mark==
-    assert 'class="arithmatex"' in html  # math for MathJax
+    assert 'class="arithmatex"><mjx-container' in html  # typeset
     assert "==" not in re.sub(r"<[^>]+>", "", html.split("<article")[1])
 
 

@@ -73,10 +73,11 @@ def test_switcher_leads_to_the_other_language(built_site, source):
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=ids)
-def test_math_is_left_for_the_sites_mathjax(built_site, source):
+def test_math_in_markdown_cells_is_typeset_at_build_time(built_site, source):
     html = (page_dir(built_site, source) / "index.html").read_text("utf-8")
     assert "jp-MarkdownOutput" in html
-    assert "assets/vendor/mathjax/tex-svg.js" in html
+    assert "<mjx-container" in html and 'id="MJX-SVG-global-cache"' in html
+    assert "mathjax" not in " ".join(re.findall(r"<script[^>]*>", html))
     assert "mathjax/2" not in html and "cdnjs" not in html
     assert 'rel="stylesheet" href="../../' in html  # the shared notebook CSS
 
@@ -113,6 +114,11 @@ def test_search_finds_prose_and_code_but_not_outputs(built_site):
             page_dir(built_site, source) / source.filename, as_version=4
         )
         assert "pipeline" in text  # code is found
+        # once: not the copy button's hidden copy, "Copied!" or prompts
+        setup = next(c for c in nb.cells if c.cell_type == "code").source
+        first = setup.splitlines()[0]
+        assert text.count(first) == 1, (url, first)
+        assert "Copied!" not in text and "In [1]:" not in text, url
         for line in _output_only_lines(nb):
             words = re.sub(r"\s+", " ", line)
             assert words not in re.sub(r"\s+", " ", text), (url, line)

@@ -139,7 +139,16 @@ def modes(
     with ProcessPoolExecutor(
         workers, mp_context=get_context("spawn"), initializer=_one_thread
     ) as pool:
-        results = list(pool.map(train_one, jobs))
+        results = []
+        for r in pool.map(train_one, jobs):  # each run as it ends
+            results.append(r)
+            print(
+                f"{len(results)}/{len(jobs)} {r['method']} {r['dataset']} "
+                f"seed {r['seed']}: {r['modes']} modes, "
+                f"{100 * r['high_quality']:.1f}% high quality, "
+                f"{r['seconds']:.0f} s",
+                flush=True,
+            )
     rows = []
     for method in methods:
         for dataset in datasets:
@@ -195,12 +204,12 @@ def _print(rows: list[dict], profile: str, seeds: int, wall: float) -> None:
         f"(mean ± std; {wall:.0f} s wall)"
     )
     print(
-        f"{'method':<14} {'data':<5} {'modes':>12} {'high quality %':>15} "
+        f"{'method':<17} {'data':<5} {'modes':>12} {'high quality %':>15} "
         f"{'reverse KL':>15} {'largest mode %':>15} {'s/run':>6}"
     )
     for r in rows:
         print(
-            f"{r['method']:<14} {r['dataset']:<5} "
+            f"{r['method']:<17} {r['dataset']:<5} "
             f"{_cell(r['modes']):>12} "
             f"{_cell(r['high_quality'], 100):>15} "
             f"{_cell(r['reverse_kl'], digits=3):>15} "

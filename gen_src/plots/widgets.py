@@ -137,8 +137,14 @@ FIGURES = {
     ),
     "remedies_replay": (
         (
-            *("toy_ring_ns", "toy_ring_pac4", "wgan_ring", "toy_ring_r1"),
-            *("toy_grid_ns", "toy_grid_pac4", "wgan_grid", "toy_grid_r1"),
+            "toy_ring_ns",
+            "toy_ring_pac4",
+            "wgan_ring",
+            "toy_ring_r1",
+            "toy_grid_ns",
+            "toy_grid_pac4",
+            "wgan_grid",
+            "toy_grid_r1",
         ),
         gan_replay,
     ),

@@ -287,6 +287,7 @@ def score(run: loop.Run, classifier_run: loop.Run) -> dict[str, float]:
         bounds = likelihood.iwae_bounds(run.models["vae"], images, ks, seed)
         scores.update({f"iwae_k{k}": value for k, value in bounds.items()})
         # how far the ELBO (k = 1) sits below the tightest bound at least
+        scores["iwae_largest_k"] = bounds[max(bounds)]  # k = iwae_samples
         scores["iwae_gap"] = bounds[max(bounds)] - bounds[1]
     return scores
 

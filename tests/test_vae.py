@@ -196,6 +196,8 @@ def test_score_gives_frechet_distance_and_its_floor(smoke_run):
         "iwae_k1",
         "iwae_k10",
         "iwae_k100",  # smoke: up to iwae_samples = 100
+        "iwae_largest_k",
+        "iwae_gap",
     }
     assert scores["frechet"] > scores["frechet_floor"] >= 0
     assert 0 <= scores["precision"] <= 1 and 0 <= scores["recall"] <= 1

@@ -144,7 +144,7 @@ def _view(ax, run, n: int = 200):
 
 def d_heatmap(run):
     """D(x) over the plane, with real (white) and fake (black) points."""
-    fig, ax = figure(5.0, 4.2)
+    fig, ax = figure(4.0, 3.3)
     im = _view(ax, run)
     fig.colorbar(im, ax=ax, label="$D(x)$")
     ax.legend(loc="upper right", fontsize=8)
@@ -155,7 +155,7 @@ def d_heatmap(run):
 def critic_compare(gan_run, wgan_run):
     """The GAN's D beside WGAN-GP's critic on the same data: D saturates
     to 0 and 1 away from the data; the critic keeps a slope everywhere."""
-    fig, axes = figure(9.0, 4.2, ncols=2)
+    fig, axes = figure(7.0, 3.3, ncols=2)
     im = _view(axes[0], gan_run)
     fig.colorbar(im, ax=axes[0], label="$D(x)$", fraction=0.046)
     im = _view(axes[1], wgan_run)

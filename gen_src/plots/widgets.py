@@ -85,9 +85,10 @@ def gan_replay(*runs):
     for run in runs:
         rows.setdefault(run.config.dataset, []).append(run)
     ncols = max(len(r) for r in rows.values())
+    side = 2.0 if ncols <= 2 else 1.6  # heat maps weigh (full-colour PNG)
     fig, axes = figure(
-        2.4 * ncols,
-        2.5 * len(rows),
+        side * ncols,
+        (side + 0.1) * len(rows),
         nrows=len(rows),
         ncols=ncols,
         squeeze=False,

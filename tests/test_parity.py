@@ -1182,3 +1182,14 @@ def test_notebook_prose_is_its_markdown_cells(tmp_path):
     assert [
         n for n, _ in spaces_around_bold_and_links(prose_lines(script))
     ] == [8, 8]
+
+
+def test_no_control_characters_in_the_sources():
+    """A TeX escape written through a non-raw Python string ("\\frac" as a
+    form feed and "rac") leaves a control character in the page."""
+    bad = []
+    for path in sorted(DOCS.rglob("*.md")) + sorted(DOCS.rglob("*.py")):
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+            if any(ord(c) < 32 and c != "\n" for c in line):
+                bad.append(f"{path.relative_to(DOCS)}:{number}")
+    assert not bad, "control characters at " + ", ".join(bad)

@@ -263,9 +263,22 @@ class Exporter:
 
 
 def _plain(record: dict) -> dict:
-    """The record without its long history, and valid JSON: a value that
-    is not finite (the reverse KL of a run that found no mode) is null."""
-    return _finite({k: v for k, v in record.items() if k != "history"})
+    """The record without its long history and without what changes from
+    one training to the next (seconds, the date), so that two cold builds
+    export the same bytes; and valid JSON: a value that is not finite (the
+    reverse KL of a run that found no mode) is null."""
+    kept = {
+        k: v
+        for k, v in record.items()
+        if k not in ("history", "date") and not k.startswith("seconds")
+    }
+    if isinstance(kept.get("metrics"), dict):
+        kept["metrics"] = {
+            k: v
+            for k, v in kept["metrics"].items()
+            if not k.startswith("seconds")
+        }
+    return _finite(kept)
 
 
 def _finite(value):

@@ -9,13 +9,13 @@ from gen_src import gan
 
 @pytest.fixture(scope="module")
 def smoke_runs():
-    from gen_src import dcgan
+    from gen_src import dcgan, wgan
     from gen_src.plots import gan as plots
 
     names = {r for needed, _ in plots.FIGURES.values() for r in needed}
     runs = {}
     for name in sorted(names):
-        module = dcgan if name in dcgan.RUNS else gan
+        module = next(m for m in (dcgan, wgan, gan) if name in m.RUNS)
         runs[name] = module.train(
             module.RUNS[name]("smoke"), device="cpu", progress=False
         )

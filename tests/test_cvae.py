@@ -117,8 +117,11 @@ def test_score(smoke_run):
         "frechet",
         "frechet_floor",
         "frechet_samples",
+        "precision",
+        "recall",
     }
     assert 0.0 <= scores["class_accuracy"] <= 1.0
+    assert 0.0 <= scores["precision"] <= 1.0 and 0.0 <= scores["recall"] <= 1.0
     assert scores["frechet"] > scores["frechet_floor"] >= 0
     per_class = smoke_run.config.test_size // 10
     assert scores["frechet_samples"] == 10 * per_class

@@ -108,6 +108,7 @@ def test_keys_command_prints_every_run_figure_and_notebook(tmp_path):
     import sys
 
     from gen_src.build import notebooks, registry
+    from gen_src.build.pipeline import JUDGE
 
     # as on the workflow's runner: the profile from --profile alone
     env = {k: v for k, v in os.environ.items() if k != "GEN_PROFILE"}
@@ -134,6 +135,8 @@ def test_keys_command_prints_every_run_figure_and_notebook(tmp_path):
         kind, name, key = line.split()
         kinds.setdefault(kind, {})[name] = key
     assert set(kinds["run"]) == set(registry.runs())
+    judge = kinds["run"].pop(registry.CLASSIFIER_RUN)
+    assert judge.startswith(JUDGE["full"] + ":")
     assert all(k.startswith("full:") for k in kinds["run"].values())
     assert set(kinds["figure"]) == set(registry.figures())
     assert set(kinds["notebook"]) == set(notebooks.find())

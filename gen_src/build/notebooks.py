@@ -174,6 +174,13 @@ def _client_class():
         one also remembers the signal, so execute() can stop the build."""
 
         interrupted: int | None = None
+        running: int | None = None
+
+        async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
+            self.running = cell_index
+            return await super().async_execute_cell(
+                cell, cell_index, *args, **kwargs
+            )
 
         @contextlib.asynccontextmanager
         async def async_setup_kernel(self, **kwargs):
@@ -220,7 +227,8 @@ def execute(nb, source: Source, settings, cwd: Path = ROOT):
             if isinstance(err, DeadKernelError):
                 raise NotebookError(
                     f"{source.shown}: the kernel died while running "
-                    f"{_running(nb, source)}: {err}"
+                    f"{_running(nb, source, client.running)}: "
+                    f"{str(err).strip().splitlines()[0]}"
                 ) from err
             raise
     if client.interrupted is not None:
@@ -250,16 +258,11 @@ def _coalesced(nb):
     return nb
 
 
-def _running(nb, source: Source) -> str:
-    """The first code cell without an execution count: the one that ran."""
-    for index, cell in enumerate(nb.cells):
-        if (
-            cell.cell_type == "code"
-            and cell.execution_count is None
-            and EXERCISE not in cell.metadata.get("tags", [])
-        ):
-            return where(source, nb, index)
-    return "its last cell"
+def _running(nb, source: Source, index: int | None) -> str:
+    """The cell the client was executing when the kernel died."""
+    if index is None:
+        return "its start-up"
+    return where(source, nb, index)
 
 
 def _failure(nb, source: Source, err) -> str:

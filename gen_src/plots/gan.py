@@ -47,7 +47,7 @@ def _snapshot_rows(runs, row_labels, columns: int = 5):
     """One row per run: its snapshots at evenly spaced steps."""
     fig, axes = figure(
         1.4 * columns,
-        1.5 * len(runs) + 0.2,
+        1.45 * len(runs) + 0.2,
         nrows=len(runs),
         ncols=columns,
         squeeze=False,

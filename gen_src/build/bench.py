@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from .. import runtime
-from . import pipeline, registry, strings
+from . import pipeline, registry, strings, workers
 
 
 def out_dir() -> Path:
@@ -42,6 +42,10 @@ def _write(name: str, data: dict) -> Path:
 def quality(
     profile: str = "quick", fresh: bool = False, device: str = "auto"
 ) -> dict:
+    """Every run's training time and metrics; the runs missing from the
+    cache train first, side by side as in a build, and the wall time of
+    that cold part is recorded. Beside another profile's numbers, the
+    quick ones (bench/quality-quick.json) are printed too."""
     with tempfile.TemporaryDirectory() as tmp:
         settings = pipeline.Settings.resolve(
             profile, device, tmp if fresh else None
@@ -52,8 +56,16 @@ def quality(
                 file=sys.stderr,
             )
         pipe = pipeline.Pipeline(settings)
+        lacking = [n for n in registry.runs() if not pipe.cached(n)]
+        started = time.perf_counter()
+        failed = workers.train(settings, lacking) if lacking else {}
+        wall = time.perf_counter() - started
+        for name, err in failed.items():
+            print(f"error: run {name!r} failed: {err}", file=sys.stderr)
         rows = {}
         for name in registry.runs():
+            if name in failed:
+                continue
             _, record = pipe.run(name)
             rows[name] = {
                 "profile": record["profile"],
@@ -61,22 +73,56 @@ def quality(
                 "device": record["device"],
                 "metrics": record["metrics"],
             }
-    print(f"{'run':<16} {'profile':<8} {'seconds':>8}  metrics")
-    for name, row in rows.items():
-        shown = ", ".join(
-            f"{k}={_fmt(v)}"
-            for k, v in row["metrics"].items()
-            if k in strings.shown_metrics()
-            or k in ("num_modes", "largest_mode_share")
-        )
-        print(
-            f"{name:<16} {row['profile']:<8} {row['seconds']:>8.1f}  {shown}"
-        )
-    total = sum(r["seconds"] for r in rows.values())
-    print(f"{'total':<16} {'':<8} {total:>8.1f}")
-    path = _write(f"quality-{settings.profile}", rows)
+    quick = _read("quality-quick") if settings.profile != "quick" else {}
+    _print_table(rows, quick.get("runs", {}))
+    print(
+        f"cold: {len(lacking)} runs trained in {wall:.1f} s wall "
+        f"({workers.workers_for(max(1, len(lacking)))} side by side)"
+    )
+    path = _write(
+        f"quality-{settings.profile}",
+        {
+            "profile": settings.profile,
+            "trained": lacking,
+            "wall_seconds": round(wall, 1),
+            "runs": rows,
+        },
+    )
     print(f"written: {path}")
     return rows
+
+
+def _read(name: str) -> dict:
+    path = out_dir() / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def _shown(metrics: dict) -> dict:
+    keep = set(strings.shown_metrics()) | {"num_modes", "largest_mode_share"}
+    return {k: v for k, v in metrics.items() if k in keep}
+
+
+def _print_table(rows: dict, quick: dict) -> None:
+    """One line per run: its seconds and metrics, with the quick run's
+    before an arrow when there is one to compare."""
+    head = f"{'run':<16} {'profile':<8} {'seconds':>8}"
+    print(head + (f" {'quick s':>8}" if quick else "") + "  metrics")
+    for name, row in rows.items():
+        before = quick.get(name)
+        shown = []
+        for k, v in _shown(row["metrics"]).items():
+            was = before["metrics"].get(k) if before else None
+            shown.append(
+                f"{k}={_fmt(was)}->{_fmt(v)}"
+                if was is not None and was != v
+                else f"{k}={_fmt(v)}"
+            )
+        line = f"{name:<16} {row['profile']:<8} {row['seconds']:>8.1f}"
+        if quick:
+            line += f" {before['seconds'] if before else float('nan'):>8.1f}"
+        print(line + "  " + ", ".join(shown))
+    total = sum(r["seconds"] for r in rows.values())
+    print(f"{'total':<16} {'':<8} {total:>8.1f}")
 
 
 def _fmt(value) -> str:

@@ -3,34 +3,16 @@ no request to any host but 127.0.0.1. Served at / and under a sub-path."""
 
 from __future__ import annotations
 
-import functools
-import os
 import re
-import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from .conftest import Visit, serving
+
 pytestmark = pytest.mark.browser
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
 MOUNT = "/course/generative/"
-
-
-class Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -42,60 +24,8 @@ def server(built_site, tmp_path_factory):
     mount = root / MOUNT.strip("/")
     mount.parent.mkdir(parents=True)
     mount.symlink_to(built_site)
-    handler = functools.partial(Quiet, directory=str(root))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: run `make setup` (it installs "
-            "Debian's chromium) or set CHROMIUM"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-class Visit:
-    """A fresh context that records every request and failed response."""
-
-    def __init__(self, browser):
-        self.context = browser.new_context(service_workers="block")
-        self.requests: list[str] = []
-        self.failures: list[str] = []
-        self.context.on("request", lambda r: self.requests.append(r.url))
-        self.context.on("requestfailed", self._failed)
-        self.context.on("response", self._response)
-        self.page = self.context.new_page()
-
-    def _failed(self, request):
-        # A navigation cancels what the old page was still loading.
-        if "ERR_ABORTED" not in (request.failure or ""):
-            self.failures.append(f"failed {request.url}: {request.failure}")
-
-    def _response(self, response):
-        if response.status >= 400:
-            self.failures.append(f"{response.status} {response.url}")
-
-    def foreign_hosts(self) -> set[str]:
-        return {
-            urlsplit(u).hostname
-            for u in self.requests
-            if urlsplit(u).scheme in ("http", "https", "ws", "wss")
-            and urlsplit(u).hostname != "127.0.0.1"
-        }
-
-    def close(self):
-        self.context.close()
+    with serving(root) as origin:
+        yield origin
 
 
 @pytest.fixture
@@ -315,18 +245,13 @@ def instant_server(built_site, tmp_path_factory):
     for item in built_site.iterdir():
         if item.name != "sitemap.xml":
             (site / item.name).symlink_to(item)
-    handler = functools.partial(Quiet, directory=str(root))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    origin = f"http://127.0.0.1:{httpd.server_address[1]}"
-    sitemap = (built_site / "sitemap.xml").read_text("utf-8")
-    sitemap = re.sub(
-        r"(<loc>|href=\")None(?:\./)?", rf"\g<1>{origin}{MOUNT}", sitemap
-    )
-    (site / "sitemap.xml").write_text(sitemap, "utf-8")
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield origin
-    httpd.shutdown()
+    with serving(root) as origin:
+        sitemap = (built_site / "sitemap.xml").read_text("utf-8")
+        sitemap = re.sub(
+            r"(<loc>|href=\")None(?:\./)?", rf"\g<1>{origin}{MOUNT}", sitemap
+        )
+        (site / "sitemap.xml").write_text(sitemap, "utf-8")
+        yield origin
 
 
 def instant_go(page, pathname: str) -> None:

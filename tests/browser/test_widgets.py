@@ -8,13 +8,8 @@ live figures add to each page's transfer."""
 
 from __future__ import annotations
 
-import functools
 import gzip
-import os
 import shutil
-import threading
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,17 +18,10 @@ import pytest
 
 from gen_src.build import export, pipeline
 
+from . import conftest
+from .conftest import serving
+
 pytestmark = pytest.mark.browser
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
 LANGS = [("en", ""), ("zh", "zh/")]
 BUDGET = 700_000  # bytes a page's live figures may add to its transfer
 FPS = 30
@@ -43,75 +31,17 @@ ADDED = ("/widgets/", "/assets/gen-nn.js", "/assets/widgets")
 NEW_STILLS = ("/figures/cvae_explorer.png", "/figures/gan_replay.png")
 
 
-class Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextmanager
-def serving(folder: Path):
-    handler = functools.partial(Quiet, directory=str(folder))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-
-
 @pytest.fixture(scope="module")
 def server(built_site):
-    with serving(built_site) as url:
-        yield url
+    with serving(built_site) as origin:
+        yield origin + "/"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: run `make setup` (it installs "
-            "Debian's chromium) or set CHROMIUM"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-class Visit:
-    """A fresh context that records requests, failures and page errors."""
+class Visit(conftest.Visit):
+    """A visit at a fixed window size that waits for the live figures."""
 
     def __init__(self, browser):
-        self.context = browser.new_context(
-            service_workers="block", viewport={"width": 1200, "height": 900}
-        )
-        self.requests: list[str] = []
-        self.failures: list[str] = []
-        self.context.on("request", lambda r: self.requests.append(r.url))
-        self.context.on(
-            "requestfailed",
-            lambda r: self.failures.append(f"failed {r.url}: {r.failure}"),
-        )
-        self.context.on(
-            "response",
-            lambda r: (
-                r.status >= 400 and self.failures.append(f"{r.status} {r.url}")
-            ),
-        )
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-    def foreign_hosts(self) -> set[str]:
-        return {
-            urlsplit(u).hostname
-            for u in self.requests
-            if urlsplit(u).scheme not in ("file", "data", "blob")
-            and urlsplit(u).hostname != "127.0.0.1"
-        }
+        super().__init__(browser, viewport={"width": 1200, "height": 900})
 
     def open(self, url: str):
         self.page.goto(url)
@@ -129,7 +59,7 @@ class Visit:
 def visit(browser):
     v = Visit(browser)
     yield v
-    v.context.close()
+    v.close()
 
 
 def data_url(page, selector: str, index: int = 0) -> str:
@@ -525,7 +455,8 @@ def test_a_bad_file_shows_an_error_box_and_the_still_stays(
     broken_site, visit, lang, prefix
 ):
     root, vae, cvae, ring = broken_site
-    with serving(root) as url:
+    with serving(root) as origin:
+        url = origin + "/"
         page = visit.open(url + prefix + "vae/")
         box = page.locator(".gen-widget-error")
         assert box.count() == 1 and vae in box.inner_text()

@@ -41,5 +41,6 @@ def test_quality_benchmark_prints_and_writes_json(
     rows = bench.quality("smoke")
     assert set(rows) == set(registry.runs())
     written = json.loads((tmp_path / "quality-smoke.json").read_text())
-    assert written["vae"]["metrics"]["test_nelbo"] > 0
+    assert written["runs"]["vae"]["metrics"]["test_nelbo"] > 0
+    assert written["profile"] == "smoke" and written["wall_seconds"] >= 0
     assert "toy_ring_ns" in capsys.readouterr().out

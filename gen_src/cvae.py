@@ -38,7 +38,7 @@ class CVAEConfig(cfg.TrainingConfig):
     beta: float = cfg.real(5.0, 0)
 
 
-# smoke: seconds for tests; quick: the CPU budget; full: a GPU
+# smoke: seconds for tests; quick: the CPU budget; full: the published site
 PRESETS = {
     "smoke": cfg.SMOKE,
     "quick": dict(num_epochs=3),

@@ -69,7 +69,7 @@ class GANConfig(adversarial.AdversarialConfig):
 
 
 def config_for(profile: str, **overrides) -> GANConfig:
-    """smoke: seconds for tests; quick: the CPU budget; full: a GPU."""
+    """smoke: seconds for tests; quick: the CPU budget; full: the published site."""
     if overrides.get("dataset") in data.DATASETS:
         presets = {
             "smoke": dict(train_size=512, batch_size=64, num_samples=500),

@@ -39,7 +39,7 @@ class VAEConfig(cfg.TrainingConfig):
     iwae_samples: int = cfg.integer(5000, 1)
 
 
-# smoke: seconds for tests; quick: the CPU budget; full: a GPU
+# smoke: seconds for tests; quick: the CPU budget; full: the published site
 PRESETS = {
     "smoke": {**cfg.SMOKE, "iwae_samples": 100},
     "quick": dict(num_epochs=3),

@@ -74,7 +74,7 @@ def quality(
                 "metrics": record["metrics"],
             }
     quick = _read("quality-quick") if settings.profile != "quick" else {}
-    _print_table(rows, quick.get("runs", {}))
+    _print_table(rows, quick.get("runs", quick))
     print(
         f"cold: {len(lacking)} runs trained in {wall:.1f} s wall "
         f"({workers.workers_for(max(1, len(lacking)))} side by side)"

@@ -169,15 +169,19 @@ def modes(
             row.update({k: _summary([r[k] for r in mine]) for k in NUMBERS})
             rows.append(row)
     _print(rows, profile, seeds, time.perf_counter() - started)
+    revision = notebooks.revision()
+    for row in rows:
+        row["revision"] = revision
     out = bench.out_dir() / f"modes-{profile}.json"
     out.parent.mkdir(exist_ok=True)
+    rows = _merged(out, rows, seeds)
     tmp = out.with_suffix(".json.tmp")
     tmp.write_text(
         json.dumps(
             {
                 "profile": profile,
                 "seeds": seeds,
-                "revision": notebooks.revision(),
+                "revision": revision,
                 "date": time.strftime("%Y-%m-%d", time.gmtime()),
                 "rows": rows,
             },
@@ -187,6 +191,23 @@ def modes(
     os.replace(tmp, out)
     print(f"written: {out}")
     return rows
+
+
+def _merged(out, rows: list[dict], seeds: int) -> list[dict]:
+    """Rows of the methods not rerun are kept from out, when they were
+    measured over as many seeds; in METHODS order."""
+    if not out.exists():
+        return rows
+    old = json.loads(out.read_text())
+    if old.get("seeds") != seeds:
+        return rows
+    rerun = {r["method"] for r in rows}
+    kept = [r for r in old["rows"] if r["method"] not in rerun]
+    order = list(METHODS)
+    return sorted(
+        kept + rows,
+        key=lambda r: (order.index(r["method"]), DATASETS.index(r["dataset"])),
+    )
 
 
 def _cell(summary: dict, scale: float = 1.0, digits: int = 1) -> str:

@@ -52,3 +52,15 @@ def test_a_smoke_benchmark_writes_its_json(tmp_path, monkeypatch):
         assert 0 <= row["modes"]["mean"] <= row["num_modes"]
         values = [r["modes"] for r in row["runs"]]
         assert row["modes"]["mean"] == pytest.approx(sum(values) / 2)
+    # rerunning one method keeps the others' rows, in the methods' order
+    bench_modes.modes("smoke", seeds=2, workers=2, methods=["minimax"])
+    written = json.loads((tmp_path / "modes-smoke.json").read_text())
+    assert [r["method"] for r in written["rows"]] == [
+        "minimax",
+        "minimax",
+        "nonsaturating",
+        "nonsaturating",
+        "pacgan2",
+        "pacgan2",
+    ]
+    assert written["rows"][2:] == json.loads(json.dumps(rows))

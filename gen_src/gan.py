@@ -23,6 +23,9 @@ from .metrics import frechet, modes
 
 IMAGE_SHAPE = (1, 28, 28)
 R1 = 1.0  # the R1 weight of the toy runs that use it (gamma in the paper)
+# and their samples come from an average of G's weights (g_ema): under
+# full it lifts the grid's high-quality share from 93% to 96% (one seed)
+R1_REMEDY = dict(r1=R1, g_ema=0.99)
 # Defaults that differ between 2-D points and images.
 TOY_DEFAULTS = dict(
     latent_dim=2,  # 2-D noise is enough for 2-D data
@@ -78,12 +81,25 @@ def config_for(profile: str, **overrides) -> GANConfig:
             "full": dict(num_epochs=15),
         }
     else:
-        presets = {
-            "smoke": dict(num_steps=60, batch_size=64, snapshot_every=20),
-            "quick": dict(num_steps=1500, batch_size=256, snapshot_every=250),
-            "full": dict(num_steps=5000, snapshot_every=1000),
-        }
+        presets = toy_presets(overrides.get("dataset", "ring"))
     return GANConfig(**cfg.preset(profile, presets, **overrides))
+
+
+def toy_presets(dataset: str) -> dict[str, dict]:
+    """The profiles on 2-D data, the same for every GAN and WGAN-GP (the
+    same budget of generator updates). Under quick the grid gets twice
+    the ring's rounds: at 1,500 its 25 modes are found but under half of
+    the samples lie on one (the mode benchmark, 5 seeds)."""
+    grid = dataset == "grid"
+    return {
+        "smoke": dict(num_steps=60, batch_size=64, snapshot_every=20),
+        "quick": dict(
+            num_steps=3000 if grid else 1500,
+            batch_size=256,
+            snapshot_every=500 if grid else 250,
+        ),
+        "full": dict(num_steps=5000, snapshot_every=1000),
+    }
 
 
 # --8<-- [start:generator]
@@ -215,7 +231,7 @@ RUNS = {
     "toy_ring_pac4": lambda p: config_for(p, dataset="ring", pack=4),
     "toy_grid_pac4": lambda p: config_for(p, dataset="grid", pack=4),
     # R1 (Mescheder et al. 2018): D's gradient on real data is penalised
-    "toy_ring_r1": lambda p: config_for(p, dataset="ring", r1=R1),
-    "toy_grid_r1": lambda p: config_for(p, dataset="grid", r1=R1),
+    "toy_ring_r1": lambda p: config_for(p, dataset="ring", **R1_REMEDY),
+    "toy_grid_r1": lambda p: config_for(p, dataset="grid", **R1_REMEDY),
     "gan_fmnist": lambda p: config_for(p, dataset="fashion-mnist"),
 }

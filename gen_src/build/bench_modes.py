@@ -25,10 +25,10 @@ from multiprocessing import get_context
 from .. import runtime
 
 
-def gan_r1() -> float:
+def gan_r1() -> dict:
     from .. import gan
 
-    return gan.R1
+    return gan.R1_REMEDY
 
 
 # method -> (family module, overrides of its config_for)
@@ -38,7 +38,7 @@ METHODS = {
     "pacgan2": ("gan", {"pack": 2}),
     "pacgan4": ("gan", {"pack": 4}),
     "wgan-gp": ("wgan", {}),
-    "nonsaturating-r1": ("gan", {"r1": gan_r1()}),
+    "nonsaturating-r1": ("gan", gan_r1()),
 }
 DATASETS = ("ring", "grid")
 NUMBERS = (

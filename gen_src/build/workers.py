@@ -22,7 +22,8 @@ from .settings import Settings
 
 log = logging.getLogger("gen_src.pipeline")
 # rough training cost of a run relative to a toy GAN: longest first
-COST = {"dcgan": 6, "wgan_fmnist": 6, "classifier": 3, "cvae": 2}
+COST = {"dcgan": 6, "wgan_fmnist": 6, "wgan_grid": 6, "wgan_ring": 4}
+COST |= {"classifier": 3, "cvae": 2, "cvae2d": 2}
 
 
 def missing(pipe, figures: list[str]) -> list[str]:

@@ -166,11 +166,12 @@ def critic_compare(gan_run, wgan_run):
 
 
 def method_label(config) -> str:
-    """GAN, PacGAN4, WGAN-GP, GAN + R1: what a toy run trained as."""
+    """GAN, PacGAN4, WGAN-GP, GAN + R1 + EMA: what a toy run trained as."""
     if config.loss == "wasserstein":
         return "WGAN-GP"
     label = f"PacGAN{config.pack}" if config.pack > 1 else "GAN"
-    return f"{label} + R1" if config.r1 else label
+    label += " + R1" if config.r1 else ""
+    return label + (" + EMA" if config.g_ema else "")
 
 
 def remedies(*runs):

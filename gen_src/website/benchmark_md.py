@@ -77,12 +77,16 @@ def _site_cell(values: list[float], number: str) -> tuple[float, str]:
         if len(values) > 1
         else 0.0
     )
-    return mean, _text(number, mean, se)
+    return mean, _text(number, mean, se, site=True)
 
 
-def _text(number: str, mean: float, spread: float | None) -> str:
+def _text(
+    number: str, mean: float, spread: float | None, site: bool = False
+) -> str:
+    """The papers give the reverse KL to 2 decimals; the site's rows
+    give 3, where the best methods differ."""
     scale, digits = {"modes": (1, 1), "high_quality": (100, 1)}.get(
-        number, (1, 2)
+        number, (1, 3 if site else 2)
     )
     text = f"{scale * mean:.{digits}f}"
     if spread is not None:

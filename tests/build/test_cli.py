@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from gen_src.build import bench, registry
 from gen_src.build.cli import main
 
@@ -44,3 +46,28 @@ def test_quality_benchmark_prints_and_writes_json(
     assert written["runs"]["vae"]["metrics"]["test_nelbo"] > 0
     assert written["profile"] == "smoke" and written["wall_seconds"] >= 0
     assert "toy_ring_ns" in capsys.readouterr().out
+    # a warm rerun keeps the last cold timing instead of writing 0 s
+    cold = {**written, "trained": ["vae"], "wall_seconds": 12.3}
+    (tmp_path / "quality-smoke.json").write_text(json.dumps(cold))
+    bench.quality("smoke")
+    again = json.loads((tmp_path / "quality-smoke.json").read_text())
+    assert again["trained"] == ["vae"] and again["wall_seconds"] == 12.3
+    assert "the last cold part stays on record" in capsys.readouterr().out
+
+
+def test_quality_fresh_trains_in_an_empty_cache_despite_env(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("GEN_CACHE_DIR", str(tmp_path / "kept"))
+    seen = []
+
+    def train(settings, names):
+        seen.append((settings.cache_dir, names))
+        raise KeyboardInterrupt  # stop before anything trains
+
+    monkeypatch.setattr(bench.workers, "train", train)
+    with pytest.raises(KeyboardInterrupt):
+        bench.quality("smoke", fresh=True)
+    (cache_dir, names) = seen[0]
+    assert cache_dir != tmp_path / "kept"
+    assert set(names) == set(registry.runs())  # nothing was cached there

@@ -24,7 +24,8 @@ from .metrics import frechet, modes
 IMAGE_SHAPE = (1, 28, 28)
 R1 = 1.0  # the R1 weight of the toy runs that use it (gamma in the paper)
 # and their samples come from an average of G's weights (g_ema): under
-# full it lifts the grid's high-quality share from 93% to 96% (one seed)
+# full it lifts the grid's high-quality share from 93.5% to 94.9% (the
+# mode benchmark, 5 seeds), at no cost in training
 R1_REMEDY = dict(r1=R1, g_ema=0.99)
 # Defaults that differ between 2-D points and images.
 TOY_DEFAULTS = dict(

@@ -25,7 +25,7 @@ from multiprocessing import get_context
 from .. import runtime
 
 
-def gan_r1() -> dict:
+def r1_remedy() -> dict:
     from .. import gan
 
     return gan.R1_REMEDY
@@ -38,7 +38,7 @@ METHODS = {
     "pacgan2": ("gan", {"pack": 2}),
     "pacgan4": ("gan", {"pack": 4}),
     "wgan-gp": ("wgan", {}),
-    "nonsaturating-r1": ("gan", gan_r1()),
+    "nonsaturating-r1": ("gan", r1_remedy()),
 }
 DATASETS = ("ring", "grid")
 NUMBERS = (

@@ -101,7 +101,7 @@ def order_compare(d_first_run, g_first_run):
     )
 
 
-def _view(ax, run, n: int = 200):
+def _view(ax, run, n: int = 100):
     """D's view of the plane, with real (white) and fake (black) points:
     D's probability for a GAN, the critic's score (scaled to its range)
     for WGAN-GP. Returns the image, for a colour bar."""
@@ -116,13 +116,14 @@ def _view(ax, run, n: int = 200):
         if critic
         else torch.sigmoid(raw)
     )
-    im = ax.imshow(
+    im = ax.imshow(  # n x n flat cells: a PNG packs them, not a gradient
         shown.numpy(),
         origin="lower",
         extent=(-lim, lim) * 2,
         cmap="viridis",
         vmin=0,
         vmax=1,
+        interpolation="nearest",
     )
     real = _real(dataset, 500)
     fake = run.tensors["snapshots"][-1][:500]
@@ -155,7 +156,7 @@ def d_heatmap(run):
 def critic_compare(gan_run, wgan_run):
     """The GAN's D beside WGAN-GP's critic on the same data: D saturates
     to 0 and 1 away from the data; the critic keeps a slope everywhere."""
-    fig, axes = figure(7.0, 3.3, ncols=2)
+    fig, axes = figure(6.2, 2.9, ncols=2)
     im = _view(axes[0], gan_run)
     fig.colorbar(im, ax=axes[0], label="$D(x)$", fraction=0.046)
     im = _view(axes[1], wgan_run)

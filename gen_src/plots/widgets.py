@@ -85,7 +85,7 @@ def gan_replay(*runs):
     for run in runs:
         rows.setdefault(run.config.dataset, []).append(run)
     ncols = max(len(r) for r in rows.values())
-    side = 2.0 if ncols <= 2 else 1.6  # heat maps weigh (full-colour PNG)
+    side = 2.0 if ncols <= 2 else 1.4  # heat maps weigh (full-colour PNG)
     fig, axes = figure(
         side * ncols,
         (side + 0.1) * len(rows),
@@ -106,13 +106,14 @@ def gan_replay(*runs):
             unit, _ = replay_unit(
                 run.config.loss, run.tensors["replay_view"][-1]
             )
-            ax.imshow(
+            ax.imshow(  # cells as recorded: flat areas weigh little
                 unit.numpy(),
                 origin="lower",
                 extent=(-lim, lim, -lim, lim),
                 cmap="viridis",
                 vmin=0,
                 vmax=1,
+                interpolation="nearest",
             )
             pts = run.tensors["replay_points"][-1]
             ax.scatter(pts[:, 0], pts[:, 1], s=1.5, c="tab:orange", lw=0)

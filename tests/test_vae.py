@@ -217,3 +217,21 @@ def test_the_bound_needs_a_bernoulli_decoder(smoke_run, monkeypatch):
     )
     judge = types.SimpleNamespace(models={"classifier": None})
     assert vae.score(gaussian, judge) == {}
+
+
+def test_iwae_samples_zero_skips_the_bound(smoke_run, monkeypatch):
+    """vae2d has no bound on any page: its build does not pay for one."""
+    import dataclasses
+
+    from gen_src.metrics import frechet, likelihood
+
+    monkeypatch.setattr(frechet, "frechet_to_test", lambda *a: {})
+    monkeypatch.setattr(likelihood, "iwae_bounds", None)  # not called
+    none = dataclasses.replace(
+        smoke_run,
+        config=dataclasses.replace(smoke_run.config, iwae_samples=0),
+    )
+    judge = types.SimpleNamespace(models={"classifier": None})
+    assert vae.score(none, judge) == {}
+    assert vae.RUNS["vae2d"]("quick").iwae_samples == 0
+    assert vae.RUNS["vae"]("quick").iwae_samples == 5000

@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import logging
 import os
 import signal
@@ -319,11 +320,49 @@ def build(
     pipe, repository: str, names: list[str] | None = None
 ) -> dict[tuple[str, str], object]:
     """Every notebook in every language: a Result or the exception."""
+    chosen = {
+        name: sources
+        for name, sources in sorted(find().items())
+        if not names or name in names
+    }
+    failed = _execute_side_by_side(pipe, chosen, repository)
     out: dict[tuple[str, str], object] = {}
-    for name, sources in sorted(find().items()):
-        if not names or name in names:
+    for name, sources in chosen.items():
+        if name in failed:  # executed in a worker, and failed there
+            out.update({(name, lang): failed[name] for lang in sources})
+        else:
             out.update(build_sources(pipe, sources, repository))
     return out
+
+
+def _execute_side_by_side(pipe, chosen: dict, repository: str) -> dict:
+    """Execute the originals missing from the cache in workers, when
+    there are two or more: each kernel is a process of its own, and most
+    of a notebook's time is one core's. Returns {name: error}; what they
+    made is cached, for build_sources to load."""
+    from . import workers
+
+    default = strings.default_language()
+    todo = [
+        name
+        for name, sources in chosen.items()
+        if default in sources
+        and not pipe.cache.notebook_dir(
+            Path(sources[default].filename).stem,
+            key(pipe, sources[default], repository),
+        ).exists()
+    ]
+    if len(todo) < 2 or workers.workers_for(len(todo)) < 2:
+        return {}
+    task = functools.partial(_execute, pipe.settings, repository)
+    return workers.side_by_side(task, todo, "notebooks")
+
+
+def _execute(settings, repository: str, name: str) -> None:
+    from .pipeline import Pipeline
+
+    main = find()[name][strings.default_language()]
+    one(Pipeline(settings), main, main, None, repository)
 
 
 def build_sources(

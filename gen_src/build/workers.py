@@ -12,6 +12,7 @@ image runs goes first. Ctrl-C or SIGTERM stops every worker at once.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -55,6 +56,8 @@ def workers_for(jobs: int) -> int:
 
 
 def _start(threads: int) -> None:
+    # before torch starts: a notebook's kernel, too, inherits it
+    os.environ["OMP_NUM_THREADS"] = str(threads)
     import torch
 
     torch.set_num_threads(threads)
@@ -74,22 +77,31 @@ def train(settings: Settings, names: list[str]) -> dict[str, Exception]:
     order = sorted(
         names, key=lambda n: (n != registry.CLASSIFIER_RUN, -COST.get(n, 1), n)
     )
-    failed: dict[str, Exception] = {}
-    workers = workers_for(len(order))
-    if workers == 1:
+    if workers_for(len(order)) == 1:
+        failed: dict[str, Exception] = {}
         for name in order:
             try:
                 _train(settings, name)
             except Exception as err:  # the figures that need it say so
                 failed[name] = err
         return failed
+    return side_by_side(functools.partial(_train, settings), order, "runs")
+
+
+def side_by_side(task, items: list, what: str) -> dict:
+    """task(item) for every item, in spawned workers of one core each,
+    longest first as given; return the items that failed, with their
+    errors. Ctrl-C or SIGTERM here stops every worker at once."""
+    workers = workers_for(len(items))
     threads = max(1, (os.cpu_count() or 1) // workers)
     log.info(
-        "training %d runs side by side: %d workers, %d thread(s) each",
-        len(order),
+        "%d %s side by side: %d workers, %d thread(s) each",
+        len(items),
+        what,
         workers,
         threads,
     )
+    failed = {}
     pool = ProcessPoolExecutor(
         workers,
         mp_context=get_context("spawn"),
@@ -97,7 +109,7 @@ def train(settings: Settings, names: list[str]) -> dict[str, Exception]:
         initargs=(threads,),
     )
     try:
-        futures = {pool.submit(_train, settings, name): name for name in order}
+        futures = {pool.submit(task, item): item for item in items}
         for future in as_completed(futures):
             try:
                 future.result()

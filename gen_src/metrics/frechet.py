@@ -11,8 +11,6 @@ docs/evaluation.md, section "The Fréchet distance".
 
 from __future__ import annotations
 
-import functools
-
 import torch
 
 from .. import data, runtime
@@ -70,10 +68,31 @@ def real_floor(judge: Classifier, n: int = 10_000, seed: int = 0) -> float:
         return frechet_distance(a, b)
 
 
-@functools.lru_cache(maxsize=4)
+def _weights_digest(judge: Classifier) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for tensor in judge.state_dict().values():
+        digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+    return digest.hexdigest()
+
+
+_REFERENCES: dict[tuple, tuple] = {}  # (weights, n, seed) -> reference
+
+
 def _reference(judge: Classifier, n: int, seed: int):
-    # once per judge (a finished, frozen model) and sample size
-    return test_features(judge, n, seed), real_floor(judge, n, seed)
+    """The test features and the floor, once per judge and sample size
+    in a process: keyed by the judge's weights, so that the same judge
+    loaded again for the next run (a build trains many) is a hit."""
+    key = (_weights_digest(judge), n, seed)
+    if key not in _REFERENCES:
+        if len(_REFERENCES) >= 4:  # the oldest goes: 10k features each
+            del _REFERENCES[next(iter(_REFERENCES))]
+        _REFERENCES[key] = (
+            test_features(judge, n, seed),
+            real_floor(judge, n, seed),
+        )
+    return _REFERENCES[key]
 
 
 PR_SAMPLES = 5000  # enough for k-NN manifolds, and seconds on a CPU

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 import torch
 
@@ -66,11 +68,20 @@ def test_real_floor_and_noise(smoke_run):
 def test_frechet_to_test_reuses_the_reference(smoke_run):
     model = smoke_run.models["classifier"]
     images = torch.rand(300, 1, 28, 28)
+    frechet._REFERENCES.clear()
     first = frechet.frechet_to_test(model, images)
-    hits = frechet._reference.cache_info().hits
+    (key,) = frechet._REFERENCES
     again = frechet.frechet_to_test(model, images)
     assert again == first
-    assert frechet._reference.cache_info().hits == hits + 1
+    # the same judge loaded again (each run of a build loads its own)
+    reloaded = copy.deepcopy(model)
+    assert frechet.frechet_to_test(reloaded, images) == first
+    assert list(frechet._REFERENCES) == [key]  # computed once
+    # a judge with other weights is another judge
+    with torch.no_grad():
+        next(reloaded.parameters()).add_(1.0)
+    assert frechet.frechet_to_test(reloaded, images) != first
+    assert len(frechet._REFERENCES) == 2
     assert first["frechet_floor"] == pytest.approx(
         frechet.real_floor(model, 300)
     )

@@ -317,63 +317,35 @@ def translated(nb, executed, source: Source, reference: Source):
 
 # -- building -----------------------------------------------------------
 def build(
-    pipe,
-    repository: str,
-    names: list[str] | None = None,
-    executed: Executed | None = None,
+    pipe, repository: str, names: list[str] | None = None
 ) -> dict[tuple[str, str], object]:
-    """Every notebook in every language: a Result or the exception.
-    executed: what executing() ran before; None: run it now."""
-    if executed is None:
-        with executing(pipe, repository, names) as executed:
-            pass
-    out: dict[tuple[str, str], object] = {}
-    for name, sources in chosen_sources(names).items():
-        if name in executed.failed:  # executed in a worker, and failed
-            out.update(
-                {(name, lang): executed.failed[name] for lang in sources}
-            )
-            continue
-        out.update(build_sources(pipe, sources, repository))
-        for lang in sources:
-            if name in executed.names and lang == executed.default:
-                out[name, lang].made = True
-    return out
-
-
-def chosen_sources(names: list[str] | None) -> dict[str, dict]:
-    return {
+    """Every notebook in every language: a Result or the exception."""
+    chosen = {
         name: sources
         for name, sources in sorted(find().items())
         if not names or name in names
     }
+    failed = _execute_side_by_side(pipe, chosen, repository)
+    out: dict[tuple[str, str], object] = {}
+    for name, sources in chosen.items():
+        if name in failed:  # executed in a worker, and failed there
+            out.update({(name, lang): failed[name] for lang in sources})
+        else:
+            out.update(build_sources(pipe, sources, repository))
+    return out
 
 
-@dataclass
-class Executed:
-    """The originals executing() ran in workers, and their errors."""
-
-    names: list[str]
-    failed: dict[str, Exception]
-    default: str  # their language
-    started: float  # time.perf_counter() when they started
-
-
-@contextlib.contextmanager
-def executing(pipe, repository: str, names: list[str] | None = None):
-    """A context in which the originals missing from the cache execute
-    in workers, when there are two or more: each kernel is a process of
-    its own, and most of a notebook's time is one core's. It yields an
-    Executed, complete when the block ends; what the notebooks made is
-    cached, for build() to load."""
-    import time
-
+def _execute_side_by_side(pipe, chosen: dict, repository: str) -> dict:
+    """Execute the originals missing from the cache in workers, when
+    there are two or more: each kernel is a process of its own, and most
+    of a notebook's time is one core's. Returns {name: error}; what they
+    made is cached, for build_sources to load."""
     from . import workers
 
     default = strings.default_language()
     todo = [
         name
-        for name, sources in chosen_sources(names).items()
+        for name, sources in chosen.items()
         if default in sources
         and not pipe.cache.notebook_dir(
             Path(sources[default].filename).stem,
@@ -381,11 +353,9 @@ def executing(pipe, repository: str, names: list[str] | None = None):
         ).exists()
     ]
     if len(todo) < 2 or workers.workers_for(len(todo)) < 2:
-        todo = []  # build() executes it here, in this process
+        return {}
     task = functools.partial(_execute, pipe.settings, repository)
-    started = time.perf_counter()
-    with workers.in_background(task, todo, "notebooks") as failed:
-        yield Executed(todo, failed, default, started)
+    return workers.side_by_side(task, todo, "notebooks")
 
 
 def _execute(settings, repository: str, name: str) -> None:

@@ -240,20 +240,21 @@ class Pipeline:
         log.info("drew %s in %.1f s", spec.name, time.perf_counter() - started)
         return FigureResult(spec.name, entry / "figure.png", record, True)
 
-    def build(
-        self, names: list[str] | None = None, trained: bool = False
-    ) -> dict[str, object]:
+    def build(self, names: list[str] | None = None) -> dict[str, object]:
         """Every figure (or the named ones): a result or the exception.
 
         The runs they need that are not cached are trained first, side by
-        side (gen_src.build.workers), unless trained (train_missing came
-        first); a run that failed fails the figures that need it, with its
-        error.
+        side (gen_src.build.workers); a run that failed fails the figures
+        that need it, with its error.
         """
-        names = names or self.figure_names()
+        names = names or sorted(registry.figures())
         out: dict[str, object] = {}
-        if not trained:
+        try:
             self.train_missing(names)
+        except KeyboardInterrupt:
+            raise
+        except Exception:  # a key that cannot be made: each figure says
+            pass
         for name in names:
             try:
                 out[name] = self.figure(name)
@@ -263,20 +264,14 @@ class Pipeline:
                 out[name] = err
         return out
 
-    def figure_names(self) -> list[str]:
-        return sorted(registry.figures())
-
     def train_missing(self, figures: list[str]) -> None:
         """Train, side by side, the runs these figures need that this
         cache lacks (gen_src.build.workers)."""
         from . import workers
 
-        try:
-            lacking = workers.missing(self, figures)
-            if lacking:
-                self._failed = workers.train(self.settings, lacking)
-        except Exception:  # then each figure trains its runs, or says why
-            return
+        lacking = workers.missing(self, figures)
+        if lacking:
+            self._failed = workers.train(self.settings, lacking)
 
     def cached(self, name: str) -> bool:
         """Is the entry this build would use for the run in the cache?"""

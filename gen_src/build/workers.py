@@ -12,7 +12,6 @@ image runs goes first. Ctrl-C or SIGTERM stops every worker at once.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
 import os
@@ -92,22 +91,8 @@ def train(settings: Settings, names: list[str]) -> dict[str, Exception]:
 
 def side_by_side(task, items: list, what: str) -> dict:
     """task(item) for every item, in spawned workers of one core each,
-    in the order given (longest first); return the items that failed,
-    with their errors. Ctrl-C or SIGTERM stops every worker at once."""
-    with in_background(task, items, what) as failed:
-        pass
-    return failed
-
-
-@contextlib.contextmanager
-def in_background(task, items: list, what: str):
-    """side_by_side, while the block runs here: yields the dict of the
-    items that failed, filled in once every item is done, when the block
-    ends. An exception in the block, or a signal, stops every worker."""
-    failed: dict = {}
-    if not items:
-        yield failed
-        return
+    longest first as given; return the items that failed, with their
+    errors. Ctrl-C or SIGTERM here stops every worker at once."""
     workers = workers_for(len(items))
     threads = max(1, (os.cpu_count() or 1) // workers)
     log.info(
@@ -117,6 +102,7 @@ def in_background(task, items: list, what: str):
         workers,
         threads,
     )
+    failed = {}
     pool = ProcessPoolExecutor(
         workers,
         mp_context=get_context("spawn"),
@@ -125,15 +111,15 @@ def in_background(task, items: list, what: str):
     )
     try:
         futures = {pool.submit(task, item): item for item in items}
-        yield failed
         for future in as_completed(futures):
             try:
                 future.result()
             except Exception as err:
                 failed[futures[future]] = err
-    except BaseException:  # Ctrl-C, SIGTERM, a fault: stop every worker
+    except BaseException:  # Ctrl-C, SIGTERM: stop every worker at once
         for process in list(getattr(pool, "_processes", {}).values()):
             process.terminate()
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
+    return failed

@@ -20,7 +20,6 @@ Settings, in mkdocs.yml (each overridden by an environment variable):
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import time
@@ -131,30 +130,7 @@ def on_files(files, config):
         return files
     pipe = _pipeline(options)
     started = time.perf_counter()
-    with_notebooks = _enabled("GEN_NOTEBOOKS", "notebooks", options)
-    with contextlib.ExitStack() as stack:
-        executed = None
-        if with_notebooks:  # executed while the figures are drawn here
-            from gen_src.build import notebooks
-
-            pipe.train_missing(pipe.figure_names())
-            executed = stack.enter_context(
-                notebooks.executing(pipe, _repository(config))
-            )
-        files = _figures_and_exports(
-            files, config, pipe, options, started, trained=with_notebooks
-        )
-    if with_notebooks:
-        _notebook_pages(files, config, pipe, executed)
-    else:
-        _install_notebooks(files, config, None)
-    return files
-
-
-def _figures_and_exports(files, config, pipe, options, started, trained):
-    """Draw (after training what is missing, unless trained) and publish
-    the figures and the live figures' data; started: when it began."""
-    results = pipe.build(trained=trained)
+    results = pipe.build()
     _state["results"] = results
     failed = {n: r for n, r in results.items() if isinstance(r, Exception)}
     causes = report.grouped(failed)
@@ -190,6 +166,10 @@ def _figures_and_exports(files, config, pipe, options, started, trained):
         time.perf_counter() - started,
     )
     _exports(files, config, pipe)
+    if _enabled("GEN_NOTEBOOKS", "notebooks", options):
+        _notebook_pages(files, config, pipe)
+    else:
+        _install_notebooks(files, config, None)
     return files
 
 
@@ -222,11 +202,11 @@ def _exports(files, config, pipe) -> None:
     )
 
 
-def _notebook_pages(files, config, pipe, executed) -> None:
+def _notebook_pages(files, config, pipe) -> None:
     from gen_src.build import notebooks
 
-    built = notebooks.build(pipe, _repository(config), executed=executed)
-    started = executed.started
+    started = time.perf_counter()
+    built = notebooks.build(pipe, _repository(config))
     revision = _state.setdefault("revision", notebooks.revision())
     _install_notebooks(
         files,

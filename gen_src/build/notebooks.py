@@ -325,21 +325,25 @@ def build(
         for name, sources in sorted(find().items())
         if not names or name in names
     }
-    failed = _execute_side_by_side(pipe, chosen, repository)
+    executed, failed = _execute_side_by_side(pipe, chosen, repository)
     out: dict[tuple[str, str], object] = {}
     for name, sources in chosen.items():
         if name in failed:  # executed in a worker, and failed there
             out.update({(name, lang): failed[name] for lang in sources})
-        else:
-            out.update(build_sources(pipe, sources, repository))
+            continue
+        out.update(build_sources(pipe, sources, repository))
+        if name in executed:  # loaded from the cache, but made now
+            out[name, strings.default_language()].made = True
     return out
 
 
-def _execute_side_by_side(pipe, chosen: dict, repository: str) -> dict:
+def _execute_side_by_side(
+    pipe, chosen: dict, repository: str
+) -> tuple[list[str], dict]:
     """Execute the originals missing from the cache in workers, when
     there are two or more: each kernel is a process of its own, and most
-    of a notebook's time is one core's. Returns {name: error}; what they
-    made is cached, for build_sources to load."""
+    of a notebook's time is one core's. Returns the names executed and
+    {name: error}; what they made is cached, for build_sources to load."""
     from . import workers
 
     default = strings.default_language()
@@ -353,9 +357,9 @@ def _execute_side_by_side(pipe, chosen: dict, repository: str) -> dict:
         ).exists()
     ]
     if len(todo) < 2 or workers.workers_for(len(todo)) < 2:
-        return {}
+        return [], {}  # build_sources executes it here
     task = functools.partial(_execute, pipe.settings, repository)
-    return workers.side_by_side(task, todo, "notebooks")
+    return todo, workers.side_by_side(task, todo, "notebooks")
 
 
 def _execute(settings, repository: str, name: str) -> None:

@@ -2,10 +2,12 @@
 
 1. The script is read (gen_src.build.notebook_source): embeds expanded,
    the set-up cell added.
-2. The default language's notebook is executed (nbclient) with the
-   pipeline's settings in its environment, so `pipeline.trained("vae")`
-   loads the run the figures were drawn from. Exercise cells are skipped:
-   they are for the reader (the installed-package test runs them).
+2. The default language's notebook is executed (nbclient, in
+   gen_src.build.notebook_kernel) with the pipeline's settings in its
+   environment, so `pipeline.trained("vae")` loads the run the figures
+   were drawn from; when several are missing, side by side in workers.
+   Exercise cells are skipped: they are for the reader (the
+   installed-package test runs them).
 3. Each translation gets the executed code cells and their outputs.
 4. The .ipynb and its HTML (gen_src.build.notebook_html) are cached under
    a key over everything that changes them, one entry per language, each

@@ -7,7 +7,8 @@ about half the time of the same runs one after the other. Each worker is
 a fresh process (spawned: torch does not survive a fork) that trains one
 run with the build's settings and writes its cache entry, under the
 entry's lock; the build then loads them. The classifier that scores the
-image runs goes first. Ctrl-C or SIGTERM stops every worker at once.
+image runs goes first. The notebooks the build executes use the same
+pool (side_by_side). Ctrl-C or SIGTERM stops every worker at once.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from . import cache as cache_mod
 from . import notebook_html, notebook_source, registry, strings
-from .notebook_kernel import EXERCISE, execute  # noqa: F401 (for callers)
+from .notebook_kernel import execute
 from .notebook_source import (
     ROOT,
     NotebookError,

@@ -8,7 +8,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from gen_src.build import notebook_html, notebook_source, notebooks, pipeline
+from gen_src.build import (
+    notebook_html,
+    notebook_kernel,
+    notebook_source,
+    notebooks,
+    pipeline,
+)
 
 HEADER = """# ---
 # jupyter:
@@ -109,7 +115,7 @@ y = x / 0
         match=r"bad\.py:16 \(cell 3\) \('y = x / 0'\) failed: "
         r"ZeroDivisionError",
     ):
-        notebooks.execute(nb, src, pipe.settings)
+        notebook_kernel.execute(nb, src, pipe.settings)
 
 
 def test_translations_hold_no_code(tmp_path):

@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from gen_src.build import notebooks
+from gen_src.build import notebook_kernel, notebooks
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [s for langs in notebooks.find().values() for s in langs.values()]
@@ -140,7 +140,9 @@ def test_downloaded_notebook_is_valid(built_site, source):
     ), f"{path.name} shows no figure"
     code = [c for c in nb.cells if c.cell_type == "code"]
     exercises = [
-        c for c in code if notebooks.EXERCISE in c.metadata.get("tags", [])
+        c
+        for c in code
+        if notebook_kernel.EXERCISE in c.metadata.get("tags", [])
     ]
     assert exercises, "no exercise cell"  # published for the reader to run
     assert all(c.execution_count for c in code if c not in exercises), (

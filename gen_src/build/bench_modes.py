@@ -122,7 +122,7 @@ def modes(
     datasets: tuple[str, ...] = DATASETS,
 ) -> list[dict]:
     """Train every method on every dataset for every seed; summarise."""
-    from . import bench, notebooks
+    from . import bench, notebook_publish
 
     runtime.check_profile(profile)
     methods = methods or list(METHODS)
@@ -169,7 +169,7 @@ def modes(
             row.update({k: _summary([r[k] for r in mine]) for k in NUMBERS})
             rows.append(row)
     _print(rows, profile, seeds, time.perf_counter() - started)
-    revision = notebooks.revision()
+    revision = notebook_publish.revision()
     for row in rows:
         row["revision"] = revision
     out = bench.out_dir() / f"modes-{profile}.json"

@@ -179,7 +179,7 @@ def grouped(failures: dict) -> list[str]:
 
 
 def _notebooks(args) -> int:
-    from gen_src.build import notebooks, pipeline
+    from gen_src.build import notebook_publish, notebooks, pipeline
 
     try:
         settings = pipeline.Settings.resolve(
@@ -197,7 +197,7 @@ def _notebooks(args) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     print(f"profile {settings.profile}, cache {settings.cache_dir}")
-    results = notebooks.build(pipe, notebooks.repository(), args.only)
+    results = notebooks.build(pipe, notebook_publish.repository(), args.only)
     failed = {
         f"{name} ({lang})": r
         for (name, lang), r in results.items()
@@ -221,7 +221,13 @@ def _keys(args) -> int:
     `notebook NAME KEY`, as a build with this profile would look them up.
     Computed from the files alone (and the dataset's fingerprint): nothing
     is trained, and an empty cache gives the same lines as a full one."""
-    from gen_src.build import notebooks, pipeline, registry, strings
+    from gen_src.build import (
+        notebook_publish,
+        notebooks,
+        pipeline,
+        registry,
+        strings,
+    )
 
     try:
         settings = pipeline.Settings.resolve(
@@ -237,7 +243,7 @@ def _keys(args) -> int:
             for name in sorted(registry.figures())
         ]
         default = strings.default_language()
-        repository = notebooks.repository()
+        repository = notebook_publish.repository()
         for name, sources in sorted(notebooks.find().items()):
             if default in sources:
                 key = notebooks.key(pipe, sources[default], repository)

@@ -25,13 +25,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-import os
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
 from . import cache as cache_mod
-from . import notebook_html, notebook_source, registry, strings
+from . import notebook_html, registry, strings
 from .notebook_kernel import execute
 from .notebook_source import (
     ROOT,
@@ -41,8 +40,8 @@ from .notebook_source import (
     find,
     read,
     uses,
-    where,
 )
+from .notebook_translation import translated
 
 log = logging.getLogger("gen_src.notebooks")
 RECORD = ("notebook", "lang", "title", "toc", "images", "embeds", "key")
@@ -55,60 +54,6 @@ class Result:
     html: Path  # its body, for the page
     record: dict  # title, toc, embedded files, seconds, profile, ...
     made: bool = False  # made now (executed or translated), not cached
-
-
-def repository() -> str:
-    """extra.repository from mkdocs.yml (the hook reads it from MkDocs)."""
-    return strings.repository()
-
-
-def revision() -> str:
-    """The commit the site is built from: GEN_REVISION or GITHUB_SHA (CI),
-    else the checkout's HEAD, else "main"."""
-    import subprocess
-
-    for variable in ("GEN_REVISION", "GITHUB_SHA"):
-        if os.environ.get(variable):
-            return os.environ[variable]
-    try:
-        return (
-            subprocess.run(
-                ["git", "rev-parse", "HEAD"],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                check=True,
-                timeout=10,
-            ).stdout.strip()
-            or "main"
-        )
-    except (OSError, subprocess.SubprocessError):
-        return "main"
-
-
-def pinned(text: str, revision: str) -> str:
-    """A cached notebook's text with its set-up cell pinned to revision."""
-    return text.replace(notebook_source.REVISION, revision)
-
-
-def published(pipe, result: Result, revision: str) -> Path:
-    """The .ipynb readers download: the cached one, pinned to revision
-    (written once per revision, beside the cache's entries)."""
-    target = (
-        pipe.cache.root
-        / "published"
-        / revision
-        / result.ipynb.parent.name
-        / result.ipynb.name
-    )
-    if not target.is_file():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-        tmp.write_text(
-            pinned(result.ipynb.read_text("utf-8"), revision), encoding="utf-8"
-        )
-        os.replace(tmp, target)
-    return target
 
 
 def key(pipe, source: Source, repository: str) -> str:
@@ -139,43 +84,6 @@ def key(pipe, source: Source, repository: str) -> str:
         runs += list(spec.runs)
     parts += [pipe.located_key(run) for run in sorted(set(runs))]
     return cache_mod.digest(*parts)
-
-
-def _code_cells(nb) -> list:
-    return [c for c in nb.cells if c.cell_type == "code"]
-
-
-def translated(nb, executed, source: Source, reference: Source):
-    """nb, a translation, with the code cells and outputs of executed.
-
-    A translation's code cells are bare `# %%` lines that say where each
-    code cell goes: the code itself lives only in the original script.
-    """
-    mine, theirs = _code_cells(nb), _code_cells(executed)
-    for index, cell in enumerate(nb.cells):
-        if (
-            cell.cell_type == "code"
-            and "setup" not in cell.metadata.get("tags", [])
-            and cell.source.strip()
-        ):
-            raise NotebookError(
-                f"{where(source, nb, index)}: a code cell that is not "
-                f"empty ({cell.source.strip().splitlines()[0]!r}). Code "
-                f"lives only in {reference.shown}; in a translation leave "
-                "each code cell as a bare '# %%' line"
-            )
-    if len(mine) != len(theirs):
-        raise NotebookError(
-            f"{source.shown} marks {len(mine) - 1} code cells and "
-            f"{reference.shown} has {len(theirs) - 1}; give the "
-            "translation one bare '# %%' line per code cell, in the same "
-            "places"
-        )
-    for a, b in zip(mine, theirs):  # the set-up cell's count, too
-        a.source, a.outputs = b.source, b.outputs
-        a.execution_count = b.execution_count
-        a.metadata = b.metadata  # tags (exercise) included
-    return nb
 
 
 # -- building -----------------------------------------------------------

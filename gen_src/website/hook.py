@@ -203,16 +203,18 @@ def _exports(files, config, pipe) -> None:
 
 
 def _notebook_pages(files, config, pipe) -> None:
-    from gen_src.build import notebooks
+    from gen_src.build import notebook_publish, notebooks
 
     started = time.perf_counter()
     built = notebooks.build(pipe, _repository(config))
-    revision = _state.setdefault("revision", notebooks.revision())
+    revision = _state.setdefault("revision", notebook_publish.revision())
     _install_notebooks(
         files,
         config,
         built,  # build: raises on a failure
-        lambda result: notebooks.published(pipe, result, revision),
+        lambda result: notebook_publish.published(
+            pipe, result.ipynb, revision
+        ),
     )
     made = sum(
         1 for r in built.values() if not isinstance(r, Exception) and r.made

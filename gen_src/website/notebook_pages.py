@@ -23,7 +23,7 @@ from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
-from gen_src.build import notebook_html, notebooks, strings
+from gen_src.build import notebook_html, notebook_publish, notebooks, strings
 from gen_src.website import css_prune, png, report
 
 SCRIPT = re.compile(r"notebooks/([^/.]+)(?:\.([A-Za-z_-]+))?\.py")
@@ -203,7 +203,9 @@ def render(page, repository: str, revision: str = "main") -> None:
             f'<div class="admonition failure"><p>{problem}</p></div>'
         )
         return
-    body = notebooks.pinned(result.html.read_text(encoding="utf-8"), revision)
+    body = notebook_publish.pinned(
+        result.html.read_text(encoding="utf-8"), revision
+    )
     # logs and arrays stay out of the search index; prose and code stay in
     body = OUTPUT_TEXT.sub(r"\1<pre data-search-exclude>", body)
     page.content = header(page, repository) + "\n" + body

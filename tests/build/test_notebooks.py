@@ -12,6 +12,7 @@ from gen_src.build import (
     notebook_html,
     notebook_kernel,
     notebook_source,
+    notebook_translation,
     notebooks,
     pipeline,
 )
@@ -121,7 +122,7 @@ y = x / 0
 def test_translations_hold_no_code(tmp_path):
     en = script(tmp_path, "t", "# %% [markdown]\n# Hi\n\n# %%\nx = 1\n")
     zh = script(tmp_path, "t", "# %% [markdown]\n# 你好\n\n# %%\n", "zh")
-    nb = notebooks.translated(
+    nb = notebook_translation.translated(
         notebook_source.read(zh, REPO), notebook_source.read(en, REPO), zh, en
     )
     assert [c.source for c in nb.cells if c.cell_type == "markdown"] == [
@@ -134,7 +135,7 @@ def test_translations_hold_no_code(tmp_path):
         notebooks.NotebookError,
         match=r"t\.zh\.py:9 \(cell 1\): a code cell that is not empty",
     ):
-        notebooks.translated(
+        notebook_translation.translated(
             notebook_source.read(pasted, REPO),
             notebook_source.read(en, REPO),
             pasted,
@@ -145,7 +146,7 @@ def test_translations_hold_no_code(tmp_path):
         notebooks.NotebookError,
         match=r"t\.zh\.py marks 0 code cells and .*t\.py has 1",
     ):
-        notebooks.translated(
+        notebook_translation.translated(
             notebook_source.read(missing, REPO),
             notebook_source.read(en, REPO),
             missing,

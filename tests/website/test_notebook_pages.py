@@ -14,11 +14,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from gen_src.build import notebook_kernel, notebooks
+from gen_src.build import notebook_kernel, notebook_publish, notebooks
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [s for langs in notebooks.find().values() for s in langs.values()]
-REPO_PATH = re.sub(r"^https://github\.com/", "", notebooks.repository())
+REPO_PATH = re.sub(r"^https://github\.com/", "", notebook_publish.repository())
 
 
 def page_dir(site: Path, source: notebooks.Source) -> Path:
@@ -162,8 +162,8 @@ def test_the_setup_cell_installs_the_commit_the_site_was_built_from(
     folder = page_dir(built_site, source)
     nb = nbformat.read(folder / source.filename, as_version=4)
     setup = next(c for c in nb.cells if "setup" in c.metadata.get("tags", []))
-    revision = notebooks.revision()
-    assert f"git+{notebooks.repository()}@{revision}" in setup.source
+    revision = notebook_publish.revision()
+    assert f"git+{notebook_publish.repository()}@{revision}" in setup.source
     assert f"safetensors=={version('safetensors')}" in setup.source
     page = (folder / "index.html").read_text(encoding="utf-8")
     assert notebook_source.REVISION not in page + setup.source

@@ -90,8 +90,15 @@ def toy_presets(dataset: str) -> dict[str, dict]:
     """The profiles on 2-D data, the same for every GAN and WGAN-GP (the
     same budget of generator updates). Under quick the grid gets twice
     the ring's rounds: at 1,500 its 25 modes are found but under half of
-    the samples lie on one (the mode benchmark, 5 seeds)."""
+    the samples lie on one (the mode benchmark, 5 seeds). Under full the
+    ring's networks have five hidden layers, not three: its modes lie 77
+    standard deviations apart (the grid's 40), so G must turn sharply
+    between them, and depth multiplies the kinks a ReLU network can make.
+    With R1 + EMA, 5 seeds: 96.9% of the samples of high quality with
+    three layers, 98.2% with five; four layers on the grid gave 94.0%
+    against 94.9% with three."""
     grid = dataset == "grid"
+    deep = {} if grid else dict(hidden=(128,) * 5)
     return {
         "smoke": dict(num_steps=60, batch_size=64, snapshot_every=20),
         "quick": dict(
@@ -99,7 +106,7 @@ def toy_presets(dataset: str) -> dict[str, dict]:
             batch_size=256,
             snapshot_every=500 if grid else 250,
         ),
-        "full": dict(num_steps=5000, snapshot_every=1000),
+        "full": dict(num_steps=5000, snapshot_every=1000, **deep),
     }
 
 

@@ -127,7 +127,8 @@ def modes(
     runtime.check_profile(profile)
     methods = methods or list(METHODS)
     for method in methods:
-        method_config(method, datasets[0], profile)  # names a bad method
+        for dataset in datasets:  # names a bad method or dataset
+            method_config(method, dataset, profile)
     jobs = [
         (m, d, profile, s)
         for m in methods
@@ -194,15 +195,15 @@ def modes(
 
 
 def _merged(out, rows: list[dict], seeds: int) -> list[dict]:
-    """Rows of the methods not rerun are kept from out, when they were
-    measured over as many seeds; in METHODS order."""
+    """Rows of the methods and datasets not rerun are kept from out, when
+    they were measured over as many seeds; in METHODS order."""
     if not out.exists():
         return rows
     old = json.loads(out.read_text())
     if old.get("seeds") != seeds:
         return rows
-    rerun = {r["method"] for r in rows}
-    kept = [r for r in old["rows"] if r["method"] not in rerun]
+    rerun = {(r["method"], r["dataset"]) for r in rows}
+    kept = [r for r in old["rows"] if (r["method"], r["dataset"]) not in rerun]
     order = list(METHODS)
     return sorted(
         kept + rows,

@@ -92,6 +92,9 @@ def _main(argv: list[str] | None = None) -> int:
     bench.add_argument(
         "--methods", nargs="+", metavar="METHOD", help="modes: only these"
     )
+    bench.add_argument(
+        "--datasets", nargs="+", metavar="DATA", help="modes: only these"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
@@ -119,7 +122,11 @@ def _main(argv: list[str] | None = None) -> int:
 
             try:
                 bench_modes.modes(
-                    args.profile, args.seeds, args.workers, args.methods
+                    args.profile,
+                    args.seeds,
+                    args.workers,
+                    args.methods,
+                    tuple(args.datasets or bench_modes.DATASETS),
                 )
             except ValueError as err:
                 print(f"error: {err}", file=sys.stderr)

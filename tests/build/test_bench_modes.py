@@ -64,3 +64,13 @@ def test_a_smoke_benchmark_writes_its_json(tmp_path, monkeypatch):
         "pacgan2",
     ]
     assert written["rows"][2:] == json.loads(json.dumps(rows))
+    # rerunning one dataset of a method keeps that method's other rows
+    before = {(r["method"], r["dataset"]): r for r in written["rows"]}
+    bench_modes.modes(
+        "smoke", seeds=2, workers=2, methods=["pacgan2"], datasets=("ring",)
+    )
+    after = json.loads((tmp_path / "modes-smoke.json").read_text())["rows"]
+    assert [(r["method"], r["dataset"]) for r in after] == list(before)
+    kept = {(r["method"], r["dataset"]): r for r in after}
+    assert kept["pacgan2", "grid"] == before["pacgan2", "grid"]
+    assert kept["pacgan2", "ring"]["runs"] != before["pacgan2", "ring"]["runs"]

@@ -167,9 +167,11 @@ def test_the_remedies_pages_reading_of_the_full_table_holds():
     ring = rows["nonsaturating-r1", "ring"]
     gan_ring = published["lin2018", "GAN"]["ring"]
     assert mean(ring["modes"]) == 8
-    assert 100 * mean(ring["high_quality"]) < gan_ring["high_quality"][0]
-    wgan = mean(rows["wgan-gp", "ring"]["high_quality"])
-    assert mean(ring["high_quality"]) - wgan < 0.02  # "comes close"
+    # "reaches the high-quality share of the plain GAN" in Lin et al.
+    assert 100 * mean(ring["high_quality"]) >= gan_ring["high_quality"][0]
+    for method in ("pacgan4", "wgan-gp"):  # "one seed of five failed"
+        shares = rows[method, "ring"]["high_quality"]
+        assert len(shares) == 5 and sum(h < 0.5 for h in shares) == 1
     assert mean(rows["wgan-gp", "grid"]["high_quality"]) < mean(
         r1["high_quality"]
     )

@@ -8,10 +8,12 @@
    were drawn from; when several are missing, side by side in workers.
    Exercise cells are skipped: they are for the reader (the
    installed-package test runs them).
-3. Each translation gets the executed code cells and their outputs.
+3. Each translation gets the executed code cells and their outputs
+   (gen_src.build.notebook_translation).
 4. The .ipynb and its HTML (gen_src.build.notebook_html) are cached under
    a key over everything that changes them, one entry per language, each
-   under its own lock and with checksums.
+   under its own lock and with checksums. What readers download is pinned
+   to the site's commit afterwards (gen_src.build.notebook_publish).
 
 Faults: Ctrl-C or SIGTERM stops at once (KeyboardInterrupt, nothing
 cached); a kernel that dies says so; a failing cell is named by its file,

@@ -169,7 +169,8 @@ def score(run: loop.Run, classifier_run: loop.Run) -> dict[str, float]:
     their Fréchet distance to the test set (diversity, which accuracy
     cannot see): as many samples as test images (10k unless test_size is
     set), the same number of each class."""
-    per_class = max(1, (run.config.test_size or 10_000) // NUM_CLASSES)
+    n = run.config.test_size or frechet.NUM_IMAGES
+    per_class = max(1, n // NUM_CLASSES)
     judge_model = classifier_run.models["classifier"]
     images, labels = class_samples(
         run.models["cvae"], per_class, run.config.seed

@@ -19,6 +19,7 @@ from torch import nn
 from . import adversarial, adversarial_training, gan, runtime
 from . import config as cfg
 from .loop import Run
+from .metrics import frechet
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,7 +32,8 @@ class DCGANConfig(adversarial.AdversarialConfig):
     lr: float = cfg.real(2e-4, above=0)  # the paper's Adam settings
     betas: tuple[float, float] = cfg.reals((0.5, 0.999), 0, 1, length=2)
     batch_size: int = cfg.integer(128, 1)  # the paper's mini-batch size
-    num_samples: int = cfg.integer(5000, 1)  # samples for the Fréchet dist.
+    # samples for the Fréchet distance: one n for every image model
+    num_samples: int = cfg.integer(frechet.NUM_IMAGES, 1)
 
 
 def config_for(profile: str, **overrides) -> DCGANConfig:

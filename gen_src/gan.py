@@ -50,8 +50,8 @@ IMAGE_DEFAULTS = dict(
     lr_cooldown=0.3,
     betas=(0.5, 0.999),  # Radford et al.'s Adam, as for DCGAN
     batch_size=128,
-    # generated images for the Fréchet distance: as many as the VAEs use
-    num_samples=10_000,
+    # generated images for the Fréchet distance: one n for every model
+    num_samples=frechet.NUM_IMAGES,
 )
 
 
@@ -198,7 +198,7 @@ def score(run: Run, classifier_run: Run) -> dict[str, float]:
     real-vs-real floor, in the independent classifier's features."""
     if run.config.is_toy:
         return {}  # toy data is scored by modes.score in train()
-    n = min(run.config.num_samples, 10_000)
+    n = min(run.config.num_samples, frechet.NUM_IMAGES)
     z = adversarial.fixed_noise(n, run.config.latent_dim, run.config.seed + 1)
     fake = adversarial.to_unit(adversarial.generate(run.models["G"], z))
     return frechet.frechet_to_test(

@@ -277,8 +277,9 @@ def sample(model: VAE, n: int, generator: torch.Generator | None = None):
 def score(run: loop.Run, classifier_run: loop.Run) -> dict[str, float]:
     """Fréchet distance of samples to the test set in the judge's
     features, beside the floor: as many real training images instead.
-    As many samples as test images (10k unless test_size is set)."""
-    n, seed = run.config.test_size or 10_000, run.config.seed
+    As many samples as test images (frechet.NUM_IMAGES unless test_size
+    is set)."""
+    n, seed = run.config.test_size or frechet.NUM_IMAGES, run.config.seed
     fake = sample(run.models["vae"], n, torch.Generator().manual_seed(seed))
     scores = frechet.frechet_to_test(
         classifier_run.models["classifier"], fake, seed

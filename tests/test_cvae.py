@@ -119,6 +119,8 @@ def test_score(smoke_run):
         "frechet_samples",
         "precision",
         "recall",
+        "coverage",
+        "radius_ratio",
     }
     assert 0.0 <= scores["class_accuracy"] <= 1.0
     assert 0.0 <= scores["precision"] <= 1.0 and 0.0 <= scores["recall"] <= 1.0

@@ -193,6 +193,8 @@ def test_score_gives_frechet_distance_and_its_floor(smoke_run):
         "frechet_samples",
         "precision",
         "recall",
+        "coverage",
+        "radius_ratio",
         "iwae_k1",
         "iwae_k10",
         "iwae_k100",  # smoke: up to iwae_samples = 100

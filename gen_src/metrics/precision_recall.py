@@ -1,4 +1,5 @@
-"""Precision and recall of generated images, in the judge's features.
+"""Precision, recall and coverage of generated images, in the judge's
+features.
 
 Kynkäänniemi et al. 2019 ("Improved Precision and Recall Metric for
 Assessing Generative Models"): the real images' manifold is estimated
@@ -7,14 +8,22 @@ nearest real neighbour; precision is the share of generated samples that
 fall inside it (are they realistic?), and recall the share of real images
 inside the generated samples' manifold, estimated the same way (is all of
 the data covered?). A Fréchet distance mixes the two into one number.
-Taught on the page docs/evaluation.md, section "Precision and recall".
+
+Recall builds its balls from the generated samples, so samples packed
+tightly together (blurry class averages, a collapsed generator) have tiny
+balls and recall reads near 0 even when they sit among the real images.
+Coverage (Naeem et al. 2020, "Reliable Fidelity and Diversity Metrics
+for Generative Models") uses the real balls only: the share of real
+images whose ball holds at least one generated sample. Taught on the
+page docs/evaluation.md, section "Precision and recall".
 """
 
 from __future__ import annotations
 
 import torch
 
-K = 3  # the paper's neighbourhood size
+K = 3  # Kynkäänniemi et al.'s neighbourhood size
+K_COVERAGE = 5  # Naeem et al.'s
 
 
 def _radii(feats: torch.Tensor, k: int, chunk: int = 1024) -> torch.Tensor:
@@ -39,16 +48,38 @@ def _inside(
     return torch.cat(out)
 
 
+def _covered(
+    centres: torch.Tensor,
+    radii: torch.Tensor,
+    points: torch.Tensor,
+    chunk: int = 1024,
+) -> torch.Tensor:
+    """For each centre: does its ball hold any of the points?"""
+    out = []
+    for part, r in zip(centres.split(chunk), radii.split(chunk)):
+        out.append((torch.cdist(part, points) <= r[:, None]).any(dim=1))
+    return torch.cat(out)
+
+
 # --8<-- [start:precision_recall]
 def precision_recall(
     real: torch.Tensor, fake: torch.Tensor, k: int = K
 ) -> dict[str, float]:
     """Precision: share of fake inside the real manifold; recall: share
-    of real inside the fake manifold (features (N, F), as many of each)."""
+    of real inside the fake manifold (features (N, F), as many of each);
+    coverage: share of real images whose own ball (k = 5) holds a fake."""
     real, fake = real.double(), fake.double()
-    precision = _inside(fake, real, _radii(real, k)).double().mean()
-    recall = _inside(real, fake, _radii(fake, k)).double().mean()
-    return {"precision": precision.item(), "recall": recall.item()}
+    real_radii, fake_radii = _radii(real, k), _radii(fake, k)
+    precision = _inside(fake, real, real_radii).double().mean()
+    recall = _inside(real, fake, fake_radii).double().mean()
+    coverage = _covered(real, _radii(real, K_COVERAGE), fake).double()
+    return {
+        "precision": precision.item(),
+        "recall": recall.item(),
+        "coverage": coverage.mean().item(),
+        # below 1: the samples crowd closer together than real images do
+        "radius_ratio": (fake_radii.median() / real_radii.median()).item(),
+    }
 
 
 # --8<-- [end:precision_recall]

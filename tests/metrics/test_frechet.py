@@ -86,3 +86,20 @@ def test_frechet_to_test_reuses_the_reference(smoke_run):
         frechet.real_floor(model, 300)
     )
     assert first["frechet"] > first["frechet_floor"]
+
+
+@pytest.mark.parametrize("profile", ["quick", "full"])
+def test_every_image_model_is_scored_with_one_number_of_images(profile):
+    # the distance's bias depends on n: distances on the site compare
+    # only when every model draws as many samples (evaluation.md)
+    from gen_src import cvae, dcgan, gan, vae, wgan
+
+    assert frechet.NUM_IMAGES == 10_000  # the test set, whole
+    drawn = {
+        "gan_fmnist": gan.RUNS["gan_fmnist"](profile).num_samples,
+        "dcgan": dcgan.RUNS["dcgan"](profile).num_samples,
+        "wgan_fmnist": wgan.RUNS["wgan_fmnist"](profile).num_samples,
+        "vae": vae.RUNS["vae"](profile).test_size or frechet.NUM_IMAGES,
+        "cvae": cvae.RUNS["cvae"](profile).test_size or frechet.NUM_IMAGES,
+    }
+    assert set(drawn.values()) == {frechet.NUM_IMAGES}, drawn

@@ -21,7 +21,27 @@ def test_two_samples_of_one_distribution_score_high_on_both():
 
 def test_far_apart_distributions_score_zero():
     scores = precision_recall(_normal(500), _normal(500, seed=1, shift=50))
-    assert scores == {"precision": 0.0, "recall": 0.0}
+    assert scores["precision"] == scores["recall"] == 0.0
+    assert scores["coverage"] == 0.0
+
+
+def test_one_distribution_covers_itself_with_balls_of_one_size():
+    scores = precision_recall(_normal(2000, seed=0), _normal(2000, seed=1))
+    assert scores["coverage"] > 0.9
+    assert 0.8 < scores["radius_ratio"] < 1.25
+
+
+def test_prototypes_among_the_real_images_recall_nothing_but_cover():
+    # 200 real-looking prototypes, each drawn 10 times almost alike (as
+    # blurry class averages are): their own balls are tiny, so recall
+    # is near 0 while the real balls around them still hold them
+    prototypes = _normal(200, seed=6)
+    fake = prototypes.repeat(10, 1) + _normal(2000, seed=7, scale=1e-3)
+    scores = precision_recall(_normal(2000, seed=0), fake)
+    assert scores["precision"] > 0.9
+    assert scores["recall"] < 0.05
+    assert scores["coverage"] > 0.2
+    assert scores["radius_ratio"] < 0.01
 
 
 def test_a_collapsed_generator_is_precise_but_recalls_little():
@@ -59,3 +79,13 @@ def test_larger_neighbourhoods_never_lower_the_scores(k):
     large = precision_recall(real, fake, k=k + 5)
     assert large["precision"] >= small["precision"]
     assert large["recall"] >= small["recall"]
+
+
+def test_coverage_counts_real_balls_that_hold_a_sample():
+    from gen_src.metrics import precision_recall as module
+
+    real = torch.tensor([[0.0], [1.0], [2.0], [10.0], [11.0], [12.0]])
+    radii = module._radii(real, 1)  # 1, 1, 1, 1, 1, 1
+    fake = torch.tensor([[0.5], [2.9]])  # inside the first three balls
+    covered = module._covered(real, radii, fake, chunk=4)
+    assert covered.tolist() == [True, True, True, False, False, False]

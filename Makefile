@@ -11,6 +11,7 @@ PY_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 DATA_STAMP := data/FashionMNIST/raw/t10k-labels-idx1-ubyte
 CHROMIUM ?= /usr/bin/chromium
+CJK_FONT ?= /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
@@ -25,11 +26,11 @@ help:
 	@echo "make test    set up, then run the whole test suite"
 	@echo "make build   set up, then write the static site to site/"
 	@echo "make bench   quality and speed benchmarks (quick profile)"
-	@echo "make setup   only set up (.venv, node + MathJax, dataset, chromium)"
+	@echo "make setup   only set up (.venv, node + MathJax, dataset, chromium, CJK font)"
 	@echo "make data    prepare Fashion-MNIST again (e.g. after deleting a damaged file)"
 	@echo "make lint    ruff: formatting and lint"
 
-setup: $(PY_STAMP) $(NPM_STAMP) $(DATA_STAMP) $(CHROMIUM)
+setup: $(PY_STAMP) $(NPM_STAMP) $(DATA_STAMP) $(CHROMIUM) $(CJK_FONT)
 
 $(PY_STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -73,6 +74,15 @@ $(CHROMIUM):
 	       "install Debian's chromium package, or set CHROMIUM=/path/to/chromium"; \
 	  exit 1; fi
 	$(APT) install -y -q chromium || { $(APT) update -q && $(APT) install -y -q chromium; }
+
+# A CJK font: the Chinese figures' words (matplotlib) and the browser
+# tests' pictures of Chinese pages. Debian's fonts-noto-cjk.
+$(CJK_FONT):
+	@if [ -z "$(APT)" ]; then \
+	  echo "error: $(CJK_FONT) is missing and apt-get is not usable here;" \
+	       "install Debian's fonts-noto-cjk (Noto Sans CJK SC), or set CJK_FONT=/path/to/it"; \
+	  exit 1; fi
+	$(APT) install -y -q fonts-noto-cjk || { $(APT) update -q && $(APT) install -y -q fonts-noto-cjk; }
 
 serve: setup
 	$(VENV)/bin/mkdocs serve --dev-addr $(ADDR)

@@ -121,6 +121,7 @@ def test_score(smoke_run):
         "recall",
         "coverage",
         "radius_ratio",
+        "pr_samples",
     }
     assert 0.0 <= scores["class_accuracy"] <= 1.0
     assert 0.0 <= scores["precision"] <= 1.0 and 0.0 <= scores["recall"] <= 1.0

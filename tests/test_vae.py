@@ -195,6 +195,7 @@ def test_score_gives_frechet_distance_and_its_floor(smoke_run):
         "recall",
         "coverage",
         "radius_ratio",
+        "pr_samples",
         "iwae_k1",
         "iwae_k10",
         "iwae_k100",  # smoke: up to iwae_samples = 100

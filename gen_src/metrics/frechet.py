@@ -118,4 +118,5 @@ def frechet_to_test(
         "frechet_floor": floor,
         "frechet_samples": len(images01),
         **precision_recall(reference[:n], generated[:n]),
+        "pr_samples": n,
     }

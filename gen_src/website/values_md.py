@@ -3,6 +3,9 @@
 Two directives, in both languages' pages:
 
     {{ value RUN FIELD [FORMAT] }}   inline: one value of RUN's record
+    {{ value RUN@PROFILE config.FIELD [FORMAT] }}
+                                     inline: a setting of RUN under another
+                                     profile ("full trains for N epochs")
     {{ settings RUN [RUN ...] }}     on its own line: every config field
                                      of the runs, per profile, as a table
 
@@ -21,7 +24,8 @@ import re
 from gen_src.build import strings
 
 VALUE = re.compile(
-    r"\{\{\s*value\s+(?P<run>[\w-]+)\s+(?P<field>[\w.]+)"
+    r"\{\{\s*value\s+(?P<run>[\w-]+)(?:@(?P<profile>\w+))?"
+    r"\s+(?P<field>[\w.]+)"
     r"(?:\s+(?P<format>[^\s}]+))?\s*\}\}"
 )
 SETTINGS = re.compile(
@@ -95,7 +99,10 @@ def expand(markdown: str, page_src: str, lang: str, pipe, serve: bool) -> str:
         if pipe is None:
             return "…"
         try:
-            record = _record(pipe, match["run"], where)
+            if match["profile"]:
+                record = _profile_config(pipe, match, where)
+            else:
+                record = _record(pipe, match["run"], where)
             return format_value(
                 lookup(record, match["field"], where), match["format"], where
             )
@@ -117,7 +124,7 @@ def expand(markdown: str, page_src: str, lang: str, pipe, serve: bool) -> str:
     return VALUE.sub(value, SETTINGS.sub(settings, markdown))
 
 
-def _record(pipe, run: str, where: str) -> dict:
+def _known(run: str, where: str) -> None:
     from gen_src.build import registry
 
     if run not in registry.runs():
@@ -125,7 +132,29 @@ def _record(pipe, run: str, where: str) -> dict:
             f"{where}: unknown run {run!r}; known runs: "
             f"{', '.join(sorted(registry.runs()))}"
         )
+
+
+def _record(pipe, run: str, where: str) -> dict:
+    _known(run, where)
     return pipe.record(run)
+
+
+def _profile_config(pipe, match: re.Match, where: str) -> dict:
+    """{"config": ...} of the run under the named profile: its preset,
+    known without training."""
+    _known(match["run"], where)
+    if match["profile"] not in SHOWN_PROFILES + ("smoke",):
+        raise DirectiveError(
+            f"{where}: unknown profile {match['profile']!r}; profiles: "
+            f"smoke, {', '.join(SHOWN_PROFILES)}"
+        )
+    if not match["field"].startswith("config."):
+        raise DirectiveError(
+            f"{where}: only settings (config.FIELD) are known for another "
+            f"profile without its run; write {{{{ value {match['run']} "
+            f"{match['field']} }}}} for this build's run"
+        )
+    return {"config": pipe.config(match["run"], match["profile"])}
 
 
 def _cell(value) -> str:

@@ -96,3 +96,21 @@ def test_directives_are_found():
     assert values_md.referenced(text)
     assert values_md.runs_named(text) == ["a", "b", "c"]
     assert not values_md.referenced("{{ nothing }} $x^{{2}}$")
+
+
+def test_a_setting_under_another_profile_needs_no_run():
+    class NoRuns(FakePipe):
+        def record(self, name):
+            raise AssertionError("no run is trained or loaded")
+
+    text = (
+        "`quick` trains for {{ value toy_ring_ns@quick config.num_steps , }}"
+        " rounds, `full` for {{ value toy_ring_ns@full config.num_steps , }}."
+    )
+    assert expand(text, pipe=NoRuns()) == (
+        "`quick` trains for 1,500 rounds, `full` for 5,000."
+    )
+    with pytest.raises(values_md.DirectiveError, match="unknown profile"):
+        expand("{{ value toy_ring_ns@fast config.lr }}", pipe=NoRuns())
+    with pytest.raises(values_md.DirectiveError, match="only settings"):
+        expand("{{ value toy_ring_ns@full metrics.modes }}", pipe=NoRuns())

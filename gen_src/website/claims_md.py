@@ -1,0 +1,161 @@
+"""`{{ holds LEFT OP RIGHT }}` after a sentence: the build checks it.
+
+A sentence that compares numbers ("WGAN-GP beats the plain GAN on the
+grid") is followed by the comparison it makes, in both languages:
+
+    ... on the grid.{{ holds bench:full:wgan-gp:grid:modes >
+    bench:full:nonsaturating:grid:modes }}
+
+The directive renders as nothing. When a rerun changes the numbers so
+that the comparison no longer holds, the build stops (under `mkdocs
+serve`: an error box) and names the page and the claim, so the sentence
+is rewritten instead of left wrong. An operand is one of
+
+    bench:PROFILE:METHOD:DATASET:NUMBER[:AGG]   the mode benchmark's
+        JSON (bench/modes-PROFILE.json): NUMBER is modes, high_quality
+        (a share, 0-1), reverse_kl, or failed (seeds with under half of
+        their samples of high quality); AGG is mean (default), min, max
+    paper:PAPER:METHOD:DATASET:NUMBER           a published row
+        (published_modes.toml; high_quality as a share, like the bench)
+    RUN FIELD                                   a field of the record of
+        a run of this build, as in {{ value RUN FIELD }}
+    a number
+
+Claims on the benchmark and the papers are checked in every build, both
+profiles' JSON at once. Claims on runs are checked against the runs the
+page shows, except under the smoke profile (seconds of training, whose
+numbers mean nothing) and with the pipeline off.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import operator
+import re
+import statistics
+
+from gen_src.website import benchmark_md, values_md
+
+HOLDS = re.compile(r"\{\{\s*holds\s+(?P<claim>[^}]+?)\s*\}\}")
+OPERATORS = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": lambda a, b: math.isclose(a, b, rel_tol=1e-9),
+}
+AGGREGATES = {"mean": statistics.fmean, "min": min, "max": max}
+
+
+class ClaimError(ValueError):
+    """A claim that no longer holds, or that cannot be read."""
+
+
+def referenced(markdown: str) -> bool:
+    return bool(HOLDS.search(markdown))
+
+
+def claims(markdown: str) -> list[str]:
+    return [" ".join(m["claim"].split()) for m in HOLDS.finditer(markdown)]
+
+
+def _bench(spec: str, where: str) -> float:
+    parts = spec.split(":")[1:]
+    if len(parts) == 4:
+        parts.append("mean")
+    if len(parts) != 5 or parts[4] not in AGGREGATES:
+        raise ClaimError(
+            f"{where}: {spec!r} is not bench:PROFILE:METHOD:DATASET:"
+            f"NUMBER[:mean|min|max]"
+        )
+    profile, method, dataset, number, aggregate = parts
+    data = benchmark_md.load_bench(profile)
+    if data is None:
+        raise ClaimError(
+            f"{where}: bench/modes-{profile}.json is missing; run python "
+            f"-m gen_src bench modes --profile {profile} --seeds 5"
+        )
+    for row in data["rows"]:
+        if (row["method"], row["dataset"]) == (method, dataset):
+            if number == "failed":
+                return sum(h < 0.5 for h in row["high_quality"])
+            if number not in benchmark_md.NUMBERS:
+                break
+            return AGGREGATES[aggregate](row[number])
+    raise ClaimError(f"{where}: no {spec!r} in bench/modes-{profile}.json")
+
+
+def _paper(spec: str, where: str) -> float:
+    parts = spec.split(":")[1:]
+    for row in benchmark_md.published()["rows"]:
+        if len(parts) == 4 and [row["paper"], row["method"]] == parts[:2]:
+            got = row.get(parts[2], {}).get(parts[3])
+            if got is not None:
+                scale = 100 if parts[3] == "high_quality" else 1
+                return got[0] / scale
+    raise ClaimError(
+        f"{where}: no published number {spec!r} (paper:PAPER:METHOD:"
+        f"DATASET:NUMBER, from published_modes.toml)"
+    )
+
+
+def _operands(tokens: list[str], where: str) -> tuple[list, str, list]:
+    ops = [i for i, t in enumerate(tokens) if t in OPERATORS]
+    if len(ops) != 1:
+        raise ClaimError(
+            f"{where}: a claim is LEFT OP RIGHT with one of "
+            f"{' '.join(OPERATORS)}"
+        )
+    i = ops[0]
+    return tokens[:i], tokens[i], tokens[i + 1 :]
+
+
+def evaluate(claim: str, where: str, pipe, check_runs: bool) -> None:
+    """Raise ClaimError unless the claim holds (runs: only if
+    check_runs)."""
+    left, op, right = _operands(claim.split(), where)
+    values = []
+    for side in (left, right):
+        if len(side) == 2:
+            if not check_runs:
+                return
+            record = values_md._record(pipe, side[0], where)
+            values.append(values_md.lookup(record, side[1], where))
+        elif len(side) == 1 and side[0].startswith("bench:"):
+            values.append(_bench(side[0], where))
+        elif len(side) == 1 and side[0].startswith("paper:"):
+            values.append(_paper(side[0], where))
+        else:
+            try:
+                values.append(float(" ".join(side)))
+            except ValueError:
+                raise ClaimError(
+                    f"{where}: {' '.join(side)!r} is not an operand (bench:"
+                    f"..., paper:..., RUN FIELD or a number)"
+                ) from None
+    if not OPERATORS[op](*values):
+        raise ClaimError(
+            f"{where}: the sentence before it no longer holds: "
+            f"{' '.join(left)} = {values[0]:.4g} is not {op} "
+            f"{' '.join(right)} = {values[1]:.4g}; rewrite the sentence"
+        )
+
+
+def expand(markdown: str, page_src: str, pipe, serve: bool) -> str:
+    """Check every claim and remove it; pipe None: the pipeline is off."""
+    check_runs = pipe is not None and pipe.settings.profile != "smoke"
+
+    def one(match: re.Match) -> str:
+        claim = " ".join(match["claim"].split())
+        where = f"docs/{page_src}: {{{{ holds {claim} }}}}"
+        try:
+            evaluate(claim, where, pipe, check_runs)
+        except (ClaimError, values_md.DirectiveError) as err:
+            if serve:
+                text = html.escape(str(err))
+                return f'<span class="figure-error">{text}</span>'
+            raise ClaimError(str(err)) from err
+        return ""
+
+    return HOLDS.sub(one, markdown)

@@ -19,8 +19,6 @@ import math
 import os
 import statistics
 import time
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 
 from .. import runtime
 
@@ -73,12 +71,6 @@ def stated_config(method: str, dataset: str, profile: str) -> dict:
     return json.loads(json.dumps(config))
 
 
-def _one_thread() -> None:
-    import torch
-
-    torch.set_num_threads(1)
-
-
 def train_one(job: tuple[str, str, str, int]) -> dict:
     """One run of the benchmark (in a worker process): its scores."""
     import importlib
@@ -123,6 +115,7 @@ def modes(
 ) -> list[dict]:
     """Train every method on every dataset for every seed; summarise."""
     from . import bench, notebook_publish
+    from .workers import pool as worker_pool
 
     runtime.check_profile(profile)
     methods = methods or list(METHODS)
@@ -137,9 +130,7 @@ def modes(
     ]
     workers = workers or min(len(jobs), os.cpu_count() or 1)
     started = time.perf_counter()
-    with ProcessPoolExecutor(
-        workers, mp_context=get_context("spawn"), initializer=_one_thread
-    ) as pool:
+    with worker_pool(workers) as pool:  # one thread each
         results = []
         for r in pool.map(train_one, jobs):  # each run as it ends
             results.append(r)

@@ -34,6 +34,8 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from . import stopping
+
 KEY_VERSION = "2"  # bump to invalidate every entry after a format change
 TMP_PREFIX = ".tmp-"
 CHECKSUMS = "checksums.json"
@@ -140,16 +142,17 @@ class Cache:
             tempfile.mkdtemp(dir=final.parent, prefix=TMP_PREFIX + final.name)
         )
         try:
-            write(tmp)
-            sums = {
-                p.name: file_hash(p)
-                for p in sorted(tmp.iterdir())
-                if p.is_file()
-            }
-            write_json(tmp / CHECKSUMS, sums)
-            if final.exists():
-                shutil.rmtree(final)
-            os.replace(tmp, final)
+            with stopping.writing(tmp):  # a killed worker removes it
+                write(tmp)
+                sums = {
+                    p.name: file_hash(p)
+                    for p in sorted(tmp.iterdir())
+                    if p.is_file()
+                }
+                write_json(tmp / CHECKSUMS, sums)
+                if final.exists():
+                    shutil.rmtree(final)
+                os.replace(tmp, final)
         except BaseException:  # Ctrl-C included: leave nothing behind
             shutil.rmtree(tmp, ignore_errors=True)
             raise

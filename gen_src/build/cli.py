@@ -12,32 +12,24 @@ import signal
 import sys
 import time
 
+from gen_src.build import stopping
+
 
 def main(argv: list[str] | None = None) -> int:
     """Run a command; Ctrl-C stops it at once with exit status 130 (and
-    SIGTERM with 143), leaving nothing half-written in the cache."""
-    stop = signal.getsignal(signal.SIGTERM)
-    signal.signal(signal.SIGTERM, _terminated)
+    SIGTERM with 143), with one line naming what was interrupted, its
+    workers and kernels gone, nothing half-written left in the cache."""
+    words = sys.argv[1:] if argv is None else argv
+    undo = stopping.install(" ".join(["python -m gen_src", *words[:1]]))
     try:
         return _main(argv)
     except KeyboardInterrupt as err:
-        sig = getattr(err, "signal", None) or (
-            signal.SIGTERM if "SIGTERM" in str(err) else signal.SIGINT
-        )
-        print(
-            f"\ninterrupted ({signal.Signals(sig).name}): stopped, "
-            "nothing half-made was kept",
-            file=sys.stderr,
-        )
+        sig = stopping.stopped() or getattr(err, "signal", signal.SIGINT)
+        if stopping.stopped() is None:  # not through the handler
+            print(stopping.line(sig), file=sys.stderr)
         return 128 + sig
     finally:
-        signal.signal(signal.SIGTERM, stop)
-
-
-def _terminated(signum, frame):
-    err = KeyboardInterrupt("SIGTERM")
-    err.signal = signal.SIGTERM
-    raise err
+        undo()
 
 
 def _main(argv: list[str] | None = None) -> int:

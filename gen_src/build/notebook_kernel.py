@@ -3,10 +3,10 @@
 The kernel gets the pipeline's settings in its environment, so that
 `pipeline.trained("vae")` loads the run the figures were drawn from;
 exercise cells are skipped (they are for the reader). Faults: Ctrl-C or
-SIGTERM raises KeyboardInterrupt (nbclient's own handler would take it
-for a failing cell); a kernel that dies says so; a failing cell is named
-by its file, line and number in the author's script. Used by
-gen_src.build.notebooks.
+SIGTERM kills the kernel and raises KeyboardInterrupt (nbclient's own
+handler would take it for a failing cell); a kernel that dies says so;
+a failing cell is named by its file, line and number in the author's
+script. Used by gen_src.build.notebooks.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import os
 import signal
 from pathlib import Path
 
+from . import stopping
 from .notebook_source import ROOT, NotebookError, Source, where
 
 TIMEOUT_S = 600  # per cell
@@ -50,10 +51,10 @@ def _client_class():
 
     class Client(NotebookClient):
         """nbclient, but a signal is not swallowed: nbclient's own handler
-        shuts the kernel down and lets the cell fail like any other; this
-        one also remembers the signal, so execute() can stop the build."""
+        shuts the kernel down slowly and lets the cell fail like any
+        other; stopping's kills the kernel, and execute() stops the
+        build (in a worker, the worker exits)."""
 
-        interrupted: int | None = None
         running: int | None = None
 
         async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
@@ -62,20 +63,27 @@ def _client_class():
                 cell, cell_index, *args, **kwargs
             )
 
-        @contextlib.asynccontextmanager
-        async def async_setup_kernel(self, **kwargs):
-            async with super().async_setup_kernel(**kwargs):
-                loop = asyncio.get_event_loop()
-                for sig in (signal.SIGINT, signal.SIGTERM):
-                    with contextlib.suppress(RuntimeError, ValueError):
-                        loop.add_signal_handler(sig, self._stop, sig)
-                yield
+        async def async_start_new_kernel(self, **kwargs):
+            loop = asyncio.get_event_loop()
+            for sig in stopping.SIGNALS:  # over nbclient's, before start
+                with contextlib.suppress(RuntimeError, ValueError):
+                    loop.add_signal_handler(sig, stopping.handle, sig)
+            await super().async_start_new_kernel(**kwargs)
 
-        def _stop(self, sig: int) -> None:
-            self.interrupted = sig
-            self._async_cleanup_kernel_future = asyncio.ensure_future(
-                self._async_cleanup_kernel()
+        def kill_kernel(self) -> None:
+            """At once: the kernel leads a process group of its own."""
+            km = self.km
+            process = getattr(
+                getattr(km, "provisioner", None), "process", None
             )
+            if process is None:
+                return
+            with contextlib.suppress(OSError):
+                if os.getpgid(process.pid) == process.pid:
+                    os.killpg(process.pid, signal.SIGKILL)
+                else:
+                    os.kill(process.pid, signal.SIGKILL)
+            km.cleanup_connection_file()
 
     return Client
 
@@ -93,15 +101,16 @@ def execute(nb, source: Source, settings, cwd: Path = ROOT):
         record_timing=False,
         resources={"metadata": {"path": str(cwd)}},
     )
-    with _environment(settings):
+    with (
+        _environment(settings),
+        stopping.doing(f"executing {source.shown}"),
+        stopping.deferred(client.kill_kernel),
+    ):
         try:
             client.execute()
         except BaseException as err:
-            if client.interrupted is not None:
-                raise KeyboardInterrupt(
-                    f"{signal.Signals(client.interrupted).name} while "
-                    f"running {source.shown}"
-                ) from err
+            if stopping.stopped() is not None:
+                raise stopping.Interrupted(stopping.stopped()) from None
             if isinstance(err, CellExecutionError):
                 raise NotebookError(_failure(nb, source, err)) from err
             if isinstance(err, DeadKernelError):
@@ -111,8 +120,10 @@ def execute(nb, source: Source, settings, cwd: Path = ROOT):
                     f"{str(err).strip().splitlines()[0]}"
                 ) from err
             raise
-    if client.interrupted is not None:
-        raise KeyboardInterrupt(signal.Signals(client.interrupted).name)
+        finally:
+            stopping.reinstall()  # nbclient leaves the defaults behind
+    if stopping.stopped() is not None:
+        raise stopping.Interrupted(stopping.stopped())
     return _coalesced(nb)
 
 

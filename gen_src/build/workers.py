@@ -8,18 +8,22 @@ a fresh process (spawned: torch does not survive a fork) that trains one
 run with the build's settings and writes its cache entry, under the
 entry's lock; the build then loads them. The classifier that scores the
 image runs goes first. The notebooks the build executes use the same
-pool (side_by_side). Ctrl-C or SIGTERM stops every worker at once.
+pool (side_by_side). Ctrl-C or SIGTERM stops every worker at once, and a
+worker whose parent dies stops by itself (gen_src.build.stopping).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
+import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 
-from . import registry
+from . import registry, stopping
 from .settings import Settings
 
 log = logging.getLogger("gen_src.pipeline")
@@ -57,7 +61,8 @@ def workers_for(jobs: int) -> int:
     return max(1, min(wanted, jobs))
 
 
-def _start(threads: int) -> None:
+def _start(threads: int, parent: int) -> None:
+    stopping.as_worker(parent)
     # before torch starts: a notebook's kernel, too, inherits it
     os.environ["OMP_NUM_THREADS"] = str(threads)
     import torch
@@ -83,7 +88,8 @@ def train(settings: Settings, names: list[str]) -> dict[str, Exception]:
         failed: dict[str, Exception] = {}
         for name in order:
             try:
-                _train(settings, name)
+                with stopping.doing(f"training run {name}"):
+                    _train(settings, name)
             except Exception as err:  # the figures that need it say so
                 failed[name] = err
         return failed
@@ -104,23 +110,45 @@ def side_by_side(task, items: list, what: str) -> dict:
         threads,
     )
     failed = {}
-    pool = ProcessPoolExecutor(
-        workers,
-        mp_context=get_context("spawn"),
-        initializer=_start,
-        initargs=(threads,),
-    )
-    try:
-        futures = {pool.submit(task, item): item for item in items}
+    left = list(items)
+    verb = {"runs": "training", "notebooks": "executing"}.get(what, "making")
+
+    def doing() -> str:  # the first ones left are those running
+        more = f" and {len(left) - workers} more" * (len(left) > workers)
+        return f"{verb} {what} {', '.join(map(str, left[:workers]))}{more}"
+
+    with stopping.doing(doing), pool(workers, threads) as executor:
+        futures = {executor.submit(task, item): item for item in items}
         for future in as_completed(futures):
+            left.remove(futures[future])
             try:
                 future.result()
             except Exception as err:
                 failed[futures[future]] = err
-    except BaseException:  # Ctrl-C, SIGTERM: stop every worker at once
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
     return failed
+
+
+@contextlib.contextmanager
+def pool(workers: int, threads: int = 1) -> Iterator[ProcessPoolExecutor]:
+    """Spawned workers of `threads` threads each; an exception here (Ctrl-C,
+    SIGTERM) kills them all before it goes on."""
+    executor = ProcessPoolExecutor(
+        workers,
+        mp_context=get_context("spawn"),
+        initializer=_start,
+        initargs=(threads, os.getpid()),
+    )
+    try:
+        yield executor
+    except BaseException:
+        processes = list((executor._processes or {}).values())
+        for process in processes:
+            process.terminate()  # each kills its kernel, then exits
+        deadline = time.monotonic() + 3
+        for process in processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)

@@ -29,7 +29,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from gen_src.build import strings
+from gen_src.build import stopping, strings
 from gen_src.website import (
     assets,
     benchmark_md,
@@ -57,6 +57,8 @@ _state = {
 
 def on_startup(command, dirty):
     _state["command"] = command
+    # Ctrl-C, SIGTERM: one line, workers and kernels gone (stopping.py)
+    stopping.install(f"mkdocs {command}")
     i18n.allow_instant_navigation()
 
 

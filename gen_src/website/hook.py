@@ -320,6 +320,7 @@ def on_page_content(html, page, config, files):
     for line in errors:  # serve: the formula is shown as an error
         report.once(line)
     html = search_index.exclude_repeats(html)
+    html = search_index.with_math_text(html)  # gone in on_post_page
     return images.add_sizes(html, page.url, images.sources(files))
 
 
@@ -336,6 +337,7 @@ def on_post_page(output, page, config):
     default, langs = i18n.i18n_plugin_config(config)
     ordered = [default, *(lang for lang in langs if lang != default)]
     output = i18n.search_language_script(output, page.url, ordered)
+    output = search_index.without_math_text(output)
     return i18n.strip_head_alternates(output)
 
 

@@ -34,6 +34,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from gen_src.website import math_glue
+
 SCRIPT = Path(__file__).with_name("math_svg.js")
 MATHJAX_DIR = Path("node_modules") / "mathjax"
 CSS_URI = "assets/mathjax-svg.css"
@@ -557,7 +559,7 @@ class Typesetter:
             out.append(html.escape(text[cursor:], quote=False))
             pos = end
         out.append(content[pos:])
-        body = "".join(out)
+        body = math_glue.glue("".join(out))
         return body + self.font_cache(body), errors
 
     def font_cache(self, body: str) -> str:

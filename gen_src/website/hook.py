@@ -33,6 +33,7 @@ from gen_src.build import stopping, strings
 from gen_src.website import (
     assets,
     benchmark_md,
+    claims_md,
     figures_md,
     i18n,
     images,
@@ -290,6 +291,11 @@ def on_page_markdown(markdown, page, config, files):
             markdown = benchmark_md.expand(
                 markdown, page.file.src_uri, lang, serve=serve
             )
+        if claims_md.referenced(markdown):
+            pipe = None if results is None else _state["pipeline"]
+            markdown = claims_md.expand(
+                markdown, page.file.src_uri, pipe, serve=serve
+            )
         if not figures_md.referenced(markdown):
             return markdown
         if results is None:  # pipeline switched off
@@ -301,6 +307,7 @@ def on_page_markdown(markdown, page, config, files):
         figures_md.FigureBuildError,
         values_md.DirectiveError,
         benchmark_md.TableError,
+        claims_md.ClaimError,
         widgets.WidgetBuildError,
         KeyError,
     ) as err:

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib
 import logging
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import config as cfg
-from .. import data, family
+from .. import data
 from . import cache as cache_mod
+from . import drawing, registry
 from . import keys as keys_mod
-from . import registry
+from .drawing import FigureResult
 from .settings import Settings
 
 log = logging.getLogger("gen_src.pipeline")
@@ -33,14 +32,6 @@ PREFERRED = {
     "full": ("full",),
     "smoke": ("smoke",),
 }
-
-
-@dataclass
-class FigureResult:
-    name: str
-    png: Path
-    record: dict
-    trained: bool = False  # False when it came from the cache
 
 
 @dataclass
@@ -183,62 +174,15 @@ class Pipeline:
 
     # -- figures ---------------------------------------------------------
     def figure(self, name: str, page: str | None = None) -> FigureResult:
+        """The figure in every language (gen_src.build.drawing)."""
         spec = registry.figure(name, page)
         key = self.figure_key(name)
         known = self._figures.get(name)
         if known is not None and known[0] == key:  # drawn in this process
             return dataclasses.replace(known[1], trained=False)
-        entry = self.cache.figure_dir(name, key)
-        with self.cache.lock(entry):
-            result = self._load_figure(name, entry)
-            if result is None:
-                result = self._render(spec, entry)
+        result = drawing.figure(self, spec, key)
         self._figures[name] = (key, result)
         return result
-
-    def _load_figure(self, name: str, entry: Path) -> FigureResult | None:
-        png, meta = entry / "figure.png", entry / "record.json"
-        if not entry.exists():
-            return None
-        try:
-            self.cache.check_entry(entry)
-            record = cache_mod.read_record(meta, ("figure", "runs"))
-            if not isinstance(record["runs"], list):
-                raise ValueError("record.json: runs is not a list")
-        except (OSError, ValueError) as err:  # DamagedEntry included
-            log.warning(
-                "cache entry %s is damaged (%s); drawing %s again",
-                entry,
-                err,
-                name,
-            )
-            self.cache.discard(entry)
-            return None
-        return FigureResult(name, png, record)
-
-    def _render(self, spec: registry.FigureSpec, entry: Path) -> FigureResult:
-        started = time.perf_counter()
-        loaded = [self.run(r) for r in spec.runs]
-        import matplotlib
-
-        matplotlib.use("Agg")  # files only: no window, from any thread
-        plots = _plots(spec)
-        _, draw = plots.FIGURES[spec.name]
-        fig = draw(*[run for run, _ in loaded])
-        record = {"figure": spec.name, "runs": [rec for _, rec in loaded]}
-
-        def write(tmp: Path) -> None:
-            fig.savefig(tmp / "figure.png", dpi=150, bbox_inches="tight")
-            cache_mod.write_json(tmp / "record.json", record)
-
-        import matplotlib.pyplot as plt
-
-        try:
-            self.cache.write_entry(entry, write)  # under the entry's lock
-        finally:
-            plt.close(fig)
-        log.info("drew %s in %.1f s", spec.name, time.perf_counter() - started)
-        return FigureResult(spec.name, entry / "figure.png", record, True)
 
     def build(self, names: list[str] | None = None) -> dict[str, object]:
         """Every figure (or the named ones): a result or the exception.
@@ -281,12 +225,6 @@ class Pipeline:
         ).is_file()
 
 
-def _plots(spec: registry.FigureSpec):
-    module = importlib.import_module(f"gen_src.{spec.module}")
-    family.check_plots(module)
-    return module
-
-
 # -- for notebooks and scripts ----------------------------------------------
 _default: dict[Settings, Pipeline] = {}
 
@@ -318,8 +256,7 @@ def draw(name: str):
     import matplotlib.pyplot as plt
 
     spec = registry.figure(name)
-    plots = _plots(spec)
-    _, draw_fn = plots.FIGURES[name]
+    _, draw_fn = drawing.plots(spec).FIGURES[name]
     fig = draw_fn(*[trained(run)[0] for run in spec.runs])
     plt.close(fig)
     return fig

@@ -12,7 +12,7 @@ import functools
 import tomllib
 from pathlib import Path
 
-from .. import runtime
+from .. import data, runtime
 
 FOLDER = Path(__file__).resolve().parent / "strings"
 # Metrics a run records for other uses (a figure, a format, a benchmark),
@@ -96,3 +96,13 @@ def table(lang: str) -> dict:
 def shown_metrics() -> list[str]:
     """The metrics that have a label, in the default table's order."""
     return list(_read(default_language()).get("metrics", {}))
+
+
+def figure_words(lang: str) -> dict[str, str]:
+    """What the figures' tr() gives in lang, English text -> lang's: the
+    [figures] table, and the dataset's class names -> [widgets] classes
+    (the one list of them the site translates)."""
+    t = table(lang)
+    words = dict(zip(data.FASHION_CLASSES, t["widgets"]["classes"]))
+    words.update(t["figures"])
+    return words

@@ -12,7 +12,7 @@ import torch
 from .. import adversarial, data
 from ..classifier import features
 from ..metrics.frechet import frechet_distance
-from .common import figure, image_grid
+from .common import figure, image_grid, per_runs, tr
 
 SIZES = (250, 500, 1000, 2500, 5000, 10_000)
 
@@ -22,11 +22,10 @@ def _fake_images(run, n: int) -> torch.Tensor:
     return adversarial.to_unit(adversarial.generate(run.models["G"], z))
 
 
+@per_runs
 @torch.no_grad()
-def frechet_vs_samples(gan_run, judge_run):
-    """The Fréchet distance depends on the sample size: a model's and the
-    real-vs-real floor, both with n images a side (test images as the
-    reference)."""
+def _distances(gan_run, judge_run):
+    """(model, floor): d^2 at every size of SIZES."""
     judge = judge_run.models["classifier"]
     test = features(judge, data.load("fashion-mnist", "test").images)
     train = features(
@@ -35,9 +34,17 @@ def frechet_vs_samples(gan_run, judge_run):
     fake = features(judge, _fake_images(gan_run, max(SIZES)))
     model = [frechet_distance(fake[:n], test[:n]) for n in SIZES]
     floor = [frechet_distance(train[:n], test[:n]) for n in SIZES]
+    return model, floor
+
+
+def frechet_vs_samples(gan_run, judge_run):
+    """The Fréchet distance depends on the sample size: a model's and the
+    real-vs-real floor, both with n images a side (test images as the
+    reference)."""
+    model, floor = _distances(gan_run, judge_run)
     fig, ax = figure(6.0, 3.6)
-    ax.plot(SIZES, model, "o-", label="$G$ vs real")
-    ax.plot(SIZES, floor, "s--", label="real vs real")
+    ax.plot(SIZES, model, "o-", label=tr("$G$ vs real"))
+    ax.plot(SIZES, floor, "s--", label=tr("real vs real"))
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("$n$")

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import torch
 
 from .. import cvae, data, vae
-from .common import figure, image_grid
+from .common import figure, image_grid, tr
 
 SEED = 0  # fixed noise and fixed test images for every figure
 PAD = 1  # pixels between the images of a grid
@@ -23,6 +23,10 @@ def _test(n: int | None = None):
     if n is None:
         return test.images, test.labels, test.classes
     return test.images[:n], test.labels[:n], test.classes
+
+
+def _classes() -> list[str]:
+    return [tr(name) for name in data.FASHION_CLASSES]
 
 
 def _gen() -> torch.Generator:
@@ -84,7 +88,7 @@ def _latent_scatter(ax, encode, title: str) -> None:
             s=1.5,
             alpha=0.5,
             color=PALETTE(c),
-            label=name,
+            label=tr(name),
             rasterized=True,
         )
     ax.set_xlabel("$z_1$")
@@ -167,10 +171,12 @@ def latent_ae_vs_vae(ae2d, vae2d):
     """The same test images in both 2-D latent spaces, same scale for
     the VAE as its prior; the dashed circles are 1, 2, 3 sigma of it."""
     fig, (left, right) = figure(10, 4.2, ncols=2)
-    _latent_scatter(left, ae2d.models["ae"].encoder, "AE: $z=e(x)$")
+    _latent_scatter(left, ae2d.models["ae"].encoder, tr("AE: $z=e(x)$"))
     model = vae2d.models["vae"]
     _latent_scatter(
-        right, lambda x: model.encoder(x.flatten(1))[0], "VAE: $\\mu(x)$"
+        right,
+        lambda x: model.encoder(x.flatten(1))[0],
+        tr("VAE: $\\mu(x)$"),
     )
     for r in (1, 2, 3):
         right.add_patch(
@@ -225,7 +231,7 @@ def vae_losses(run):
             torch.arange(len(smooth)) + width,
             smooth,
             color="C0",
-            label="train",
+            label=tr("train"),
         )
         test = h[f"test_{key}"]
         ax.plot(
@@ -233,10 +239,10 @@ def vae_losses(run):
             test,
             "o",
             color="C3",
-            label="test",
+            label=tr("test"),
         )
-        ax.set_xlabel("step")
-        ax.set_title(label + " (nats)", fontsize=11)
+        ax.set_xlabel(tr("step"))
+        ax.set_title(tr("{} (nats)").format(label), fontsize=11)
         lo = min(smooth.min().item(), min(test))
         hi = max(smooth.max().item(), max(test))
         ax.set_ylim(lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo))
@@ -254,7 +260,7 @@ def cvae_class_rows(run, n: int = 10):
     images = cvae.sample(model, labels, _gen())
     fig, ax = figure(6, 6.2)
     image_grid(ax, images, nrow=n, pad=PAD)
-    _row_labels(ax, data.FASHION_CLASSES, cvae.NUM_CLASSES)
+    _row_labels(ax, _classes(), cvae.NUM_CLASSES)
     fig.tight_layout()
     return fig
 
@@ -268,7 +274,7 @@ def cvae_style(run, n: int = 6):
     images = model.decode(z.repeat_interleave(k, 0), torch.arange(k).repeat(n))
     fig, ax = figure(6.6, 4.6)
     image_grid(ax, images, nrow=k, pad=PAD)
-    _row_labels(ax, data.FASHION_CLASSES, k, axis="x")
+    _row_labels(ax, _classes(), k, axis="x")
     ax.set_ylabel("$z$")
     fig.tight_layout()
     return fig

@@ -12,7 +12,7 @@ from __future__ import annotations
 import torch
 
 from .. import cvae, data, toy
-from .common import figure, image_grid
+from .common import figure, image_grid, tr
 from .gan import method_label
 
 # Generator losses whose D outputs a logit (D = sigmoid(logit)): a replay
@@ -64,7 +64,7 @@ def cvae_explorer(run):
     ax.tick_params(length=0, labelsize=7)
     ax.set_xticks(
         [1 + step * i + 14 for i in range(k)],
-        data.FASHION_CLASSES,
+        [tr(name) for name in data.FASHION_CLASSES],
         rotation=45,
         ha="right",
     )

@@ -1,6 +1,7 @@
 """`![caption](fig:NAME){ attrs }` on a page -> a trained figure.
 
-The image becomes figures/NAME.png (added to the site by the hook), inside
+The image becomes figures/NAME.png, or figures/NAME.LANG.png where the
+figure was drawn in the page's language (gen_src/build/drawing.py), inside
 a <figure> with the caption and the provenance line. An unknown NAME is an
 error naming the page; a figure that failed to build becomes an error box
 (under `mkdocs serve`) or an error (under `mkdocs build`).
@@ -12,7 +13,10 @@ import html
 import posixpath
 import re
 
+from mkdocs.structure.files import File
+
 from gen_src.build import registry
+from gen_src.website import png
 from gen_src.website.provenance import provenance_html
 
 FIG_REF = re.compile(
@@ -32,6 +36,33 @@ def referenced(markdown: str) -> list[str]:
 
 def site_path(name: str, suffix: str = ".png") -> str:
     return f"{FIGURE_DIR}/{name}{suffix}"
+
+
+def image_path(result, lang: str) -> str:
+    """The drawing a page in lang shows: its own, or the shared one."""
+    own = lang in result.languages
+    return site_path(result.name, f".{lang}.png" if own else ".png")
+
+
+def publish(files, config, results: dict, cache_dir) -> None:
+    """Add every figure's drawings and its record (NAME.json) to the
+    site; the pictures re-encoded smaller, with the same look."""
+    for name, result in results.items():
+        if isinstance(result, Exception):
+            continue
+        published = {
+            site_path(name): png.shrunk(result.png, cache_dir),
+            site_path(name, ".json"): result.png.with_name("record.json"),
+        }
+        for lang, path in result.languages.items():
+            published[site_path(name, f".{lang}.png")] = png.shrunk(
+                path, cache_dir
+            )
+        for uri, src in published.items():
+            if files.get_file_from_path(uri) is None:
+                files.append(
+                    File.generated(config, uri, abs_src_path=str(src))
+                )
 
 
 def expand(
@@ -58,7 +89,7 @@ def expand(
                 return _error_box(text)
             raise FigureBuildError(text)
         rel = posixpath.relpath(
-            site_path(name), posixpath.dirname(page_src) or "."
+            image_path(result, lang), posixpath.dirname(page_src) or "."
         )
         attrs = match["attrs"] or ""
         prov = provenance_html(result.record, lang)

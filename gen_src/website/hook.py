@@ -27,7 +27,6 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File
 
 from gen_src.build import stopping, strings
 from gen_src.website import (
@@ -39,7 +38,6 @@ from gen_src.website import (
     images,
     math_svg,
     notebook_pages,
-    png,
     report,
     search_index,
     values_md,
@@ -143,19 +141,7 @@ def on_files(files, config):
         )
     for line in causes:  # serve: the pages show error boxes
         report.once(line)
-    cache_dir = math_svg.cache_root(options)
-    for name, result in results.items():
-        if isinstance(result, Exception):
-            continue
-        for suffix, src in (
-            (".png", png.shrunk(result.png, cache_dir)),  # smaller, same look
-            (".json", result.png.with_name("record.json")),
-        ):
-            uri = figures_md.site_path(name, suffix)
-            if files.get_file_from_path(uri) is None:
-                files.append(
-                    File.generated(config, uri, abs_src_path=str(src))
-                )
+    figures_md.publish(files, config, results, math_svg.cache_root(options))
     trained = sum(
         1
         for r in results.values()

@@ -8,14 +8,28 @@ language's table (gen_src/build/strings/LANG.toml).
 
 from __future__ import annotations
 
+import re
+
 from gen_src.build import strings
 
 FULL_TRAIN_SIZE = 60_000
 TOY = ("ring", "grid")
+# the device as gen_src.runtime.device_name records it on a CPU (records
+# stay as they are: runtime.py is part of every run's key)
+CPU = re.compile(r"CPU \((\d+) threads?\)")
 
 
 def _number(n: int, t: dict) -> str:
     return f"{n:,}".replace(",", t["thousands"])
+
+
+def device(name: str, t: dict) -> str:
+    """The recorded device in the table's words (a GPU's name as is)."""
+    match = CPU.fullmatch(name)
+    if match is None:
+        return name
+    n = int(match[1])
+    return t["cpu_one"] if n == 1 else t["cpu"].format(n)
 
 
 def describe_run(record: dict, lang: str) -> str:
@@ -35,7 +49,7 @@ def describe_run(record: dict, lang: str) -> str:
     elif "num_epochs" in config:
         n = config["num_epochs"]
         parts.append(t["epoch"] if n == 1 else t["epochs"].format(n))
-    parts.append(record.get("device", "?"))
+    parts.append(device(record.get("device", "?"), t))
     parts.append(t["seconds"].format(record.get("seconds", 0.0)))
     parts.append(t["seed"].format(config.get("seed", "?")))
     parts.append(f"torch {record.get('torch', '?')}")

@@ -130,8 +130,8 @@ def test_every_trained_figure_is_on_its_pages_in_both_languages(built_site):
         page = stem.removesuffix(".zh") + ".md"
         html = html_path(built_site, page, lang).read_text("utf-8")
         for name in names:
-            assert re.search(
-                rf'<img[^>]+src="[./]*figures/{name}\.png"', html
+            assert re.search(  # or its drawing in the page's language
+                rf'<img[^>]+src="[./]*figures/{name}(\.{lang})?\.png"', html
             ), f"{source.name}: {name} not shown"
             seen.add(name)
     for name in seen:

@@ -155,3 +155,33 @@ def test_a_metric_without_a_label_is_shown_under_its_own_name():
     line = provenance.provenance_html(record, "en")
     assert "new_score 0.25" in line  # not dropped in silence
     assert "steps" not in line  # deliberately hidden
+
+
+def test_a_page_shows_the_drawing_in_its_language():
+    zh = Path("/cache/vae_losses.zh/figure.png")
+    drawn = FigureResult(
+        "vae_losses", Path("/cache/a.png"), RECORD, languages={"zh": zh}
+    )
+    page = "![Losses](fig:vae_losses)"
+    results = {"vae_losses": drawn, "vae_samples": result()}
+    out = figures_md.expand(page, "vae.md", "zh", results, serve=False)
+    assert "![Losses](figures/vae_losses.zh.png)" in out
+    out = figures_md.expand(page, "vae.md", "en", results, serve=False)
+    assert "![Losses](figures/vae_losses.png)" in out
+    # a figure without words has one drawing, for every language
+    out = figures_md.expand(PAGE, "vae.md", "zh", results, serve=False)
+    assert "](figures/vae_samples.png)" in out
+
+
+@pytest.mark.parametrize(
+    "device, en, zh",
+    [
+        ("CPU (1 threads)", "CPU, 1 thread", "CPU，1 个线程"),
+        ("CPU (2 threads)", "CPU, 2 threads", "CPU，2 个线程"),
+        ("NVIDIA H200", "NVIDIA H200", "NVIDIA H200"),
+    ],
+)
+def test_the_device_reads_in_the_page_language(device, en, zh):
+    record = {"runs": [{**RECORD["runs"][0], "device": device}]}
+    assert f" · {en} · " in provenance.provenance_html(record, "en")
+    assert f" · {zh} · " in provenance.provenance_html(record, "zh")

@@ -45,12 +45,16 @@
       });
       this.readout = make("span", "gx-readout", controls);
       const legend = make("div", "gx-key", this.ui);
-      this.bar = make("span", "gx-bar", legend);
-      this.barText = make("span", "", legend);
-      make("span", "gx-swatch gx-fake", legend);
-      make("span", "", legend, w.samples);
-      make("span", "gx-swatch gx-real", legend);
-      make("span", "", legend, w.modes);
+      const item = () => make("span", "gx-key-item", legend);
+      const scale = item();
+      this.bar = make("span", "gx-bar", scale);
+      this.barText = make("span", "", scale);
+      for (const [cls, words] of [["gx-fake", w.samples],
+        ["gx-real", w.modes]]) {
+        const key = item();
+        make("span", `gx-swatch ${cls}`, key);
+        make("span", "", key, words);
+      }
       make("p", "gx-hint", this.ui, w.hint_replay);
       this.bar.style.background = "linear-gradient(to right," +
         [0, 0.25, 0.5, 0.75, 1].map((u) => `rgb(${viridis(u)})`).join(",") +

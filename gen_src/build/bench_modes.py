@@ -19,6 +19,7 @@ import math
 import os
 import statistics
 import time
+from concurrent.futures import as_completed
 
 from .. import runtime
 
@@ -131,16 +132,19 @@ def modes(
     workers = workers or min(len(jobs), os.cpu_count() or 1)
     started = time.perf_counter()
     with worker_pool(workers) as pool:  # one thread each
-        results = []
-        for r in pool.map(train_one, jobs):  # each run as it ends
-            results.append(r)
+        # not pool.map: on Ctrl-C it cancels futures that Python 3.11's
+        # broken-pool handling then fails to fail, with a traceback
+        futures = [pool.submit(train_one, job) for job in jobs]
+        for done, future in enumerate(as_completed(futures), 1):
+            r = future.result()  # each run as it ends
             print(
-                f"{len(results)}/{len(jobs)} {r['method']} {r['dataset']} "
+                f"{done}/{len(jobs)} {r['method']} {r['dataset']} "
                 f"seed {r['seed']}: {r['modes']} modes, "
                 f"{100 * r['high_quality']:.1f}% high quality, "
                 f"{r['seconds']:.0f} s",
                 flush=True,
             )
+    results = [future.result() for future in futures]  # in jobs' order
     rows = []
     for method in methods:
         for dataset in datasets:

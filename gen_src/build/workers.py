@@ -149,6 +149,8 @@ def pool(workers: int, threads: int = 1) -> Iterator[ProcessPoolExecutor]:
             process.join(max(0.0, deadline - time.monotonic()))
             if process.is_alive():
                 process.kill()
-        executor.shutdown(wait=False, cancel_futures=True)
+        # cancelling the futures as well races the pool's own clean-up
+        # of a broken pool (InvalidStateError in its thread, Python 3.11)
+        executor.shutdown(wait=False)
         raise
     executor.shutdown(wait=True)

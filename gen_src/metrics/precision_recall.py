@@ -15,7 +15,7 @@ balls and recall reads near 0 even when they sit among the real images.
 Coverage (Naeem et al. 2020, "Reliable Fidelity and Diversity Metrics
 for Generative Models") uses the real balls only: the share of real
 images whose ball holds at least one generated sample. Taught on the
-page docs/evaluation.md, section "Precision and recall".
+page docs/evaluation.md, section "Precision, recall and coverage".
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ language's table (gen_src/build/strings/LANG.toml).
 
 from __future__ import annotations
 
+import math
 import re
 
 from gen_src.build import strings
@@ -65,12 +66,20 @@ def metric_texts(metrics: dict, lang: str) -> list[str]:
     texts = []
     for name, (label, fmt) in labels.items():
         if name in metrics:
-            texts.append(f"{label} {fmt.format(metrics[name], **metrics)}")
+            texts.append(f"{label} {_value(fmt, metrics[name], metrics)}")
     for name, value in metrics.items():
         if name not in labels and not strings.hidden(name):
             shown = f"{value:.4g}" if isinstance(value, float) else value
             texts.append(f"{name} {shown}")
     return texts
+
+
+def _value(fmt: str, value, metrics: dict) -> str:
+    """value in fmt; an infinite one (the reverse KL of a run that found
+    no mode) as ∞, not Python's "inf"."""
+    if isinstance(value, float) and math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    return fmt.format(value, **metrics)
 
 
 def provenance_html(record: dict, lang: str) -> str:

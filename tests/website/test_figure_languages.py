@@ -94,11 +94,12 @@ def test_no_english_word_is_left_on_a_chinese_figure(built_site):
 
     pipe = pipeline.Pipeline(pipeline.Settings.resolve())
     table = strings.figure_words("zh")
+    font = [drawing.language_font("zh"), *matplotlib.rcParams["font.family"]]
     left = {}
     for name, spec in sorted(registry.figures().items()):
         runs = [pipe.run(run)[0] for run in spec.runs]
         _, draw = drawing.plots(spec).FIGURES[name]
-        with common.words(table):
+        with common.words(table), matplotlib.rc_context({"font.family": font}):
             fig = draw(*runs)
         texts = [
             re.sub(r"\$[^$]*\$", " ", t.get_text()) for t in fig.findobj(Text)

@@ -185,3 +185,12 @@ def test_the_device_reads_in_the_page_language(device, en, zh):
     record = {"runs": [{**RECORD["runs"][0], "device": device}]}
     assert f" · {en} · " in provenance.provenance_html(record, "en")
     assert f" · {zh} · " in provenance.provenance_html(record, "zh")
+
+
+def test_an_infinite_metric_reads_as_infinity():
+    record = {
+        "runs": [{**RECORD["runs"][0], "metrics": {"reverse_kl": 1e999}}]
+    }
+    for lang in ("en", "zh"):
+        line = provenance.provenance_html(record, lang)
+        assert line.endswith(" ∞") and "inf" not in line

@@ -12,9 +12,11 @@ serve`: an error box) and names the page and the claim, so the sentence
 is rewritten instead of left wrong. An operand is one of
 
     bench:PROFILE:METHOD:DATASET:NUMBER[:AGG]   the mode benchmark's
-        JSON (bench/modes-PROFILE.json): NUMBER is modes, high_quality
-        (a share, 0-1), reverse_kl, or failed (seeds with under half of
-        their samples of high quality); AGG is mean (default), min, max
+        JSON (bench/modes-PROFILE.json): NUMBER is a number of its runs
+        (modes, high_quality as a share 0-1, reverse_kl, seconds, ...),
+        or failed (seeds with under half of their samples of high
+        quality); AGG over the seeds is mean (default), min or max;
+        METHOD max or min is the largest or smallest over the methods
     paper:PAPER:METHOD:DATASET:NUMBER           a published row
         (published_modes.toml; high_quality as a share, like the bench)
     RUN FIELD                                   a field of the record of
@@ -76,14 +78,21 @@ def _bench(spec: str, where: str) -> float:
             f"{where}: bench/modes-{profile}.json is missing; run python "
             f"-m gen_src bench modes --profile {profile} --seeds 5"
         )
+    values = {}  # method -> the number, aggregated over its seeds
     for row in data["rows"]:
-        if (row["method"], row["dataset"]) == (method, dataset):
-            if number == "failed":
-                return sum(h < 0.5 for h in row["high_quality"])
-            if number not in benchmark_md.NUMBERS:
-                break
-            return AGGREGATES[aggregate](row[number])
-    raise ClaimError(f"{where}: no {spec!r} in bench/modes-{profile}.json")
+        if row["dataset"] != dataset:
+            continue
+        runs = row["runs"]
+        if number == "failed":
+            values[row["method"]] = sum(r["high_quality"] < 0.5 for r in runs)
+        elif all(isinstance(r.get(number), (int, float)) for r in runs):
+            got = [r[number] for r in runs]
+            values[row["method"]] = AGGREGATES[aggregate](got)
+    if method in ("max", "min") and values:  # the extreme over methods
+        return (max if method == "max" else min)(values.values())
+    if method not in values:
+        raise ClaimError(f"{where}: no {spec!r} in bench/modes-{profile}.json")
+    return values[method]
 
 
 def _paper(spec: str, where: str) -> float:

@@ -72,8 +72,23 @@ def test_benchmark_and_paper_operands(tmp_path, monkeypatch):
             "high_quality": [0.02, 0.01, 0.9],
             "modes": [19, 20, 25],
             "reverse_kl": [0.4, 0.5, 0.1],
-        }
+        },
+        {
+            "method": "wgan-gp",
+            "dataset": "grid",
+            "high_quality": [0.8, 0.7, 0.9],
+            "modes": [25, 25, 25],
+            "reverse_kl": [0.01, 0.02, 0.03],
+        },
     ]
+    for row in rows:
+        seconds = [10, 20, 30] if row["method"] == "wgan-gp" else [1, 2, 3]
+        row["runs"] = [
+            {"high_quality": h, "modes": m, "reverse_kl": kl, "seconds": t}
+            for h, m, kl, t in zip(
+                row["high_quality"], row["modes"], row["reverse_kl"], seconds
+            )
+        ]
     monkeypatch.setattr(
         benchmark_md,
         "load_bench",
@@ -87,6 +102,11 @@ def test_benchmark_and_paper_operands(tmp_path, monkeypatch):
     holds("bench:full:pacgan4:grid:high_quality:max == 0.9")
     holds("bench:full:pacgan4:grid:modes:min < 19.5")
     holds("bench:full:pacgan4:grid:modes > 21")  # the mean, 21.33
+    holds("bench:full:wgan-gp:grid:seconds == bench:full:max:grid:seconds")
+    holds(
+        "bench:full:wgan-gp:grid:reverse_kl == bench:full:min:grid:reverse_kl"
+    )
+    holds("bench:full:max:grid:high_quality == 0.8")  # WGAN-GP's mean
     # PacGAN4's grid row in Lin et al.: 93.6% as a share
     holds("paper:lin2018:PacGAN4:grid:high_quality == 0.936")
     with pytest.raises(claims_md.ClaimError, match="is not <"):

@@ -1,7 +1,7 @@
 """Train a GAN on the ring of 8 Gaussians and count the modes it reaches.
 
-Try --loss minimax --d-steps 3 (D ahead: the minimax loss collapses while
-the non-saturating one keeps every mode), or --dataset grid.
+Try --loss minimax --d-steps 3 (D ahead: the minimax loss can collapse;
+compare the modes each loss reaches with --d-steps 3), or --dataset grid.
 Taught on the page docs/gan.md.
 """
 

@@ -374,11 +374,12 @@ for label, group in (("on a mode", on_mode), ("stray", ~on_mode)):
     )
 
 # %% [markdown]
-# So, with the discriminator ahead, the minimax loss collapses onto a few
-# modes while the non-saturating loss, under the very same budget, does
-# not: compare the modes captured and the largest mode's share in the table
-# of the site's runs. The two runs side by side, minimax on top; look at how
-# many modes each reaches in the last column.
+# So, with the discriminator ahead, the minimax loss gives almost no push to
+# the samples it needs to move most, and can collapse onto a few modes.
+# Whether the non-saturating loss, under the very same budget, keeps more
+# modes is for the runs to say: compare the modes captured and the largest
+# mode's share in the table of the site's runs. The two runs side by side,
+# minimax on top; look at how many modes each reaches in the last column.
 
 # %%
 pipeline.draw("gan_loss_compare")
@@ -446,13 +447,12 @@ for name in ("toy_ring_ns", "toy_ring_gfirst"):
 
 # %% [markdown]
 # Look for the snapshots where one mode takes most of the samples and the
-# spread is small. Under the generator-heavy schedule the samples first
-# travel as a clump, towards whatever $D$ currently favours, as the max-min
-# argument predicts, and spread round the ring only later; Algorithm 1's
-# samples are spread over the ring from its first snapshot on. Compare the
-# two at about the same number of updates. What the detour costs by the end
-# depends on the budget: compare the final high-quality share and largest
-# mode of the two runs in the table of the site's runs.
+# spread is small. Under the generator-heavy schedule the samples travel as
+# a clump, towards whatever $D$ currently favours, as the max-min argument
+# predicts; Algorithm 1's samples are spread over the ring from its first
+# snapshot on. Compare the two at about the same number of updates, then
+# compare the final high-quality share and largest mode of the two runs in
+# the table of the site's runs.
 #
 # ## What the discriminator sees
 #

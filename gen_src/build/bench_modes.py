@@ -166,8 +166,10 @@ def modes(
             rows.append(row)
     _print(rows, profile, seeds, time.perf_counter() - started)
     revision = notebook_publish.revision()
+    clean = _code_committed()
     for row in rows:
         row["revision"] = revision
+        row["code_committed"] = clean
     out = bench.out_dir() / f"modes-{profile}.json"
     out.parent.mkdir(exist_ok=True)
     rows = _merged(out, rows, seeds)
@@ -187,6 +189,30 @@ def modes(
     os.replace(tmp, out)
     print(f"written: {out}")
     return rows
+
+
+def _code_committed() -> bool | None:
+    """Was gen_src/ as committed at the revision recorded? (None: no git)
+    A benchmark run from uncommitted code cannot be reproduced from it."""
+    import subprocess
+
+    try:
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--", "gen_src"],
+            cwd=runtime.home(),
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if changed:
+        print(
+            "bench modes: gen_src/ has uncommitted changes, so the JSON's "
+            "revision does not reproduce it (code_committed: false)"
+        )
+    return not changed
 
 
 def _merged(out, rows: list[dict], seeds: int) -> list[dict]:

@@ -74,3 +74,26 @@ def test_a_smoke_benchmark_writes_its_json(tmp_path, monkeypatch):
     kept = {(r["method"], r["dataset"]): r for r in after}
     assert kept["pacgan2", "grid"] == before["pacgan2", "grid"]
     assert kept["pacgan2", "ring"]["runs"] != before["pacgan2", "ring"]["runs"]
+
+
+def test_a_benchmark_says_whether_its_code_was_committed(
+    tmp_path, monkeypatch, capsys
+):
+    import subprocess
+
+    from gen_src import runtime
+    from gen_src.build import bench_modes
+
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True)
+
+    git("init", "-q")
+    (tmp_path / "gen_src").mkdir()
+    (tmp_path / "gen_src" / "gan.py").write_text("x = 1\n")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c")
+    monkeypatch.setattr(runtime, "home", lambda: tmp_path)
+    assert bench_modes._code_committed() is True
+    (tmp_path / "gen_src" / "gan.py").write_text("x = 2\n")
+    assert bench_modes._code_committed() is False
+    assert "uncommitted changes" in capsys.readouterr().out

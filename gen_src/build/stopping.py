@@ -125,7 +125,7 @@ def handle(signum: int, frame=None) -> None:
         return  # stopping already; a second signal changes nothing
     _state["stopped"] = signum
     text = line(signum) + "\n"
-    if sys.stderr is not None and sys.stderr.isatty():
+    if os.isatty(2):
         text = "\n" + text  # after the terminal's ^C
     with contextlib.suppress(OSError):
         os.write(2, text.encode())  # not through stderr's lock

@@ -27,8 +27,8 @@
 # Run the cells from top to bottom. The first one installs the course's
 # package `gen_src` where it is missing (on Colab, for example). The site's
 # runs are loaded from the cache when they exist and trained otherwise,
-# with the profile of the machine: `quick` on a CPU (about a minute per
-# model), `full` on a GPU.
+# with the profile of the machine: `quick` on a CPU (seconds to minutes
+# per model), `full` on a GPU.
 
 # %%
 import matplotlib.pyplot as plt

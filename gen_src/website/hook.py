@@ -37,6 +37,7 @@ from gen_src.website import (
     i18n,
     images,
     math_svg,
+    math_text,
     notebook_pages,
     report,
     search_index,
@@ -323,6 +324,7 @@ def on_page_context(context, page, config, nav):
     alternates = getattr(config.extra, "alternate", None)
     if alternates:
         i18n.relative_alternates(alternates)
+    math_text.plain_toc(page.toc, math_svg.shared(config).formulas)
     return context
 
 

@@ -1,4 +1,5 @@
-"""A typeset formula as one line of plain text, for the search index.
+"""A typeset formula as one line of plain text, where no SVG can go:
+the search index (search_index.py), a notebook's table of contents.
 
 A formula on the page is SVG, which holds no text. Beside it MathJax
 keeps the formula as MathML for screen readers (<mjx-assistive-mml>);
@@ -8,8 +9,11 @@ keeps the formula as MathML for screen readers (<mjx-assistive-mml>);
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
+
+from gen_src.website.math_svg import Formula, find_in_text
 
 MATH = re.compile(r"<math\b.*?</math>", re.S)
 INVISIBLE = dict.fromkeys(map(ord, "\u2061\u2062\u2063\u2064\u200b"))
@@ -87,8 +91,7 @@ def _script(node: _Node, kids: list[str]) -> str:
         return _accent(kids[0], kids[1])
     if tag == "munder" and node.attrs.get("accentunder") == "true":
         return kids[0]
-    first = _node_children(node)
-    big = isinstance(first[0], _Node) and first[0].tag == "mo"
+    big = _node_children(node)[0].tag == "mo"  # min_G, a sum's limits
     out = kids[0]
     if tag in ("msub", "munder", "msubsup", "munderover"):
         out += "_" + _wrap(kids[1])
@@ -173,3 +176,25 @@ def of_container(container: str) -> str:
     """The plain text of a typeset formula (MathJax's mjx-container)."""
     match = MATH.search(container)
     return linear(match.group(0)) if match else ""
+
+
+def _plain_title(title: str, formulas: dict) -> str:
+    out, cursor = [], 0
+    for start, end, formula in find_in_text(title):
+        text = "$" if formula == "$" else None  # an escaped dollar sign
+        if isinstance(formula, Formula):
+            key = Formula(html.unescape(formula.tex), formula.display)
+            if key in formulas:
+                text = html.escape(of_container(formulas[key]), quote=False)
+        out += [title[cursor:start], text or title[start:end]]
+        cursor = end
+    return "".join(out) + title[cursor:]
+
+
+def plain_toc(toc, formulas: dict) -> None:
+    """Titles in a page's table of contents with their math as plain text
+    (a notebook's contents keep the TeX of its headings: `$\\beta = 5$`).
+    formulas: Formula -> typeset container (math_svg's Typesetter)."""
+    for item in toc:
+        item.title = _plain_title(item.title, formulas)
+        plain_toc(item.children, formulas)

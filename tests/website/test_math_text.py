@@ -144,3 +144,16 @@ def test_the_index_is_single_spaced_out_of_code(tmp_path):
     search_index.compact(tmp_path)
     text = json.loads(path.read_text("utf-8"))["docs"][0]["text"]
     assert text == "a b <pre>x  y</pre>"
+
+
+def test_a_notebooks_contents_show_its_headings_math_as_text():
+    from types import SimpleNamespace as Item
+
+    from gen_src.website.math_svg import Formula
+
+    child = Item(title="Cost &lt; \\$5 and $y$", children=[])
+    toc = [Item(title="The true ELBO against $\\beta$", children=[child])]
+    formulas = {Formula("\\beta", False): container(LOG_P)}
+    math_text.plain_toc(toc, formulas)
+    assert toc[0].title == "The true ELBO against log p_θ(x)"
+    assert child.title == "Cost &lt; $5 and $y$"  # y: never typeset

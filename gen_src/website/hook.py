@@ -365,7 +365,7 @@ def on_post_build(config):
     typesetter.compact()
     typesetter.close()  # a rebuild under serve starts another if needed
     typesetter.stats = math_svg.Stats()
-    search_index.compact(Path(config.site_dir))
+    search_index.compact(Path(config.site_dir), tuple(strings.languages()[1:]))
 
 
 def on_serve(server, config, builder):

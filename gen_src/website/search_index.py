@@ -9,6 +9,9 @@ data in plain UTF-8 without spaces (and a run of spaces in a text as
 one). The SVG of formulas is kept out of it on the pages themselves
 (math_svg marks them data-search-exclude), and so are the parts of a
 notebook page that repeat or label its code (see `exclude_repeats`).
+Code blocks are indexed once, on the default language's pages: both
+languages embed the same files, and a search that finds nothing in the
+reader's language shows the other language's pages (search-language.js).
 
 Instead, an inline formula is searched as plain text (`x̂ = d(z)`, from its
 MathML: math_text), so that titles keep their math and snippets have no
@@ -79,13 +82,18 @@ def _single_spaced(text: str) -> str:
     return "".join(parts)
 
 
-def compact(site_dir: Path) -> None:
+def compact(site_dir: Path, translations: tuple[str, ...] = ()) -> None:
+    """Rewrite the index in UTF-8, single-spaced; the pages under a
+    translation's folder (zh/...) without their code blocks."""
     path = Path(site_dir) / INDEX
     if not path.is_file():
         return
     data = json.loads(path.read_text("utf-8"))
     for doc in data.get("docs", []):
-        doc["text"] = _single_spaced(doc.get("text", ""))
+        text = doc.get("text", "")
+        if doc.get("location", "").split("/")[0] in translations:
+            text = PRE.sub("", text)
+        doc["text"] = _single_spaced(text)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as out:

@@ -157,3 +157,18 @@ def test_a_notebooks_contents_show_its_headings_math_as_text():
     math_text.plain_toc(toc, formulas)
     assert toc[0].title == "The true ELBO against log p_θ(x)"
     assert child.title == "Cost &lt; $5 and $y$"  # y: never typeset
+
+
+def test_code_blocks_are_indexed_once_in_the_default_language(tmp_path):
+    path = tmp_path / search_index.INDEX
+    path.parent.mkdir()
+    text = "a <pre><code>def f(): pass</code></pre> b"
+    docs = [
+        {"location": "vae/#loss", "title": "t", "text": text},
+        {"location": "zh/vae/#loss", "title": "t", "text": text},
+    ]
+    path.write_text(json.dumps({"docs": docs}), "utf-8")
+    search_index.compact(tmp_path, ("zh",))
+    english, chinese = json.loads(path.read_text("utf-8"))["docs"]
+    assert english["text"] == text
+    assert chinese["text"] == "a b"

@@ -837,6 +837,18 @@ def test_no_avoided_variants(page: Path):
     )
 
 
+def test_no_avoided_variants_in_the_chinese_interface_strings():
+    """The strings table (widget labels, figure words, provenance) is
+    read by the reader too: 评论家 once slipped into the replay."""
+    table = ROOT / "gen_src" / "build" / "strings" / "zh.toml"
+    lines = enumerate(table.read_text("utf-8").splitlines(), 1)
+    found = find_variants(lines, _avoided(), _allowed())
+    assert not found, "\n  ".join(
+        f"{rel(table)}:{n}: {wrong} -> use {right}"
+        for n, wrong, right in found
+    )
+
+
 @pytest.mark.parametrize("page", ZH_PAGES + ZH_NOTEBOOKS, ids=page_id)
 def test_full_width_parentheses_in_chinese_prose(page: Path):
     found = half_width_parentheses(prose_lines(page))

@@ -1,7 +1,7 @@
-"""`python -m gen_src {data,figures,notebooks,bench}` (gen_src.build.cli)."""
+"""`python -m gen_src {data,figures,notebooks,bench}` (gen_src.builder.cli)."""
 
 import sys
 
-from gen_src.build.cli import main
+from gen_src.builder.cli import main
 
 sys.exit(main())

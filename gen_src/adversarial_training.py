@@ -32,7 +32,7 @@ def real_batches(config, device: torch.device) -> data.Batches:
         points = toy.sample(config.dataset, config.num_steps * size, gen)
         return data.Batches(points, batch_size=size, generator=gen)
     images = data.subset(
-        data.load("fashion-mnist", "train"), config.train_size, config.seed
+        data.load(config.dataset, "train"), config.train_size, config.seed
     ).images
     return data.Batches(
         (images * 2 - 1).to(device), batch_size=size, generator=gen

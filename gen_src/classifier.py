@@ -32,7 +32,7 @@ class ClassifierConfig(cfg.TrainingConfig):
 
 # smoke: seconds for tests; quick: the CPU budget; full: the published
 # site (a cold build of every run in 40 min on 2 CPU cores)
-# One judge scores every profile's runs (gen_src.build.pipeline.JUDGE):
+# One judge scores every profile's runs (gen_src.builder.pipeline.JUDGE):
 # the quick classifier judges the full runs too, so that their distances
 # compare; "full" is the same config.
 PRESETS = {

@@ -1,4 +1,4 @@
-"""Fashion-MNIST (and MNIST) as in-memory tensors, plus 2-D toy data.
+"""Fashion-MNIST (and MNIST) as in-memory tensors (the 2-D toy data: toy).
 
 Where the images come from, in this order:
 1. the folder in the environment variable GEN_DATA_DIR;

@@ -18,7 +18,7 @@ A *plot module* (gen_src/plots/*.py) draws the site's figures:
     that returns a matplotlib Figure).
 
 The build finds every module of the course that defines RUNS or FIGURES
-(gen_src.build.registry) and refuses one that breaks the contract,
+(gen_src.builder.registry) and refuses one that breaks the contract,
 naming what is missing. The README's "Adding a model family" says how to
 add one.
 """
@@ -29,8 +29,6 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol, runtime_checkable
 
 FAMILY_NAMES = ("RUNS", "config_for", "build", "train")
-OPTIONAL_FAMILY_NAMES = ("score",)
-PLOT_NAMES = ("FIGURES",)
 
 
 @runtime_checkable

@@ -251,3 +251,20 @@ def test_r1_trains_a_toy_gan():
     )
     assert run.config.r1 == gan.R1
     assert math.isfinite(run.history["d_loss"][-1])
+
+
+def test_image_batches_come_from_the_configured_dataset(monkeypatch):
+    # the key fingerprints config.dataset: the batches must be its images
+    from gen_src import adversarial_training, data, gan
+
+    asked = []
+    real = data.load
+
+    def load(name, split):
+        asked.append(name)
+        return real("fashion-mnist", split)
+
+    monkeypatch.setattr(data, "load", load)
+    config = gan.config_for("smoke", dataset="mnist")
+    adversarial_training.real_batches(config, torch.device("cpu"))
+    assert asked == ["mnist"]

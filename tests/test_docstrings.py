@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gen_src.build import registry
+from gen_src.builder import registry
 
 ROOT = Path(__file__).resolve().parent.parent
 TAUGHT = re.compile(

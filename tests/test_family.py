@@ -9,7 +9,7 @@ import types
 import pytest
 
 from gen_src import family
-from gen_src.build import registry
+from gen_src.builder import registry
 
 FAMILIES = registry.family_modules()
 PLOTS = registry.plot_modules()

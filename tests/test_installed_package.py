@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from gen_src.build import notebooks
+from gen_src.builder import notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [s for langs in notebooks.find().values() for s in langs.values()]

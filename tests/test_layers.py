@@ -10,16 +10,16 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "gen_src"
-FLOORS = {"course": 0, "build": 1, "website": 2}
+FLOORS = {"course": 0, "builder": 1, "website": 2}
 
 
 def floor(module: str) -> str:
-    """'gen_src.build.keys' -> 'build'; 'gen_src.vae' -> 'course'."""
+    """'gen_src.builder.keys' -> 'builder'; 'gen_src.vae' -> 'course'."""
     parts = module.split(".")
-    if len(parts) > 1 and parts[1] in ("build", "website"):
+    if len(parts) > 1 and parts[1] in ("builder", "website"):
         return parts[1]
     if module == "gen_src.__main__":  # `python -m gen_src`: the build's CLI
-        return "build"
+        return "builder"
     return "course"
 
 
@@ -76,10 +76,10 @@ def test_upper_floors_import_lower_ones_never_the_reverse(path):
 def test_the_check_sees_relative_and_absolute_imports(tmp_path):
     assert floor("gen_src.website.hook") == "website"
     assert floor("gen_src.metrics.frechet") == "course"
-    found = imports(PACKAGE / "build" / "pipeline.py")
-    assert "gen_src.config" in found and "gen_src.build.keys" in found
+    found = imports(PACKAGE / "builder" / "pipeline.py")
+    assert "gen_src.config" in found and "gen_src.builder.keys" in found
     assert any(
-        t.startswith("gen_src.build")
+        t.startswith("gen_src.builder")
         for t in imports(PACKAGE / "website" / "hook.py")
     )
 

@@ -840,7 +840,7 @@ def test_no_avoided_variants(page: Path):
 def test_no_avoided_variants_in_the_chinese_interface_strings():
     """The strings table (widget labels, figure words, provenance) is
     read by the reader too: 评论家 once slipped into the replay."""
-    table = ROOT / "gen_src" / "build" / "strings" / "zh.toml"
+    table = ROOT / "gen_src" / "builder" / "strings" / "zh.toml"
     lines = enumerate(table.read_text("utf-8").splitlines(), 1)
     found = find_variants(lines, _avoided(), _allowed())
     assert not found, "\n  ".join(

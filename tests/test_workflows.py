@@ -107,8 +107,8 @@ def test_keys_command_prints_every_run_figure_and_notebook(tmp_path):
     import subprocess
     import sys
 
-    from gen_src.build import notebooks, registry
-    from gen_src.build.pipeline import JUDGE
+    from gen_src.builder import notebooks, registry
+    from gen_src.builder.pipeline import JUDGE
 
     # as on the workflow's runner: the profile from --profile alone
     env = {k: v for k, v in os.environ.items() if k != "GEN_PROFILE"}

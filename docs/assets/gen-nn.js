@@ -1,6 +1,6 @@
 /* The site's own forward pass, for the live figures (no runtime, no CDN).
  *
- * An export (gen_src/build/export.py) is a manifest and one buffer of
+ * An export (gen_src/builder/export.py) is a manifest and one buffer of
  * named blocks: float16 weights of dense layers, uint8 or uint32 data.
  * Decoder computes dense -> ReLU -> dense -> sigmoid in float32, as
  * PyTorch does; sha256 checks the buffer against its manifest. Runs in the

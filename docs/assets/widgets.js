@@ -3,7 +3,7 @@
  *
  * Each `.gen-widget` holds a still figure (made by the build) and, in
  * data-config, what its live version needs: the exports of its runs
- * (gen_src/build/export.py, published under widgets/), grouped, and the
+ * (gen_src/builder/export.py, published under widgets/), grouped, and the
  * interface strings in the page's language. The first group loads with the
  * page, the others when the reader picks them. Over http the manifest and
  * its binary file are fetched; from disk (file://, where fetch fails) the

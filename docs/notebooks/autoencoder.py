@@ -31,7 +31,7 @@ from torch import nn
 
 from gen_src import autoencoder, data
 from gen_src.autoencoder import PIXELS, AEConfig
-from gen_src.build import pipeline
+from gen_src.builder import pipeline
 from gen_src.plots import common
 
 settings = pipeline.Settings.resolve()

@@ -31,7 +31,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from gen_src import classifier, cvae, data, vae
-from gen_src.build import pipeline
+from gen_src.builder import pipeline
 from gen_src.cvae import NUM_CLASSES, CVAEConfig
 from gen_src.metrics import frechet
 from gen_src.plots import common

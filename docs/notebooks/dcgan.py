@@ -43,7 +43,7 @@ from gen_src import (
     dcgan,
     gan,
 )
-from gen_src.build import pipeline
+from gen_src.builder import pipeline
 from gen_src.plots.common import image_grid
 
 settings = pipeline.Settings.resolve()

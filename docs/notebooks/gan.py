@@ -39,7 +39,7 @@ from torch import nn
 
 from gen_src import adversarial, gan, loop, toy
 from gen_src.adversarial import Game, gan_game, pack  # used by make_step
-from gen_src.build import pipeline
+from gen_src.builder import pipeline
 from gen_src.metrics import modes
 from gen_src.plots import gan as gan_plots
 

@@ -25,7 +25,7 @@
 
 # %%
 from gen_src import data, runtime, vae
-from gen_src.build import pipeline
+from gen_src.builder import pipeline
 
 settings = pipeline.Settings.resolve()
 print(f"profile: {settings.profile}, device: {settings.device}")

@@ -3,7 +3,7 @@
 Words on a figure are marked for translation with tr(): a plot writes
 them in English, `ax.set_xlabel(tr("step"))`, and the build draws the
 figure again for each language whose table translates them
-(gen_src/build/strings/LANG.toml, [figures]). Math ($x$) and names (GAN,
+(gen_src/builder/strings/LANG.toml, [figures]). Math ($x$) and names (GAN,
 VAE) need no tr(). Outside the build, in a notebook or on Colab, tr()
 gives the English text back.
 """

@@ -1,4 +1,4 @@
-"""The stills of the site's live figures (gen_src/build/export.py).
+"""The stills of the site's live figures (gen_src/builder/export.py).
 
 With JavaScript off, before a live figure's data load, or when they
 cannot, its still stands in its place. Each still draws exactly the runs

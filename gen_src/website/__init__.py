@@ -1,4 +1,5 @@
-"""The MkDocs side of the project: pieces the hook (gen_src/hook.py) uses.
+"""The MkDocs side of the project: the pieces that the hook
+(gen_src/website/hook.py) uses.
 
 Each module is plain Python over MkDocs objects, testable on its own.
 """

@@ -20,7 +20,7 @@ import tomllib
 from pathlib import Path
 
 from gen_src import runtime
-from gen_src.build import strings
+from gen_src.builder import strings
 
 DIRECTIVE = re.compile(r"^[ \t]*\{\{\s*modes_table\s*\}\}[ \t]*$", re.M)
 PUBLISHED = Path(__file__).with_name("published_modes.toml")

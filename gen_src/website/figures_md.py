@@ -1,7 +1,7 @@
 """`![caption](fig:NAME){ attrs }` on a page -> a trained figure.
 
 The image becomes figures/NAME.png, or figures/NAME.LANG.png where the
-figure was drawn in the page's language (gen_src/build/drawing.py), inside
+figure was drawn in the page's language (gen_src/builder/drawing.py), inside
 a <figure> with the caption and the provenance line. An unknown NAME is an
 error naming the page; a figure that failed to build becomes an error box
 (under `mkdocs serve`) or an error (under `mkdocs build`).
@@ -15,7 +15,7 @@ import re
 
 from mkdocs.structure.files import File
 
-from gen_src.build import registry
+from gen_src.builder import registry
 from gen_src.website import png
 from gen_src.website.provenance import provenance_html
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from gen_src.build import stopping, strings
+from gen_src.builder import stopping, strings
 from gen_src.website import (
     assets,
     benchmark_md,
@@ -63,7 +63,7 @@ def on_startup(command, dirty):
 
 
 def on_config(config):
-    from gen_src.build import registry
+    from gen_src.builder import registry
 
     registry.rescan()  # under serve: see the files as they are now
     default, langs = i18n.i18n_plugin_config(config)
@@ -100,7 +100,7 @@ def _enabled(variable: str, option: str, options: dict) -> bool:
 
 
 def _pipeline(options: dict):
-    from gen_src.build import pipeline
+    from gen_src.builder import pipeline
 
     try:
         settings = pipeline.Settings.resolve(
@@ -164,8 +164,8 @@ def on_files(files, config):
 
 
 def _exports(files, config, pipe) -> None:
-    """The live figures' data (gen_src/build/export.py), under widgets/."""
-    from gen_src.build import export
+    """The live figures' data (gen_src/builder/export.py), under widgets/."""
+    from gen_src.builder import export
 
     exporter = _state.get("exporter")
     if exporter is None or exporter.pipe is not pipe:
@@ -193,7 +193,7 @@ def _exports(files, config, pipe) -> None:
 
 
 def _notebook_pages(files, config, pipe) -> None:
-    from gen_src.build import notebook_publish, notebooks
+    from gen_src.builder import notebook_publish, notebooks
 
     started = time.perf_counter()
     built = notebooks.build(pipe, _repository(config))

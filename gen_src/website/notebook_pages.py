@@ -23,7 +23,7 @@ from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
-from gen_src.build import notebook_html, notebook_publish, notebooks, strings
+from gen_src.builder import notebook_html, notebook_publish, notebooks, strings
 from gen_src.website import css_prune, png, report
 
 SCRIPT = re.compile(r"notebooks/([^/.]+)(?:\.([A-Za-z_-]+))?\.py")

@@ -3,7 +3,7 @@
 It is built from the figure's record.json (written by the pipeline):
 dataset and size, profile, epochs or iterations, device, training seconds,
 seed, torch version, date, and the run's metrics. The words come from the
-language's table (gen_src/build/strings/LANG.toml).
+language's table (gen_src/builder/strings/LANG.toml).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 
-from gen_src.build import strings
+from gen_src.builder import strings
 
 FULL_TRAIN_SIZE = 60_000
 TOY = ("ring", "grid")

@@ -21,7 +21,7 @@ from __future__ import annotations
 import html
 import re
 
-from gen_src.build import strings
+from gen_src.builder import strings
 
 VALUE = re.compile(
     r"\{\{\s*value\s+(?P<run>[\w-]+)(?:@(?P<profile>\w+))?"
@@ -125,7 +125,7 @@ def expand(markdown: str, page_src: str, lang: str, pipe, serve: bool) -> str:
 
 
 def _known(run: str, where: str) -> None:
-    from gen_src.build import registry
+    from gen_src.builder import registry
 
     if run not in registry.runs():
         raise DirectiveError(

@@ -1,6 +1,6 @@
 """`![caption](widget:NAME){ attrs }` on a page -> a live figure.
 
-NAME is a widget of gen_src/build/export.py (WIDGETS). The directive
+NAME is a widget of gen_src/builder/export.py (WIDGETS). The directive
 becomes the widget's still figure, `![caption](fig:FIGURE){ attrs }`,
 inside a container that names the data the browser loads:
 
@@ -12,7 +12,7 @@ docs/assets/widgets.js turns the container into the live figure once
 its data loaded and checked; with JavaScript off, while loading, or after
 an error (shown in a box that names the file), the still stays. Both
 languages embed the same widget: only its interface strings (from
-gen_src/build/strings/LANG.toml, [widgets]) differ.
+gen_src/builder/strings/LANG.toml, [widgets]) differ.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import re
 
 from mkdocs.structure.files import File
 
-from gen_src.build import export, strings
+from gen_src.builder import export, strings
 
 WIDGET_REF = re.compile(
     r"!\[(?P<caption>(?:[^\]\\]|\\.)*)\]\(widget:(?P<name>[A-Za-z0-9_-]+)\)"

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pytest
 
-from gen_src.build import export, pipeline
+from gen_src.builder import export, pipeline
 
 from . import conftest
 from .conftest import serving

@@ -10,7 +10,7 @@ import logging
 
 import pytest
 
-from gen_src.build import pipeline
+from gen_src.builder import pipeline
 
 FIGURE, RUN = "gan_ring_training", "toy_ring_ns"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -77,7 +77,7 @@ def test_a_run_record_of_the_wrong_shape_is_not_used(pipe, caplog):
 
 
 def test_a_truncated_notebook_is_made_again(pipe, tmp_path, caplog, tools):
-    from gen_src.build import notebook_source, notebooks
+    from gen_src.builder import notebook_source, notebooks
 
     script = tmp_path / "tiny.py"
     script.write_text(

@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from gen_src import data, runtime
-from gen_src.build import pipeline
+from gen_src.builder import pipeline
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import markdown
 import pytest
 import yaml
 
-from gen_src.build import notebook_source
+from gen_src.builder import notebook_source
 
 HEADER = """# ---
 # jupyter:

@@ -9,7 +9,7 @@ import sys
 import pytest
 import torch
 
-from gen_src.build import notebook_source, notebooks, pipeline
+from gen_src.builder import notebook_source, notebooks, pipeline
 
 HEADER = """# ---
 # jupyter:

@@ -6,7 +6,7 @@ workers, and stops it while a worker trains or a kernel executes.
 
 The grid covers each entry point and each way of stopping, not their
 cross product: the main process's handler is one function for them all
-(gen_src.build.stopping), installed by cli.main or by the hook, and what
+(gen_src.builder.stopping), installed by cli.main or by the hook, and what
 differs is what runs when the signal comes:
 - Ctrl-C (SIGINT to the process group) also reaches the workers, which
   must leave it to the parent; SIGINT or SIGTERM to the main process
@@ -159,7 +159,7 @@ def _stop(process, how: str) -> None:
 def _nothing_half_made(cache: Path) -> None:
     """What a second build finds: no temporary folder, every entry whole,
     no lock held."""
-    from gen_src.build import cache as cache_mod
+    from gen_src.builder import cache as cache_mod
 
     assert not list(cache.rglob(f"{cache_mod.TMP_PREFIX}*"))
     store = cache_mod.Cache(cache)

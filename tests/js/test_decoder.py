@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gen_src.build import export, pipeline
+from gen_src.builder import export, pipeline
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE = shutil.which("node")

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from gen_src import runtime
-from gen_src.build import bench_modes
+from gen_src.builder import bench_modes
 from gen_src.website import benchmark_md
 
 

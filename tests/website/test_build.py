@@ -113,7 +113,7 @@ def test_search_index_splits_chinese(built_site):
 
 
 def test_every_trained_figure_is_on_its_pages_in_both_languages(built_site):
-    from gen_src.build import export, registry
+    from gen_src.builder import export, registry
     from gen_src.website import figures_md, widgets
 
     seen = set()

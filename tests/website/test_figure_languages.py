@@ -89,7 +89,7 @@ def test_no_english_word_is_left_on_a_chinese_figure(built_site):
     import matplotlib.pyplot as plt
     from matplotlib.text import Text
 
-    from gen_src.build import drawing, pipeline, registry, strings
+    from gen_src.builder import drawing, pipeline, registry, strings
     from gen_src.plots import common
 
     pipe = pipeline.Pipeline(pipeline.Settings.resolve())

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import PluginError
 
-from gen_src.build import registry
-from gen_src.build.pipeline import FigureResult
+from gen_src.builder import registry
+from gen_src.builder.pipeline import FigureResult
 from gen_src.website import figures_md, hook, provenance
 
 RECORD = {

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 from mkdocs.structure.files import File, Files
 
-from gen_src.build import notebooks
+from gen_src.builder import notebooks
 from gen_src.website import notebook_pages
 
 

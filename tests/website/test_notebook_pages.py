@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from gen_src.build import (
+from gen_src.builder import (
     notebook_kernel,
     notebook_publish,
     notebooks,
@@ -165,7 +165,7 @@ def test_the_setup_cell_installs_the_commit_the_site_was_built_from(
 ):
     from importlib.metadata import version
 
-    from gen_src.build import notebook_source
+    from gen_src.builder import notebook_source
 
     folder = page_dir(built_site, source)
     nb = nbformat.read(folder / source.filename, as_version=4)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gen_src.build import export
+from gen_src.builder import export
 from gen_src.website import widgets
 
 ROOT = Path(__file__).resolve().parents[2]

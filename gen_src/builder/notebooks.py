@@ -1,19 +1,19 @@
 """Notebook pages: scripts executed under the figure pipeline, cached.
 
-1. The script is read (gen_src.build.notebook_source): embeds expanded,
+1. The script is read (gen_src.builder.notebook_source): embeds expanded,
    the set-up cell added.
 2. The default language's notebook is executed (nbclient, in
-   gen_src.build.notebook_kernel) with the pipeline's settings in its
+   gen_src.builder.notebook_kernel) with the pipeline's settings in its
    environment, so `pipeline.trained("vae")` loads the run the figures
    were drawn from; when several are missing, side by side in workers.
    Exercise cells are skipped: they are for the reader (the
    installed-package test runs them).
 3. Each translation gets the executed code cells and their outputs
-   (gen_src.build.notebook_translation).
-4. The .ipynb and its HTML (gen_src.build.notebook_html) are cached under
+   (gen_src.builder.notebook_translation).
+4. The .ipynb and its HTML (gen_src.builder.notebook_html) are cached under
    a key over everything that changes them, one entry per language, each
    under its own lock and with checksums. What readers download is pinned
-   to the site's commit afterwards (gen_src.build.notebook_publish).
+   to the site's commit afterwards (gen_src.builder.notebook_publish).
 
 Faults: Ctrl-C or SIGTERM stops at once (KeyboardInterrupt, nothing
 cached); a kernel that dies says so; a failing cell is named by its file,

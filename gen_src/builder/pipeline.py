@@ -174,7 +174,7 @@ class Pipeline:
 
     # -- figures ---------------------------------------------------------
     def figure(self, name: str, page: str | None = None) -> FigureResult:
-        """The figure in every language (gen_src.build.drawing)."""
+        """The figure in every language (gen_src.builder.drawing)."""
         spec = registry.figure(name, page)
         key = self.figure_key(name)
         known = self._figures.get(name)
@@ -188,7 +188,7 @@ class Pipeline:
         """Every figure (or the named ones): a result or the exception.
 
         The runs they need that are not cached are trained first, side by
-        side (gen_src.build.workers); a run that failed fails the figures
+        side (gen_src.builder.workers); a run that failed fails the figures
         that need it, with its error.
         """
         names = names or sorted(registry.figures())
@@ -210,7 +210,7 @@ class Pipeline:
 
     def train_missing(self, figures: list[str]) -> None:
         """Train, side by side, the runs these figures need that this
-        cache lacks (gen_src.build.workers)."""
+        cache lacks (gen_src.builder.workers)."""
         from . import workers
 
         lacking = workers.missing(self, figures)

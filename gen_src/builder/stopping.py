@@ -3,7 +3,7 @@
 The main process (`python -m gen_src`, or MkDocs through the hook) turns
 SIGINT and SIGTERM into KeyboardInterrupt, after one line on stderr that
 names what it was doing; the pool's workers and the notebook kernels die
-on the way out (gen_src.build.workers, gen_src.build.notebook_kernel). A
+on the way out (gen_src.builder.workers, gen_src.builder.notebook_kernel). A
 worker ignores SIGINT, as the parent decides; on SIGTERM, or when its
 parent dies, it kills its kernel, removes the cache folder it was
 writing and exits. Entries are written whole or not at all, and locks

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from gen_src.build import cache as cache_mod
-from gen_src.build import pipeline, registry
+from gen_src.builder import cache as cache_mod
+from gen_src.builder import pipeline, registry
 
 FIGURE = "gan_ring_training"  # the cheapest figure: one toy run
 RUN = "toy_ring_ns"
@@ -31,7 +31,7 @@ def test_a_warm_cache_computes_every_key_without_torch(tmp_path):
     import sys
 
     code = (
-        "import sys; from gen_src.build import registry, pipeline; "
+        "import sys; from gen_src.builder import registry, pipeline; "
         "p = pipeline.Pipeline(pipeline.Settings('smoke', "
         f"cache_dir={str(tmp_path)!r})); "
         "[p.figure_key(n) for n in registry.figures()]; "

@@ -3,7 +3,7 @@
 The code of a notebook page lives only in the original script; a
 translation marks each code cell with a bare `# %%` line, and receives
 the executed code cells and their outputs from the original. Used by
-gen_src.build.notebooks.
+gen_src.builder.notebooks.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Exports for the live figures (gen_src/build/export.py): what they
+"""Exports for the live figures (gen_src/builder/export.py): what they
 hold, that they decode as PyTorch does, that a warm build makes none,
 and that a damaged one is made again."""
 
@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import torch
 
-from gen_src.build import export, pipeline, registry
+from gen_src.builder import export, pipeline, registry
 from gen_src.plots import widgets as stills
 
 ROOT = Path(__file__).resolve().parents[2]

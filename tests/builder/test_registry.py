@@ -1,4 +1,4 @@
-"""gen_src.build.registry: every module of the course with RUNS or FIGURES
+"""gen_src.builder.registry: every module of the course with RUNS or FIGURES
 is found, checked against the family contract, and read without torch."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from gen_src.build import registry
+from gen_src.builder import registry
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def test_the_same_name_twice_is_refused(package):
 
 def test_reading_the_registry_imports_no_torch():
     code = (
-        "import sys\nfrom gen_src.build import registry\n"
+        "import sys\nfrom gen_src.builder import registry\n"
         "registry.figures(); registry.source_closure('vae')\n"
         "print('torch' in sys.modules)"
     )

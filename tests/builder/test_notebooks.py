@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from gen_src.build import (
+from gen_src.builder import (
     notebook_html,
     notebook_kernel,
     notebook_source,

@@ -137,7 +137,7 @@ def widget(name: str, page: str | None = None) -> Widget:
         where = f"{page}: " if page else ""
         raise UnknownWidgetError(
             f"{where}unknown widget {name!r}. Known widgets: "
-            f"{', '.join(sorted(WIDGETS))} (gen_src/build/export.py)"
+            f"{', '.join(sorted(WIDGETS))} (gen_src/builder/export.py)"
         )
     return WIDGETS[name]
 

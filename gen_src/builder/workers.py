@@ -9,7 +9,7 @@ run with the build's settings and writes its cache entry, under the
 entry's lock; the build then loads them. The classifier that scores the
 image runs goes first. The notebooks the build executes use the same
 pool (side_by_side). Ctrl-C or SIGTERM stops every worker at once, and a
-worker whose parent dies stops by itself (gen_src.build.stopping).
+worker whose parent dies stops by itself (gen_src.builder.stopping).
 """
 
 from __future__ import annotations

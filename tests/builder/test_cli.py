@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from gen_src.build import bench, registry
-from gen_src.build.cli import main
+from gen_src.builder import bench, registry
+from gen_src.builder.cli import main
 
 
 def test_data_command(capsys):

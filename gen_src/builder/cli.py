@@ -12,7 +12,7 @@ import signal
 import sys
 import time
 
-from gen_src.build import stopping
+from gen_src.builder import stopping
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,12 +105,12 @@ def _main(argv: list[str] | None = None) -> int:
     elif args.command == "keys":
         return _keys(args)
     elif args.command == "bench":
-        from gen_src.build import bench as benchmarks
+        from gen_src.builder import bench as benchmarks
 
         if args.what == "quality":
             benchmarks.quality(args.profile, args.fresh, args.device)
         elif args.what == "modes":
-            from gen_src.build import bench_modes
+            from gen_src.builder import bench_modes
 
             try:
                 bench_modes.modes(
@@ -129,7 +129,7 @@ def _main(argv: list[str] | None = None) -> int:
 
 
 def _figures(args) -> int:
-    from gen_src.build import pipeline, registry
+    from gen_src.builder import pipeline, registry
 
     try:
         settings = pipeline.Settings.resolve(
@@ -178,7 +178,7 @@ def grouped(failures: dict) -> list[str]:
 
 
 def _notebooks(args) -> int:
-    from gen_src.build import notebook_publish, notebooks, pipeline
+    from gen_src.builder import notebook_publish, notebooks, pipeline
 
     try:
         settings = pipeline.Settings.resolve(
@@ -220,7 +220,7 @@ def _keys(args) -> int:
     `notebook NAME KEY`, as a build with this profile would look them up.
     Computed from the files alone (and the dataset's fingerprint): nothing
     is trained, and an empty cache gives the same lines as a full one."""
-    from gen_src.build import (
+    from gen_src.builder import (
         notebook_publish,
         notebooks,
         pipeline,

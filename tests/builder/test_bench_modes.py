@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from gen_src.build import bench_modes
+from gen_src.builder import bench_modes
 
 
 def test_every_method_trains_with_its_familys_preset():
@@ -33,7 +33,7 @@ def test_bad_input_is_named_before_anything_trains(kwargs, named, tmp_path):
 
 
 def test_a_smoke_benchmark_writes_its_json(tmp_path, monkeypatch):
-    from gen_src.build import bench
+    from gen_src.builder import bench
 
     monkeypatch.setattr(bench, "out_dir", lambda: tmp_path)
     rows = bench_modes.modes(
@@ -82,7 +82,7 @@ def test_a_benchmark_says_whether_its_code_was_committed(
     import subprocess
 
     from gen_src import runtime
-    from gen_src.build import bench_modes
+    from gen_src.builder import bench_modes
 
     def git(*args):
         subprocess.run(["git", *args], cwd=tmp_path, check=True)

@@ -1,11 +1,11 @@
-"""gen_src.build.strings: one table of interface strings per language,
+"""gen_src.builder.strings: one table of interface strings per language,
 and the languages themselves, from mkdocs.yml."""
 
 from __future__ import annotations
 
 import pytest
 
-from gen_src.build import strings
+from gen_src.builder import strings
 
 
 def test_languages_and_repository_come_from_mkdocs_yml(tmp_path):

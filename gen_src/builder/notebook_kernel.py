@@ -6,7 +6,7 @@ exercise cells are skipped (they are for the reader). Faults: Ctrl-C or
 SIGTERM kills the kernel and raises KeyboardInterrupt (nbclient's own
 handler would take it for a failing cell); a kernel that dies says so;
 a failing cell is named by its file, line and number in the author's
-script. Used by gen_src.build.notebooks.
+script. Used by gen_src.builder.notebooks.
 """
 
 from __future__ import annotations

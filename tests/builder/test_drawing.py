@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from gen_src import vae
-from gen_src.build import drawing, pipeline, strings
+from gen_src.builder import drawing, pipeline, strings
 from gen_src.plots import common
 
 WORDED = "vae_losses"  # train, test, step, nats

@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from . import config as cfg
-from . import loop
+from . import family, loop
 
 PIXELS = 28 * 28
 
@@ -133,6 +133,19 @@ def train(
     )
     run.metrics["test_mse_pixel"] = run.metrics["test_recon"] / PIXELS
     return run
+
+
+def explorer(run: loop.Run) -> family.Explorer:
+    """The live latent explorer: codes, and a plane that holds them (an
+    autoencoder has no prior)."""
+    model = run.models["ae"]
+    return family.Explorer(
+        encode=lambda x, y: model.encoder(x),
+        decoder=model.decoder,
+        decode=lambda z, y: model.decoder(z),
+        sigmoid_after=False,
+        prior=False,
+    )
 
 
 RUNS = {

@@ -20,7 +20,7 @@ from torch.nn import functional as F
 
 from . import classifier as judge
 from . import config as cfg
-from . import loop, vae
+from . import family, loop, vae
 from .metrics import frechet
 
 NUM_CLASSES = 10
@@ -180,6 +180,25 @@ def score(run: loop.Run, classifier_run: loop.Run) -> dict[str, float]:
         "class_accuracy": accuracy.item(),
         **frechet.frechet_to_test(judge_model, images, run.config.seed),
     }
+
+
+def explorer(run: loop.Run) -> family.Explorer:
+    """The live latent explorer: one z decoded under every label."""
+    model = run.models["cvae"]
+
+    def encode(x, y):
+        onehot = F.one_hot(y, NUM_CLASSES).to(x)
+        return model.encoder(torch.cat([x.flatten(1), onehot], 1))[0]
+
+    return family.Explorer(
+        encode=encode,
+        decoder=model.decoder,
+        decode=model.decode,
+        sigmoid_after=True,
+        prior=True,
+        num_labels=NUM_CLASSES,
+        codes=1000,  # its decoder is larger: its page stays within 700 kB
+    )
 
 
 RUNS = {

@@ -9,6 +9,9 @@ A *family* is a module of gen_src (gan.py, vae.py, ...) that trains runs:
     train(config, *, device, progress) -> Run     trains them
     score(run, classifier_run) -> {metric: value} optional: metrics that
                                                   need the judge
+    explorer(run) -> Explorer                     optional: the run's 2-D
+                                                  latent plane can be
+                                                  explored live on the site
 
 A *plot module* (gen_src/plots/*.py) draws the site's figures:
 
@@ -16,6 +19,14 @@ A *plot module* (gen_src/plots/*.py) draws the site's figures:
 
     each value: (the runs it needs, in order; a function of those Runs
     that returns a matplotlib Figure).
+
+    WIDGETS = {"vae_explorer": ("latent", "latent_ae_vs_vae",
+                                (("vae", ("vae2d",)), ("ae", ("ae2d",))))}
+
+    optional, a live figure: (its kind, "latent", "conditional" or
+    "replay"; the figure of this module that stands in for it, which
+    draws exactly its runs; its groups of runs, (name, runs), shown
+    together, the first with the page).
 
 The build finds every module of the course that defines RUNS or FIGURES
 (gen_src.builder.registry) and refuses one that breaks the contract,
@@ -26,6 +37,7 @@ add one.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 FAMILY_NAMES = ("RUNS", "config_for", "build", "train")
@@ -47,6 +59,24 @@ class Family(Protocol):
 @runtime_checkable
 class PlotModule(Protocol):
     FIGURES: Mapping[str, tuple[tuple[str, ...], Callable[..., Any]]]
+
+
+@dataclass(frozen=True)
+class Explorer:
+    """What the site's live latent explorer needs of a trained run.
+
+    encode(images, labels) -> codes (N, 2), the points of the plane;
+    decoder: the nn.Sequential the reader's browser runs (dense layers,
+    ReLU, sigmoid); decode(z, labels) -> images in [0, 1], PyTorch's
+    reference for the browser's float16 copy."""
+
+    encode: Callable[[Any, Any], Any]
+    decoder: Any
+    decode: Callable[[Any, Any], Any]
+    sigmoid_after: bool  # decode applies a sigmoid after the decoder
+    prior: bool  # the plane is the prior's, N(0, I); else the codes' box
+    num_labels: int = 0  # one-hot labels follow z into the decoder
+    codes: int = 2000  # test images shown as points (page weight)
 
 
 def check_family(module) -> None:

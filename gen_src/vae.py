@@ -18,7 +18,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from . import config as cfg
-from . import data, loop
+from . import data, family, loop
 from .metrics import frechet, likelihood
 
 PIXELS = 28 * 28
@@ -85,11 +85,7 @@ def decoder(in_dim: int, hidden_dim: int, out_dim: int = PIXELS):
 
 
 # --8<-- [start:reparameterize]
-def reparameterize(
-    mu: torch.Tensor,
-    logvar: torch.Tensor,
-    generator: torch.Generator | None = None,
-):
+def reparameterize(mu, logvar, generator=None):
     """z = mu + sigma * eps, eps ~ N(0, I) (Kingma & Welling 2013, 2.4;
     Rezende et al. 2014, "stochastic backpropagation").
 
@@ -164,11 +160,7 @@ class Loss(NamedTuple):
 
     def floats(self) -> dict[str, float]:
         """The three numbers the loop records (total as "loss")."""
-        return {
-            "loss": self.total.item(),
-            "recon": self.recon.item(),
-            "kl": self.kl.item(),
-        }
+        return dict(zip(("loss", "recon", "kl"), (v.item() for v in self)))
 
 
 # --8<-- [start:loss]
@@ -200,9 +192,7 @@ def build(config: VAEConfig) -> dict[str, nn.Module]:
     return {"vae": VAE(config)}
 
 
-def evaluate(
-    model: VAE, images: torch.Tensor, config: VAEConfig, chunk: int = 2000
-) -> dict[str, float]:
+def evaluate(model: VAE, images, config: VAEConfig) -> dict[str, float]:
     """Test -ELBO, reconstruction and KL in nats per image (beta = 1).
 
     A fixed generator draws the noise, so the number does not depend on
@@ -211,7 +201,7 @@ def evaluate(
     gen = torch.Generator().manual_seed(config.seed + 1)
     recon = kl = 0.0
     with loop.evaluating(model):
-        for x in images.split(chunk):
+        for x in images.split(2000):
             logits, mu, logvar = model(x, gen)
             nll = reconstruction_nll(
                 logits, x, config.likelihood, config.decoder_std
@@ -285,14 +275,23 @@ def score(run: loop.Run, classifier_run: loop.Run) -> dict[str, float]:
         classifier_run.models["classifier"], fake, seed
     )
     if run.config.likelihood == "bernoulli" and run.config.iwae_samples:
-        images = data.load("fashion-mnist", "test").images[:IWAE_IMAGES]
-        ks = [k for k in likelihood.KS if k <= run.config.iwae_samples]
-        bounds = likelihood.iwae_bounds(run.models["vae"], images, ks, seed)
-        scores.update({f"iwae_k{k}": value for k, value in bounds.items()})
-        # how far the ELBO (k = 1) sits below the tightest bound at least
-        scores["iwae_largest_k"] = bounds[max(bounds)]  # k = iwae_samples
-        scores["iwae_gap"] = bounds[max(bounds)] - bounds[1]
+        images = data.load(run.config.dataset, "test").images[:IWAE_IMAGES]
+        scores |= likelihood.bound_scores(
+            run.models["vae"], images, run.config.iwae_samples, seed
+        )
     return scores
+
+
+def explorer(run: loop.Run) -> family.Explorer:
+    """The live latent explorer: mean codes, decoder logits."""
+    model = run.models["vae"]
+    return family.Explorer(
+        encode=lambda x, y: model.encoder(x.flatten(1))[0],
+        decoder=model.decoder,
+        decode=lambda z, y: model.decode(z),
+        sigmoid_after=True,
+        prior=True,
+    )
 
 
 RUNS = {

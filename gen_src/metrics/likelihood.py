@@ -71,3 +71,14 @@ def iwae_bounds(
 
 
 # --8<-- [end:iwae]
+
+
+def bound_scores(model, x, largest_k: int, seed: int) -> dict[str, float]:
+    """L_k for every k of KS up to largest_k, as metrics (iwae_k10, ...),
+    with the tightest (iwae_largest_k) and how far the ELBO, L_1, sits
+    below it at least (iwae_gap)."""
+    bounds = iwae_bounds(model, x, [k for k in KS if k <= largest_k], seed)
+    scores = {f"iwae_k{k}": value for k, value in bounds.items()}
+    scores["iwae_largest_k"] = bounds[max(bounds)]
+    scores["iwae_gap"] = bounds[max(bounds)] - bounds[1]
+    return scores

@@ -1,4 +1,4 @@
-"""The stills of the site's live figures (gen_src/builder/export.py).
+"""The site's live figures (WIDGETS), and the stills that stand in for them.
 
 With JavaScript off, before a live figure's data load, or when they
 cannot, its still stands in its place. Each still draws exactly the runs
@@ -149,5 +149,47 @@ FIGURES = {
             "toy_grid_r1",
         ),
         gan_replay,
+    ),
+}
+
+# The live figures (gen_src/family.py; the exporter, export.py, makes the
+# data each one's runs need)
+WIDGETS = {
+    # the VAE's plane, and the autoencoder's behind a toggle
+    "vae_explorer": (
+        "latent",
+        "latent_ae_vs_vae",
+        (("vae", ("vae2d",)), ("ae", ("ae2d",))),
+    ),
+    # one z under every label
+    "cvae_explorer": (
+        "conditional",
+        "cvae_explorer",
+        (("cvae", ("cvae2d",)),),
+    ),
+    # minimax against non-saturating, one timeline; a remedy adds a group
+    # or a run to one
+    "gan_replay": (
+        "replay",
+        "gan_replay",
+        (
+            ("ring", ("toy_ring_k3_mm", "toy_ring_k3_ns")),
+            ("grid", ("toy_grid_mm", "toy_grid_ns")),
+        ),
+    ),
+    # the GAN beside its remedies, the same data, budget and seed
+    "remedies_replay": (
+        "replay",
+        "remedies_replay",
+        (
+            (
+                "ring",
+                ("toy_ring_ns", "toy_ring_pac4", "wgan_ring", "toy_ring_r1"),
+            ),
+            (
+                "grid",
+                ("toy_grid_ns", "toy_grid_pac4", "wgan_grid", "toy_grid_r1"),
+            ),
+        ),
     ),
 }

@@ -1,6 +1,6 @@
 """`![caption](widget:NAME){ attrs }` on a page -> a live figure.
 
-NAME is a widget of gen_src/builder/export.py (WIDGETS). The directive
+NAME is a live figure of gen_src/plots/widgets.py (WIDGETS). The directive
 becomes the widget's still figure, `![caption](fig:FIGURE){ attrs }`,
 inside a container that names the data the browser loads:
 
@@ -24,7 +24,7 @@ import re
 
 from mkdocs.structure.files import File
 
-from gen_src.builder import export, strings
+from gen_src.builder import export, live_figures, strings
 
 WIDGET_REF = re.compile(
     r"!\[(?P<caption>(?:[^\]\\]|\\.)*)\]\(widget:(?P<name>[A-Za-z0-9_-]+)\)"
@@ -88,7 +88,7 @@ def _relative(target: str, page_url: str) -> str:
     return posixpath.relpath(target, folder.strip("/") or ".")
 
 
-def widget_config(spec: export.Widget, exports: dict, lang: str) -> dict:
+def widget_config(spec: live_figures.Widget, exports: dict, lang: str) -> dict:
     """What widgets.js needs: the groups, their runs' files, the words."""
     table = strings.table(lang)["widgets"]
     keys = (*COMMON_STRINGS, *KIND_STRINGS[spec.kind])
@@ -131,7 +131,7 @@ def expand(
 
     def one(match: re.Match) -> str:
         name = match["name"]
-        spec = export.widget(name, page=f"docs/{page_src}")
+        spec = live_figures.widget(name, page=f"docs/{page_src}")
         still = (
             f"![{match['caption']}](fig:{spec.figure}){match['attrs'] or ''}"
         )
@@ -170,7 +170,9 @@ def expand(
     if seen:
         scripts = list(SCRIPTS)
         for name in seen:
-            for script in KIND_SCRIPTS.get(export.WIDGETS[name].kind, ()):
+            for script in KIND_SCRIPTS.get(
+                live_figures.widgets()[name].kind, ()
+            ):
                 if script not in scripts:
                     scripts.append(script)
         tags = "".join(

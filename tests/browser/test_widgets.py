@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pytest
 
-from gen_src.builder import export, pipeline
+from gen_src.builder import export, export_contents, pipeline
 
 from . import conftest
 from .conftest import serving
@@ -348,12 +348,14 @@ def test_decoder_in_the_page_matches_pytorch(
             [run, z.tolist(), None if labels is None else labels.tolist()],
         )
     )
-    theirs = export.torch_decode(loaded, record, z, labels)
+    theirs = export_contents.torch_decode(
+        export_contents.explorer(loaded, record), z, labels
+    )
     assert ours.shape == (len(z), 784)
     assert ours.min() >= 0 and ours.max() <= 1
     error = np.abs(ours - theirs).max()
     print(f"{run}: max abs error {error:.2e} over {len(z)} decodings")
-    assert error <= export.TOLERANCE
+    assert error <= export_contents.TOLERANCE
 
 
 # -- frames per second while dragging -----------------------------------------

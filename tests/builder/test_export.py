@@ -14,7 +14,12 @@ import numpy as np
 import pytest
 import torch
 
-from gen_src.builder import export, pipeline, registry
+from gen_src.builder import (
+    export,
+    export_contents,
+    float16_rounding,
+    pipeline,
+)
 from gen_src.plots import widgets as stills
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,23 +69,6 @@ def fixed_points(manifest: dict, n: int = 24) -> np.ndarray:
     return low + u * (high - low)
 
 
-def test_every_widget_has_a_still_that_draws_its_runs():
-    figures, runs = registry.figures(), registry.runs()
-    for spec in export.WIDGETS.values():
-        assert spec.figure in figures, spec.name
-        assert set(figures[spec.figure].runs) == set(spec.runs), spec.name
-        assert set(spec.runs) <= set(runs), spec.name
-    assert export.exports_needed()["vae2d"] == "decoder"
-    assert export.exports_needed()["toy_ring_k3_mm"] == "replay"
-
-
-def test_unknown_widget_names_the_page():
-    with pytest.raises(export.UnknownWidgetError) as err:
-        export.widget("no_such_widget", page="docs/vae.md")
-    assert "docs/vae.md" in str(err.value)
-    assert "vae_explorer" in str(err.value)
-
-
 @pytest.mark.parametrize("run", ["vae2d", "ae2d", "cvae2d"])
 def test_a_decoder_export_holds_float16_weights_that_decode_as_pytorch(
     pipe, shared, run
@@ -110,11 +98,15 @@ def test_a_decoder_export_holds_float16_weights_that_decode_as_pytorch(
     )
     z = fixed_points(manifest)
     labels = np.arange(len(z)) % 10 if manifest["num_labels"] else None
-    ours = export.decode_float16(layers, z, labels, manifest["num_labels"])
+    ours = float16_rounding.decode_float16(
+        layers, z, labels, manifest["num_labels"]
+    )
     loaded, record = shared.run(run)
-    theirs = export.torch_decode(loaded, record, z, labels)
+    theirs = export_contents.torch_decode(
+        export_contents.explorer(loaded, record), z, labels
+    )
     assert ours.shape == (len(z), 784)
-    assert np.abs(ours - theirs).max() <= export.TOLERANCE
+    assert np.abs(ours - theirs).max() <= export_contents.TOLERANCE
     codes, classes = blocks["codes"], blocks["labels"]
     assert codes.dtype == np.uint8 and codes.shape[1] == 2
     assert len(codes) == len(classes)
@@ -124,7 +116,11 @@ def test_a_decoder_export_holds_float16_weights_that_decode_as_pytorch(
 
     test = data.load("fashion-mnist", "test")
     n = len(codes)
-    exact = export.encode(loaded, record, test.images[:n], test.labels[:n])
+    exact = export_contents.encode(
+        export_contents.explorer(loaded, record),
+        test.images[:n],
+        test.labels[:n],
+    )
     low = np.array(manifest["view"]["low"])
     high = np.array(manifest["view"]["high"])
     back = low + codes / 255 * (high - low)
@@ -228,46 +224,9 @@ def test_the_key_follows_the_run_and_the_export_code(pipe, monkeypatch):
     assert key != export.export_key(pipe, "vae2d", "decoder")
 
 
-def test_float16_rounding_with_compensation_beats_rounding_to_nearest():
-    """GPTQ-style rounding: every value is a float16, the outputs move
-    far less than with each weight rounded to its nearest float16."""
-    rng = np.random.default_rng(0)
-    layers = [
-        {
-            "weight": rng.normal(0, 1, (64, 2)),
-            "bias": rng.normal(0, 1, 64),
-            "activation": "relu",
-        },
-        {
-            "weight": rng.normal(0, 0.3, (100, 64)),
-            "bias": rng.normal(0, 0.1, 100),
-            "activation": "sigmoid",
-        },
-    ]
-    z = rng.uniform(-4, 4, (2048, 2))
-    rounded = export.round_float16(layers, z)
-    for layer in rounded:
-        for part in ("weight", "bias"):
-            values = layer[part]
-            assert np.array_equal(
-                values, values.astype(np.float16).astype(np.float64)
-            )
-    test = rng.uniform(-4, 4, (512, 2))
-    x = test
-    for layer in layers:  # float64, no rounding at all
-        x = export._act(
-            x @ layer["weight"].T + layer["bias"], layer["activation"]
-        )
-    # decode_float16 rounds what it is given to the nearest float16
-    nearest = np.abs(export.decode_float16(layers, test) - x).max()
-    compensated = np.abs(export.decode_float16(rounded, test) - x).max()
-    assert compensated < nearest / 2
-
-
-def test_the_manifest_is_valid_json_when_a_metric_is_infinite():
-    """A run that found no mode has an infinite reverse KL: JSON has no
-    Infinity, so the manifest holds null (the browser parses it)."""
-    record = {"run": "x", "metrics": {"reverse_kl": float("inf")}, "h": [1]}
-    plain = export._plain({**record, "history": [1, 2]})
-    assert plain == {"run": "x", "metrics": {"reverse_kl": None}, "h": [1]}
-    json.dumps(plain, allow_nan=False)
+def test_a_family_without_an_explorer_is_refused_naming_its_file(shared):
+    loaded, record = shared.run("toy_ring_k3_mm")
+    with pytest.raises(export_contents.ExportError) as err:
+        export_contents.make_decoder(loaded, record)
+    assert "gen_src/gan.py" in str(err.value)
+    assert "explorer(run)" in str(err.value)

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gen_src.builder import export, pipeline
+from gen_src.builder import export, export_contents, pipeline
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE = shutil.which("node")
@@ -37,7 +37,9 @@ def cases(pipe) -> list[dict]:
             labels = np.tile(np.arange(10), POINTS)
             z = np.repeat(z, 10, axis=0)
         loaded, record = pipe.run(run)
-        expected = export.torch_decode(loaded, record, z, labels)
+        expected = export_contents.torch_decode(
+            export_contents.explorer(loaded, record), z, labels
+        )
         out.append(
             {
                 "run": run,
@@ -45,7 +47,7 @@ def cases(pipe) -> list[dict]:
                 "points": z.tolist(),
                 "labels": None if labels is None else labels.tolist(),
                 "expected": expected.tolist(),
-                "tolerance": export.TOLERANCE,
+                "tolerance": export_contents.TOLERANCE,
             }
         )
     return out

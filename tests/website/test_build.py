@@ -113,7 +113,7 @@ def test_search_index_splits_chinese(built_site):
 
 
 def test_every_trained_figure_is_on_its_pages_in_both_languages(built_site):
-    from gen_src.builder import export, registry
+    from gen_src.builder import live_figures, registry
     from gen_src.website import figures_md, widgets
 
     seen = set()
@@ -121,7 +121,7 @@ def test_every_trained_figure_is_on_its_pages_in_both_languages(built_site):
         text = source.read_text("utf-8")
         # a live figure (widget:NAME) shows its still figure
         names = figures_md.referenced(text) + [
-            export.WIDGETS[w].figure for w in widgets.referenced(text)
+            live_figures.widgets()[w].figure for w in widgets.referenced(text)
         ]
         if not names:
             continue

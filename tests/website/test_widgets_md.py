@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gen_src.builder import export
+from gen_src.builder import export, live_figures
 from gen_src.website import widgets
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,7 +21,7 @@ PAGE = 'Before.\n\n![The plane, live](widget:vae_explorer){ width="95%" }\n'
 
 def exports(tmp_path: Path) -> dict:
     out = {}
-    for run in export.WIDGETS["vae_explorer"].runs:
+    for run in live_figures.widgets()["vae_explorer"].runs:
         folder = tmp_path / run
         folder.mkdir()
         (folder / "manifest.json").write_text("{}")
@@ -85,7 +85,7 @@ def test_pipeline_off_leaves_the_still_alone():
 
 def test_unknown_widget_names_the_page():
     page = "![x](widget:nope)"
-    with pytest.raises(export.UnknownWidgetError) as err:
+    with pytest.raises(live_figures.UnknownWidgetError) as err:
         widgets.expand(page, "gan.md", "gan/", "en", {}, serve=False)
     assert "docs/gan.md" in str(err.value) and "nope" in str(err.value)
 
@@ -114,12 +114,12 @@ def test_both_languages_embed_the_same_widgets():
         for page in DOCS.glob("*.md")
         for name in widgets.referenced(page.read_text("utf-8"))
     }
-    assert used == set(export.WIDGETS), "every widget is on a page"
+    assert used == set(live_figures.widgets()), "every widget is on a page"
 
 
 def test_a_replay_brings_its_own_script_and_only_its_strings(tmp_path):
     made = {}
-    for run in export.WIDGETS["gan_replay"].runs:
+    for run in live_figures.widgets()["gan_replay"].runs:
         folder = tmp_path / run
         folder.mkdir()
         (folder / "manifest.json").write_text("{}")

@@ -17,7 +17,7 @@ Layout under the cache root (default .cache/gen_src, or GEN_CACHE_DIR):
   caller makes it again, with a warning.
 - Each entry has its own lock, held around check, make and write: two
   builds sharing a cold cache make every entry once, and a reader never
-  sees an entry being replaced.
+  sees an entry being replaced. `Cache.entry` is that protocol, once.
 - Weights use safetensors, never pickle.
 """
 
@@ -27,15 +27,19 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from . import stopping
 
+log = logging.getLogger("gen_src.cache")
+T = TypeVar("T")
 KEY_VERSION = "2"  # bump to invalidate every entry after a format change
 TMP_PREFIX = ".tmp-"
 CHECKSUMS = "checksums.json"
@@ -133,6 +137,33 @@ class Cache:
                 with self._guard:
                     self._held.pop(name, None)
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def entry(
+        self,
+        entry: Path,
+        load: Callable[[Path], T],
+        make: Callable[[Path], T],
+        redo: str,
+        damage: tuple[type[BaseException], ...] = (OSError, ValueError),
+    ) -> T:
+        """Under the entry's lock: load(entry) once its checksums hold;
+        if it is missing, or damaged (load raising one of damage counts),
+        a warning ends "...; {redo} again", the entry goes, and
+        make(entry) makes it (writing it with write_entry)."""
+        with self.lock(entry):
+            if entry.exists():
+                try:
+                    self.check_entry(entry)
+                    return load(entry)
+                except damage as err:  # DamagedEntry is a ValueError
+                    log.warning(
+                        "cache entry %s is damaged (%s); %s again",
+                        entry,
+                        err,
+                        redo,
+                    )
+                    self.discard(entry)
+            return make(entry)
 
     def write_entry(self, final: Path, write: Callable[[Path], None]) -> None:
         """Call write(tmp_folder), record every file's checksum, then move

@@ -146,8 +146,9 @@ def _figures(args) -> int:
     print(f"profile {settings.profile}, cache {settings.cache_dir}")
     try:
         pipe.train_missing(names)  # side by side; failures per figure below
-    except (ValueError, OSError, RuntimeError):
-        pass  # e.g. no dataset: each figure that needs it says so
+    except (ValueError, OSError, RuntimeError) as err:
+        # e.g. no dataset: each figure that needs it says so below
+        logging.debug("training side by side failed: %s", err)
     for name in names:
         started = time.perf_counter()
         try:

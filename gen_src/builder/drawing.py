@@ -78,30 +78,18 @@ def figure(pipe, spec: registry.FigureSpec, key: str) -> FigureResult:
 
 
 def _entry(pipe, spec, entry: Path, lang=None, words=None) -> FigureResult:
-    with pipe.cache.lock(entry):
-        result = _load(pipe.cache, spec.name, entry)
-        if result is None:
-            result = _render(pipe, spec, entry, lang, words)
-    return result
+    return pipe.cache.entry(
+        entry,
+        lambda e: _load(spec.name, e),
+        lambda e: _render(pipe, spec, e, lang, words),
+        f"drawing {spec.name}",
+    )
 
 
-def _load(cache, name: str, entry: Path) -> FigureResult | None:
-    if not entry.exists():
-        return None
-    try:
-        cache.check_entry(entry)
-        record = cache_mod.read_record(entry / "record.json", RECORD)
-        if not all(isinstance(record[k], list) for k in RECORD[1:]):
-            raise ValueError("record.json: runs or words is not a list")
-    except (OSError, ValueError) as err:  # DamagedEntry included
-        log.warning(
-            "cache entry %s is damaged (%s); drawing %s again",
-            entry,
-            err,
-            name,
-        )
-        cache.discard(entry)
-        return None
+def _load(name: str, entry: Path) -> FigureResult:
+    record = cache_mod.read_record(entry / "record.json", RECORD)
+    if not all(isinstance(record[k], list) for k in RECORD[1:]):
+        raise ValueError("record.json: runs or words is not a list")
     return FigureResult(name, entry / "figure.png", record)
 
 

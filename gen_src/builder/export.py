@@ -86,49 +86,30 @@ class Exporter:
         known = self._known.get(run)
         if known is not None and known[0] == key:  # made in this process
             return dataclasses.replace(known[1], made=False)
-        cache = self.pipe.cache
-        entry = cache.root / "exports" / f"{run}-{key}"
+        entry = self.pipe.cache.root / "exports" / f"{run}-{key}"
         stem = f"{run}-{key[:12]}"
-        with cache.lock(entry):
-            result = self._load(run, kind, stem, entry)
-            if result is None:
-                started = time.perf_counter()
-                loaded, record = self.pipe.run(run)
-                blobs = export_contents.MAKERS[kind](loaded, record)
-                cache.write_entry(
-                    entry,
-                    lambda tmp: export_format.write(
-                        tmp, stem, kind, record, *blobs
-                    ),
-                )
-                plain = export_format.plain(record)
-                result = Export(run, kind, stem, entry, plain, True)
-                log.info(
-                    "exported %s in %.1f s",
-                    run,
-                    time.perf_counter() - started,
-                )
+        result = self.pipe.cache.entry(
+            entry,
+            lambda e: _load(run, kind, stem, e),
+            lambda e: self._make(run, kind, stem, e),
+            f"exporting {run}",
+        )
         self._known[run] = (key, result)
         return result
 
-    def _load(self, run, kind, stem, entry: Path) -> Export | None:
-        if not entry.exists():
-            return None
-        try:
-            self.pipe.cache.check_entry(entry)
-            manifest = cache_mod.read_json(entry / "manifest.json")
-            if manifest.get("stem") != stem or manifest.get("kind") != kind:
-                raise ValueError("manifest.json describes another export")
-        except (OSError, ValueError) as err:  # DamagedEntry included
-            log.warning(
-                "cache entry %s is damaged (%s); exporting %s again",
-                entry,
-                err,
-                run,
-            )
-            self.pipe.cache.discard(entry)
-            return None
-        return Export(run, kind, stem, entry, manifest["record"])
+    def _make(self, run, kind, stem, entry: Path) -> Export:
+        started = time.perf_counter()
+        loaded, record = self.pipe.run(run)
+        blocks, extra = export_contents.MAKERS[kind](loaded, record)
+        self.pipe.cache.write_entry(
+            entry,
+            lambda tmp: export_format.write(
+                tmp, stem, kind, record, blocks, extra
+            ),
+        )
+        log.info("exported %s in %.1f s", run, time.perf_counter() - started)
+        plain = export_format.plain(record)
+        return Export(run, kind, stem, entry, plain, True)
 
     def build(self) -> dict[str, object]:
         """Every widget's runs: an Export or the exception."""
@@ -141,3 +122,10 @@ class Exporter:
             except Exception as err:  # reported per run by the caller
                 out[run] = err
         return out
+
+
+def _load(run, kind, stem, entry: Path) -> Export:
+    manifest = cache_mod.read_json(entry / "manifest.json")
+    if manifest.get("stem") != stem or manifest.get("kind") != kind:
+        raise ValueError("manifest.json describes another export")
+    return Export(run, kind, stem, entry, manifest["record"])

@@ -80,14 +80,13 @@ def _widgets(stamp: tuple) -> dict[str, Widget]:
 
 
 def widget(name: str, page: str | None = None) -> Widget:
-    table = widgets()
-    if name not in table:
-        where = f"{page}: " if page else ""
-        raise UnknownWidgetError(
-            f"{where}unknown widget {name!r}. Known widgets: "
-            f"{', '.join(sorted(table))} (WIDGETS of gen_src/plots/*.py)"
-        )
-    return table[name]
+    return registry.lookup(
+        widgets(),
+        name,
+        page,
+        UnknownWidgetError,
+        "declare it in WIDGETS of gen_src/plots/widgets.py",
+    )
 
 
 def exports_needed() -> dict[str, str]:

@@ -24,6 +24,7 @@ own page's, not the original's. Used by the MkDocs hook and by
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -199,13 +200,14 @@ def one(
         else cache_mod.digest(main_key, source.path.read_bytes())
     )
     entry = pipe.cache.notebook_dir(Path(source.filename).stem, entry_key)
-    with pipe.cache.lock(entry):
-        result = _load(pipe, entry, source)
-        if result is None:
-            _make(pipe, source, main, original, repository, entry, entry_key)
-            result = _load(pipe, entry, source)
-            result.made = True
-    return result
+
+    def make(entry: Path) -> Result:
+        _make(pipe, source, main, original, repository, entry, entry_key)
+        return dataclasses.replace(_load(entry, source), made=True)
+
+    return pipe.cache.entry(
+        entry, lambda e: _load(e, source), make, f"making {source.filename}"
+    )
 
 
 def _make(
@@ -268,25 +270,7 @@ def _make(
     log.info("made %s in %.1f s", entry.name, seconds)
 
 
-def _load(pipe, entry: Path, source: Source) -> Result | None:
-    if not entry.exists():
-        return None
-    try:
-        pipe.cache.check_entry(entry)
-        record = cache_mod.read_record(
-            entry / f"{source.filename}.json", RECORD
-        )
-        ipynb, page = (
-            entry / source.filename,
-            entry / f"{source.filename}.html",
-        )
-    except (OSError, ValueError) as err:  # DamagedEntry, a bad record
-        log.warning(
-            "cache entry %s is damaged (%s); making %s again",
-            entry,
-            err,
-            source.filename,
-        )
-        pipe.cache.discard(entry)
-        return None
+def _load(entry: Path, source: Source) -> Result:
+    record = cache_mod.read_record(entry / f"{source.filename}.json", RECORD)
+    ipynb, page = entry / source.filename, entry / f"{source.filename}.html"
     return Result(source, ipynb, page, record)

@@ -97,10 +97,13 @@ class Pipeline:
         if name in self._failed:  # trained side by side, and failed
             raise self._failed.pop(name)
         entry = self.cache.run_dir(name, profile, key)
-        with self.cache.lock(entry):
-            loaded = self._load_run(name, profile, entry)
-            if loaded is None:
-                loaded = self._train_run(name, profile, key, entry)
+        loaded = self.cache.entry(
+            entry,
+            lambda e: self._load_run(name, profile, e),
+            lambda e: self._train_run(name, profile, key, e),
+            f"training {name}",
+            damage=(Exception,),  # whatever safetensors or a record raise
+        )
         self._runs[name] = (key, *loaded)
         return loaded
 
@@ -113,31 +116,17 @@ class Pipeline:
         path = self.cache.run_dir(name, profile, key) / "record.json"
         try:
             record = cache_mod.read_record(path, cache_mod.RUN_RECORD)
-            if record["run"] == name and record["profile"] == profile:
-                return record
-        except (OSError, ValueError):
-            pass  # missing or damaged: run() checks it and says so
+        except (OSError, ValueError):  # missing or damaged: run() says so
+            return self.run(name)[1]
+        if record["run"] == name and record["profile"] == profile:
+            return record
         return self.run(name)[1]
 
     def _load_run(self, name, profile, entry: Path):
-        if not entry.exists():
-            return None
         from . import serialize
 
-        try:
-            self.cache.check_entry(entry)
-            return serialize.load_run(
-                entry, keys_mod.family(name), name, profile
-            )
-        except Exception as err:  # any damage: retrain, loudly
-            log.warning(
-                "cache entry %s is damaged (%s); training %s again",
-                entry,
-                err,
-                name,
-            )
-            self.cache.discard(entry)
-            return None
+        family = keys_mod.family(name)
+        return serialize.load_run(entry, family, name, profile)
 
     def _train_run(self, name, profile, key, entry: Path):
         from . import serialize
@@ -197,8 +186,10 @@ class Pipeline:
             self.train_missing(names)
         except KeyboardInterrupt:
             raise
-        except Exception:  # a key that cannot be made: each figure says
-            pass
+        except Exception as err:  # e.g. a key that cannot be made
+            log.debug(
+                "training side by side failed (%s): each figure says", err
+            )
         for name in names:
             try:
                 out[name] = self.figure(name)

@@ -220,13 +220,25 @@ def _figures(stamp: tuple) -> dict[str, FigureSpec]:
 
 def figure(name: str, page: str | None = None) -> FigureSpec:
     """The figure called name, or an error naming the page and the name."""
-    table = figures()
+    return lookup(
+        figures(),
+        name,
+        page,
+        UnknownFigureError,
+        "add the figure to a FIGURES dict under gen_src/plots/",
+    )
+
+
+def lookup(table: dict, name: str, page, error, fix: str):
+    """table[name], or error (its docstring names the kind) naming the
+    page, the name, the known names and the fix."""
     if name not in table:
+        kind = error.__name__.removeprefix("Unknown").removesuffix("Error")
         where = f"{page}: " if page else ""
-        raise UnknownFigureError(
-            f"{where}unknown figure {name!r}. Known figures: "
+        raise error(
+            f"{where}unknown {kind.lower()} {name!r}. Known: "
             f"{', '.join(sorted(table))}. Fix the name on the page, or "
-            "add the figure to a FIGURES dict under gen_src/plots/."
+            f"{fix}."
         )
     return table[name]
 

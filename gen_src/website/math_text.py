@@ -13,7 +13,7 @@ import html
 import re
 from html.parser import HTMLParser
 
-from gen_src.website.math_svg import Formula, find_in_text
+from gen_src.website.math_scan import Formula, find_in_text
 
 MATH = re.compile(r"<math\b.*?</math>", re.S)
 INVISIBLE = dict.fromkeys(map(ord, "\u2061\u2062\u2063\u2064\u200b"))

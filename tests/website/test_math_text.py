@@ -149,7 +149,7 @@ def test_the_index_is_single_spaced_out_of_code(tmp_path):
 def test_a_notebooks_contents_show_its_headings_math_as_text():
     from types import SimpleNamespace as Item
 
-    from gen_src.website.math_svg import Formula
+    from gen_src.website.math_scan import Formula
 
     child = Item(title="Cost &lt; \\$5 and $y$", children=[])
     toc = [Item(title="The true ELBO against $\\beta$", children=[child])]

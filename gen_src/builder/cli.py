@@ -91,11 +91,11 @@ def _main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
     if args.command == "data":
-        from gen_src import data
+        from gen_src import dataset_files
 
         try:
-            data.ensure_dataset()
-        except data.DatasetError as err:
+            dataset_files.ensure_dataset()
+        except dataset_files.DatasetError as err:
             print(f"error: {err}", file=sys.stderr)
             return 1
     elif args.command == "figures":

@@ -20,7 +20,7 @@ import os
 from pathlib import Path
 
 from .. import config as cfg
-from .. import data
+from .. import dataset_files
 from .. import family as family_contract
 from . import cache as cache_mod
 from . import registry
@@ -41,7 +41,7 @@ def family(run_name: str):
 
 
 def reads_images(config: dict) -> bool:
-    return config.get("dataset") in data.DATASETS
+    return config.get("dataset") in dataset_files.DATASETS
 
 
 class Keys:
@@ -103,7 +103,7 @@ class Keys:
         parts = [self.source_key(name, profile)]
         config = self.config(name, profile)
         if reads_images(config):
-            parts.append(data.fingerprint(config["dataset"]))
+            parts.append(dataset_files.fingerprint(config["dataset"]))
             if registry.runs()[name].scored and judge is not None:
                 parts.append(judge())
         key = cache_mod.digest(*parts)

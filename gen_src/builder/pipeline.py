@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import config as cfg
-from .. import data
+from .. import dataset_files
 from . import cache as cache_mod
 from . import drawing, registry
 from . import keys as keys_mod
@@ -150,7 +150,7 @@ class Pipeline:
             "seconds": round(run.seconds, 2),
             "device": run.device,
             "torch": keys_mod.torch_version(),
-            "dataset_fingerprint": data.fingerprint(config.dataset)
+            "dataset_fingerprint": dataset_files.fingerprint(config.dataset)
             if on_images
             else None,
             "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d"),

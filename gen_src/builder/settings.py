@@ -21,6 +21,16 @@ def default_cache() -> Path:
     return runtime.home() / ".cache" / "gen_src"
 
 
+def cache_root(cache_dir: str | Path | None = None) -> Path:
+    """The cache folder: GEN_CACHE_DIR as the user typed it, else
+    cache_dir (mkdocs.yml's, beside it), else default_cache()."""
+    if os.environ.get("GEN_CACHE_DIR"):
+        return Path(os.environ["GEN_CACHE_DIR"]).resolve()
+    if cache_dir:
+        return runtime.home() / cache_dir
+    return default_cache()
+
+
 @dataclass(frozen=True)
 class Settings:
     profile: str
@@ -60,13 +70,9 @@ class Settings:
             device = "auto"
         if not profile:
             profile = "full" if _cuda_available() else "quick"
-        if os.environ.get("GEN_CACHE_DIR"):  # as the user typed it
-            root = Path(os.environ["GEN_CACHE_DIR"]).resolve()
-        elif cache_dir:  # mkdocs.yml's, beside it
-            root = runtime.home() / cache_dir
-        else:
-            root = default_cache()
-        return cls(profile=profile, device=device, cache_dir=root)
+        return cls(
+            profile=profile, device=device, cache_dir=cache_root(cache_dir)
+        )
 
 
 def _check_device(device: str, setting: str) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from gen_src import runtime
 from gen_src.builder import strings
+from gen_src.website.page_context import DirectiveError, PageContext
 
 DIRECTIVE = re.compile(r"^[ \t]*\{\{\s*modes_table\s*\}\}[ \t]*$", re.M)
 PUBLISHED = Path(__file__).with_name("published_modes.toml")
@@ -30,7 +31,7 @@ PROFILES = ("quick", "full")
 LOWER_IS_BETTER = {"reverse_kl"}
 
 
-class TableError(ValueError):
+class TableError(DirectiveError, ValueError):
     """The benchmark JSON is missing or does not hold what the table needs."""
 
 
@@ -209,14 +210,11 @@ def table_html(lang: str) -> str:
     )
 
 
-def expand(markdown: str, page_src: str, lang: str, serve: bool) -> str:
+def expand(markdown: str, page: PageContext) -> str:
     def table(match: re.Match) -> str:
         try:
-            return table_html(lang)
+            return table_html(page.lang)
         except TableError as err:
-            text = f"docs/{page_src}: {err}"
-            if serve:
-                return f'<p class="figure-error">{html.escape(text)}</p>'
-            raise TableError(text) from err
+            return page.fail(f"{page.where}: {err}", TableError, "p")
 
     return DIRECTIVE.sub(table, markdown)

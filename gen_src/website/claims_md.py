@@ -31,13 +31,13 @@ numbers mean nothing) and with the pipeline off.
 
 from __future__ import annotations
 
-import html
 import math
 import operator
 import re
 import statistics
 
 from gen_src.website import benchmark_md, values_md
+from gen_src.website.page_context import DirectiveError, PageContext
 
 HOLDS = re.compile(r"\{\{\s*holds\s+(?P<claim>[^}]+?)\s*\}\}")
 OPERATORS = {
@@ -50,7 +50,7 @@ OPERATORS = {
 AGGREGATES = {"mean": statistics.fmean, "min": min, "max": max}
 
 
-class ClaimError(ValueError):
+class ClaimError(DirectiveError, ValueError):
     """A claim that no longer holds, or that cannot be read."""
 
 
@@ -151,20 +151,19 @@ def evaluate(claim: str, where: str, pipe, check_runs: bool) -> None:
         )
 
 
-def expand(markdown: str, page_src: str, pipe, serve: bool) -> str:
-    """Check every claim and remove it; pipe None: the pipeline is off."""
+def expand(markdown: str, page: PageContext) -> str:
+    """Check every claim and remove it; page.pipe None: the pipeline is
+    off, and only the benchmark's and the papers' claims are checked."""
+    pipe = page.pipe
     check_runs = pipe is not None and pipe.settings.profile != "smoke"
 
     def one(match: re.Match) -> str:
         claim = " ".join(match["claim"].split())
-        where = f"docs/{page_src}: {{{{ holds {claim} }}}}"
+        where = f"{page.where}: {{{{ holds {claim} }}}}"
         try:
             evaluate(claim, where, pipe, check_runs)
-        except (ClaimError, values_md.DirectiveError) as err:
-            if serve:
-                text = html.escape(str(err))
-                return f'<span class="figure-error">{text}</span>'
-            raise ClaimError(str(err)) from err
+        except (ClaimError, values_md.ValueDirectiveError) as err:
+            return page.fail(str(err), ClaimError)
         return ""
 
     return HOLDS.sub(one, markdown)

@@ -9,7 +9,6 @@ error naming the page; a figure that failed to build becomes an error box
 
 from __future__ import annotations
 
-import html
 import posixpath
 import re
 
@@ -17,6 +16,7 @@ from mkdocs.structure.files import File
 
 from gen_src.builder import registry
 from gen_src.website import png
+from gen_src.website.page_context import DirectiveError, PageContext
 from gen_src.website.provenance import provenance_html
 
 FIG_REF = re.compile(
@@ -26,7 +26,7 @@ FIG_REF = re.compile(
 FIGURE_DIR = "figures"
 
 
-class FigureBuildError(RuntimeError):
+class FigureBuildError(DirectiveError, RuntimeError):
     """A figure could not be made: names the figure, the page, the cause."""
 
 
@@ -65,34 +65,31 @@ def publish(files, config, results: dict, cache_dir) -> None:
                 )
 
 
-def expand(
-    markdown: str, page_src: str, lang: str, results: dict, serve: bool
-) -> str:
-    """Replace every fig: reference on the page given by page_src."""
+def expand(markdown: str, page: PageContext) -> str:
+    """Replace every fig: reference on the page; with the pipeline off
+    (page.results None), the caption alone stands for each."""
+    if page.results is None:
+        return placeholders(markdown, page.src)
 
     def one(match: re.Match) -> str:
         name, caption = match["name"], match["caption"]
         try:
-            registry.figure(name, page=f"docs/{page_src}")
+            registry.figure(name, page=page.where)
         except registry.UnknownFigureError as err:
-            if serve:
-                return _error_box(str(err.args[0]))
-            raise
-        result = results.get(name)
+            return page.fail(str(err.args[0]), FigureBuildError, "div")
+        result = page.results.get(name)
         if result is None or isinstance(result, Exception):
             cause = result or "it was not built"
             text = (
-                f"figure {name!r} on docs/{page_src} failed: "
+                f"figure {name!r} on {page.where} failed: "
                 f"{type(cause).__name__}: {cause}"
             )
-            if serve:
-                return _error_box(text)
-            raise FigureBuildError(text)
+            return page.fail(text, FigureBuildError, "div")
         rel = posixpath.relpath(
-            image_path(result, lang), posixpath.dirname(page_src) or "."
+            image_path(result, page.lang), posixpath.dirname(page.src) or "."
         )
         attrs = match["attrs"] or ""
-        prov = provenance_html(result.record, lang)
+        prov = provenance_html(result.record, page.lang)
         return (
             f'<figure class="trained-figure" markdown="span">\n'
             f"![{caption}]({rel}){attrs}\n"
@@ -102,10 +99,6 @@ def expand(
         )
 
     return FIG_REF.sub(one, markdown)
-
-
-def _error_box(text: str) -> str:
-    return f'<div class="figure-error">{html.escape(text)}</div>'
 
 
 def placeholders(markdown: str, page_src: str) -> str:

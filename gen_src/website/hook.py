@@ -21,8 +21,6 @@ Settings, in mkdocs.yml (each overridden by an environment variable):
 from __future__ import annotations
 
 import logging
-import os
-import time
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -41,22 +39,23 @@ from gen_src.website import (
     notebook_pages,
     report,
     search_index,
+    session,
     values_md,
     widgets,
 )
+from gen_src.website.page_context import DirectiveError
 
 log = logging.getLogger("mkdocs.hooks.gen_src")
 ROOT = Path(__file__).resolve().parents[2]
-_state = {
-    "command": "build",
-    "pipeline": None,
-    "results": {},
-    "exports": {},
-}
+# Page directives, in the order they expand (each: referenced, expand)
+DIRECTIVES = (widgets, values_md, benchmark_md, claims_md, figures_md)
+# The build session: made in on_startup, shared by the events that follow
+_session = session.Session()
 
 
 def on_startup(command, dirty):
-    _state["command"] = command
+    global _session
+    _session = session.Session(command=command)
     # Ctrl-C, SIGTERM: one line, workers and kernels gone (stopping.py)
     stopping.install(f"mkdocs {command}")
     i18n.allow_instant_navigation()
@@ -78,45 +77,6 @@ def on_config(config):
     return config
 
 
-def _options(config) -> dict:
-    options = dict((config.extra or {}).get("gen_src") or {})
-    known = {"profile", "device", "cache_dir", "figures", "notebooks"}
-    unknown = set(options) - known
-    if unknown:
-        raise PluginError(
-            f"mkdocs.yml: extra.gen_src has unknown keys {sorted(unknown)}; "
-            f"known: {', '.join(sorted(known))}"
-        )
-    return options
-
-
-def _enabled(variable: str, option: str, options: dict) -> bool:
-    env = os.environ.get(variable, "").strip().lower()
-    if env:
-        if env not in ("on", "off", "1", "0", "true", "false"):
-            raise PluginError(f"{variable}={env!r} is unknown; use on or off")
-        return env in ("on", "1", "true")
-    return bool(options.get(option, True))
-
-
-def _pipeline(options: dict):
-    from gen_src.builder import pipeline
-
-    try:
-        settings = pipeline.Settings.resolve(
-            options.get("profile"),
-            options.get("device"),
-            options.get("cache_dir"),
-        )
-        current = _state["pipeline"]
-        if current is None or current.settings != settings:
-            current = pipeline.Pipeline(settings)
-            _state["pipeline"] = current
-    except (ValueError, OSError, RuntimeError) as err:
-        raise PluginError(str(err)) from err
-    return current
-
-
 # After static-i18n's on_files (-100), which rebuilds every file: the
 # notebook pages are made from the files it chose for this language.
 @event_priority(-200)
@@ -125,126 +85,14 @@ def on_files(files, config):
         assets.add_vendor_files(files, config, ROOT)
     except assets.MissingAssetError as err:
         raise PluginError(str(err)) from err
-    options = _options(config)
-    if not _enabled("GEN_FIGURES", "figures", options):
-        _state["results"] = _state["exports"] = None
-        _install_notebooks(files, config, None)
-        return files
-    pipe = _pipeline(options)
-    started = time.perf_counter()
-    results = pipe.build()
-    _state["results"] = results
-    failed = {n: r for n, r in results.items() if isinstance(r, Exception)}
-    causes = report.grouped(failed)
-    if failed and _state["command"] != "serve":
-        raise PluginError(
-            "figures failed:\n" + "\n".join(f"  {line}" for line in causes)
-        )
-    for line in causes:  # serve: the pages show error boxes
-        report.once(line)
-    figures_md.publish(files, config, results, math_svg.cache_root(options))
-    trained = sum(
-        1
-        for r in results.values()
-        if not isinstance(r, Exception) and r.trained
-    )
-    log.info(
-        "gen_src: %d figures (%d drawn now, profile %s) in %.1f s",
-        len(results),
-        trained,
-        pipe.settings.profile,
-        time.perf_counter() - started,
-    )
-    _exports(files, config, pipe)
-    if _enabled("GEN_NOTEBOOKS", "notebooks", options):
-        _notebook_pages(files, config, pipe)
-    else:
-        _install_notebooks(files, config, None)
+    _session.files(files, config)
     return files
-
-
-def _exports(files, config, pipe) -> None:
-    """The live figures' data (gen_src/builder/export.py), under widgets/."""
-    from gen_src.builder import export
-
-    exporter = _state.get("exporter")
-    if exporter is None or exporter.pipe is not pipe:
-        exporter = _state["exporter"] = export.Exporter(pipe)
-    started = time.perf_counter()
-    exports = _state["exports"] = exporter.build()
-    failed = [
-        f"export {run}: {type(err).__name__}: {err}"
-        for run, err in exports.items()
-        if isinstance(err, Exception)
-    ]
-    if failed and _state["command"] != "serve":
-        raise PluginError(
-            "exports failed:\n" + "\n".join(f"  {line}" for line in failed)
-        )
-    for line in failed:  # serve: the pages show error boxes
-        report.once(line)
-    widgets.publish(files, config, exports)
-    log.info(
-        "gen_src: %d exports for the live figures (%d made now) in %.1f s",
-        len(exports),
-        sum(1 for r in exports.values() if getattr(r, "made", False)),
-        time.perf_counter() - started,
-    )
-
-
-def _notebook_pages(files, config, pipe) -> None:
-    from gen_src.builder import notebook_publish, notebooks
-
-    started = time.perf_counter()
-    built = notebooks.build(pipe, _repository(config))
-    revision = _state.setdefault("revision", notebook_publish.revision())
-    _install_notebooks(
-        files,
-        config,
-        built,  # build: raises on a failure
-        lambda result: notebook_publish.published(
-            pipe, result.ipynb, revision
-        ),
-    )
-    made = sum(
-        1 for r in built.values() if not isinstance(r, Exception) and r.made
-    )
-    log.info(
-        "gen_src: %d notebook pages (%d made now) in %.1f s",
-        len(built),
-        made,
-        time.perf_counter() - started,
-    )
-
-
-def _install_notebooks(files, config, built, published=None) -> None:
-    """Pages for this language's notebooks; placeholders if built is None.
-    published(result): the .ipynb readers download (pinned to a commit)."""
-    default, langs = i18n.i18n_plugin_config(config)
-    lang = getattr(config.plugins.get("i18n"), "current_language", default)
-    try:
-        notebook_pages.install(
-            files,
-            config,
-            built,
-            lang,
-            default,
-            langs,
-            serve=_state["command"] == "serve",
-            published=published,
-        )
-    except notebook_pages.NotebookError as err:
-        raise PluginError(str(err)) from err
-
-
-def _repository(config) -> str:
-    return str((config.extra or {}).get("repository") or "")
 
 
 def on_pre_page(page, config, files):
     if isinstance(page.file, notebook_pages.NotebookFile):
-        repository = _repository(config)
-        revision = _state.get("revision", "main")
+        repository = session.repository(config)
+        revision = _session.revision or "main"
         page.render = lambda config, files: notebook_pages.render(
             page, repository, revision
         )
@@ -257,48 +105,14 @@ def on_page_markdown(markdown, page, config, files):
     lang = getattr(page.file, "locale", None) or config.theme.language
     if strings.table(lang)["text"]["join_lines"]:
         markdown = i18n.join_cjk_lines(markdown)
-    results = _state["results"]
-    serve = _state["command"] == "serve"
+    context = _session.page(page, lang)
     try:
-        if widgets.referenced(markdown):
-            markdown = widgets.expand(
-                markdown,
-                page.file.src_uri,
-                page.url,
-                lang,
-                None if results is None else _state.get("exports"),
-                serve,
-            )
-        if values_md.referenced(markdown):
-            pipe = None if results is None else _state["pipeline"]
-            markdown = values_md.expand(
-                markdown, page.file.src_uri, lang, pipe, serve=serve
-            )
-        if benchmark_md.referenced(markdown):
-            markdown = benchmark_md.expand(
-                markdown, page.file.src_uri, lang, serve=serve
-            )
-        if claims_md.referenced(markdown):
-            pipe = None if results is None else _state["pipeline"]
-            markdown = claims_md.expand(
-                markdown, page.file.src_uri, pipe, serve=serve
-            )
-        if not figures_md.referenced(markdown):
-            return markdown
-        if results is None:  # pipeline switched off
-            return figures_md.placeholders(markdown, page.file.src_uri)
-        return figures_md.expand(
-            markdown, page.file.src_uri, lang, results, serve=serve
-        )
-    except (
-        figures_md.FigureBuildError,
-        values_md.DirectiveError,
-        benchmark_md.TableError,
-        claims_md.ClaimError,
-        widgets.WidgetBuildError,
-        KeyError,
-    ) as err:
+        for directive in DIRECTIVES:
+            if directive.referenced(markdown):
+                markdown = directive.expand(markdown, context)
+    except (DirectiveError, KeyError) as err:
         raise PluginError(str(err.args[0] if err.args else err)) from err
+    return markdown
 
 
 def on_page_content(html, page, config, files):
@@ -309,10 +123,7 @@ def on_page_content(html, page, config, files):
         html, errors = math_svg.shared(config).page(html, where)
     except (math_svg.MathError, math_svg.MissingToolError) as err:
         raise PluginError(f"{where}: {err}") from err
-    if errors and _state["command"] != "serve":
-        raise PluginError("math failed:\n" + "\n".join(errors))
-    for line in errors:  # serve: the formula is shown as an error
-        report.once(line)
+    _session.fail_or_report("math", errors)  # serve: shown as errors
     html = search_index.exclude_repeats(html)
     html = search_index.with_math_text(html)  # gone in on_post_page
     return images.add_sizes(html, page.url, images.sources(files))

@@ -29,6 +29,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from gen_src.builder import settings
 from gen_src.website import math_cache, math_glue
 from gen_src.website.math_node import (  # noqa: F401 (the hook's errors)
     MathError,
@@ -229,23 +230,11 @@ ROOT = Path(__file__).resolve().parents[2]  # where node_modules/ is
 _shared: dict[tuple[Path, Path], Typesetter] = {}
 
 
-def cache_root(options: dict) -> Path:
-    """The cache folder, as the figure pipeline chooses it (GEN_CACHE_DIR,
-    then extra.gen_src.cache_dir, then .cache/gen_src)."""
-    from gen_src import runtime
-
-    if os.environ.get("GEN_CACHE_DIR"):
-        return Path(os.environ["GEN_CACHE_DIR"]).resolve()
-    if options.get("cache_dir"):
-        return runtime.home() / options["cache_dir"]
-    return runtime.home() / ".cache" / "gen_src"
-
-
 def shared(config) -> Typesetter:
     """The process's typesetter for this mkdocs.yml's cache folder (kept
     across the languages' builds and `mkdocs serve` rebuilds)."""
     options = dict((config.extra or {}).get("gen_src") or {})
-    key = (ROOT, cache_root(options))
+    key = (ROOT, settings.cache_root(options.get("cache_dir")))
     if key not in _shared:
         _shared[key] = Typesetter(*key)
     return _shared[key]
@@ -257,7 +246,6 @@ __all__ = [
     "MathError",
     "MissingToolError",
     "Typesetter",
-    "cache_root",
     "shared",
     "find",
     "find_in_text",

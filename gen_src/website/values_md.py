@@ -18,10 +18,10 @@ always matches the figure beside it, whatever the profile.
 
 from __future__ import annotations
 
-import html
 import re
 
 from gen_src.builder import strings
+from gen_src.website.page_context import DirectiveError, PageContext
 
 VALUE = re.compile(
     r"\{\{\s*value\s+(?P<run>[\w-]+)(?:@(?P<profile>\w+))?"
@@ -36,7 +36,7 @@ SETTINGS = re.compile(
 SHOWN_PROFILES = ("quick", "full")
 
 
-class DirectiveError(ValueError):
+class ValueDirectiveError(DirectiveError, ValueError):
     """A directive names a run, field or format that does not exist."""
 
 
@@ -58,7 +58,7 @@ def lookup(record: dict, field: str, where: str):
             known = (
                 ", ".join(sorted(value)) if isinstance(value, dict) else "none"
             )
-            raise DirectiveError(
+            raise ValueDirectiveError(
                 f"{where}: the record of run {record.get('run')!r} has no "
                 f"field {field!r} ({part!r} not among: {known})"
             )
@@ -76,26 +76,22 @@ def format_value(value, spec: str | None, where: str) -> str:
     try:
         return format(value, spec)
     except (ValueError, TypeError) as err:
-        raise DirectiveError(
+        raise ValueDirectiveError(
             f"{where}: format {spec!r} does not fit the value "
             f"{value!r} ({err})"
         ) from err
 
 
-def expand(markdown: str, page_src: str, lang: str, pipe, serve: bool) -> str:
-    """Replace every directive; pipe gives records and configs.
+def expand(markdown: str, page: PageContext) -> str:
+    """Replace every directive; page.pipe gives records and configs.
 
-    pipe None (the pipeline is off): values become an ellipsis and tables
-    a note, so prose can still be read and checked.
+    page.pipe None (the pipeline is off): values become an ellipsis and
+    tables a note, so prose can still be read and checked.
     """
-
-    def fail(text: str) -> str:
-        if serve:
-            return f'<span class="figure-error">{html.escape(text)}</span>'
-        raise DirectiveError(text)
+    pipe, lang = page.pipe, page.lang
 
     def value(match: re.Match) -> str:
-        where = f"docs/{page_src}: {match[0]}"
+        where = f"{page.where}: {match[0]}"
         if pipe is None:
             return "…"
         try:
@@ -106,11 +102,11 @@ def expand(markdown: str, page_src: str, lang: str, pipe, serve: bool) -> str:
             return format_value(
                 lookup(record, match["field"], where), match["format"], where
             )
-        except DirectiveError as err:
-            return fail(str(err))
+        except ValueDirectiveError as err:
+            return page.fail(str(err), ValueDirectiveError)
 
     def settings(match: re.Match) -> str:
-        where = f"docs/{page_src}: {match[0].strip()}"
+        where = f"{page.where}: {match[0].strip()}"
         if pipe is None:
             off = strings.table(lang)["settings"]["off"]
             return f"<p><em>{off}</em></p>"
@@ -118,8 +114,8 @@ def expand(markdown: str, page_src: str, lang: str, pipe, serve: bool) -> str:
             return "\n\n".join(
                 _table(pipe, run, lang, where) for run in match["runs"].split()
             )
-        except DirectiveError as err:
-            return fail(str(err))
+        except ValueDirectiveError as err:
+            return page.fail(str(err), ValueDirectiveError)
 
     return VALUE.sub(value, SETTINGS.sub(settings, markdown))
 
@@ -128,7 +124,7 @@ def _known(run: str, where: str) -> None:
     from gen_src.builder import registry
 
     if run not in registry.runs():
-        raise DirectiveError(
+        raise ValueDirectiveError(
             f"{where}: unknown run {run!r}; known runs: "
             f"{', '.join(sorted(registry.runs()))}"
         )
@@ -144,12 +140,12 @@ def _profile_config(pipe, match: re.Match, where: str) -> dict:
     known without training."""
     _known(match["run"], where)
     if match["profile"] not in SHOWN_PROFILES + ("smoke",):
-        raise DirectiveError(
+        raise ValueDirectiveError(
             f"{where}: unknown profile {match['profile']!r}; profiles: "
             f"smoke, {', '.join(SHOWN_PROFILES)}"
         )
     if not match["field"].startswith("config."):
-        raise DirectiveError(
+        raise ValueDirectiveError(
             f"{where}: only settings (config.FIELD) are known for another "
             f"profile without its run; write {{{{ value {match['run']} "
             f"{match['field']} }}}} for this build's run"

@@ -25,6 +25,7 @@ import re
 from mkdocs.structure.files import File
 
 from gen_src.builder import export, live_figures, strings
+from gen_src.website.page_context import DirectiveError, PageContext
 
 WIDGET_REF = re.compile(
     r"!\[(?P<caption>(?:[^\]\\]|\\.)*)\]\(widget:(?P<name>[A-Za-z0-9_-]+)\)"
@@ -59,7 +60,7 @@ KIND_STRINGS = {
 }
 
 
-class WidgetBuildError(RuntimeError):
+class WidgetBuildError(DirectiveError, RuntimeError):
     """A widget's data could not be made: names the widget, page, cause."""
 
 
@@ -116,22 +117,16 @@ def widget_config(spec: live_figures.Widget, exports: dict, lang: str) -> dict:
     return {"kind": spec.kind, "groups": groups, "strings": words}
 
 
-def expand(
-    markdown: str,
-    page_src: str,
-    page_url: str,
-    lang: str,
-    exports: dict | None,
-    serve: bool,
-) -> str:
-    """Replace every widget: reference on the page. exports: run -> Export
-    or exception; None when the pipeline is off (the still's placeholder
-    alone)."""
+def expand(markdown: str, page: PageContext) -> str:
+    """Replace every widget: reference on the page. page.exports: run ->
+    Export or exception; None when the pipeline is off (the still's
+    placeholder alone)."""
     seen = []
+    exports, page_url = page.exports, page.url
 
     def one(match: re.Match) -> str:
         name = match["name"]
-        spec = live_figures.widget(name, page=f"docs/{page_src}")
+        spec = live_figures.widget(name, page=page.where)
         still = (
             f"![{match['caption']}](fig:{spec.figure}){match['attrs'] or ''}"
         )
@@ -143,18 +138,12 @@ def expand(
             if not isinstance(exports.get(run), export.Export)
         ]
         if failed:
-            text = f"widget {name!r} on docs/{page_src} failed: " + "; ".join(
-                failed
-            )
-            if not serve:
-                raise WidgetBuildError(text)
-            return (
-                f'<div class="figure-error">{html.escape(text)}</div>\n\n'
-                + still
-            )
+            text = f"widget {name!r} on {page.where} failed: "
+            box = page.fail(text + "; ".join(failed), WidgetBuildError, "div")
+            return f"{box}\n\n{still}"
         seen.append(name)
         data = json.dumps(
-            widget_config(spec, exports, lang),
+            widget_config(spec, exports, page.lang),
             ensure_ascii=False,
             separators=(",", ":"),
         )

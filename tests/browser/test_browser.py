@@ -204,11 +204,11 @@ def test_no_raw_tex_on_any_page_and_every_formula_drawn(
 def test_the_browser_loads_only_what_the_page_weight_counts(
     built_site, server, visit, path
 ):
-    """gen_src/website/page_weight.py lists what a page loads from the
+    """gen_src/builder/page_weight.py lists what a page loads from the
     files; a real browser, scrolled to the bottom, loads nothing else
     but the live figures, whose data and styles have their own budget
     (700 kB a page: tests/browser/test_widgets.py)."""
-    from gen_src.website import page_weight
+    from gen_src.builder import page_weight
 
     static = set(
         page_weight.Site(built_site).weight(f"{path}index.html").files

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 import torch
 
-from gen_src import data, runtime
+from gen_src import data, dataset_files, runtime
 from gen_src.builder import pipeline
 
 
@@ -18,10 +18,10 @@ from gen_src.builder import pipeline
 def no_dataset(tmp_path, monkeypatch):
     """No copy anywhere and no network."""
     monkeypatch.setenv("GEN_DATA_DIR", str(tmp_path / "empty"))
-    monkeypatch.setattr(data, "DEBIAN_DIR", tmp_path / "no-debian")
+    monkeypatch.setattr(dataset_files, "DEBIAN_DIR", tmp_path / "no-debian")
     monkeypatch.setattr(runtime, "home", lambda: tmp_path)
-    monkeypatch.setattr(data, "_download", lambda name, root: False)
-    monkeypatch.setattr(data, "_download_failed", set())
+    monkeypatch.setattr(dataset_files, "_download", lambda name, root: False)
+    monkeypatch.setattr(dataset_files, "_download_failed", set())
 
 
 def test_toy_figures_build_without_the_dataset(no_dataset, tmp_path):
@@ -44,7 +44,7 @@ def test_a_stale_processed_file_is_never_loaded(tmp_path, monkeypatch):
     files; a stale one trained 7 dummy images under the real key."""
     copy = tmp_path / "FashionMNIST"
     shutil.copytree(
-        data.prepared_root() / "FashionMNIST" / "raw", copy / "raw"
+        dataset_files.prepared_root() / "FashionMNIST" / "raw", copy / "raw"
     )
     (copy / "processed").mkdir()
     torch.save(
@@ -74,7 +74,9 @@ def test_make_data_repairs_a_deleted_file_as_the_message_says(tmp_path, tools):
         assert proc.returncode == 0, proc.stdout + proc.stderr
         assert "Fashion-MNIST ready in" in proc.stdout, proc.stdout
         raw = target / "FashionMNIST" / "raw"
-        assert sorted(p.name for p in raw.iterdir()) == sorted(data.RAW_FILES)
+        assert sorted(p.name for p in raw.iterdir()) == sorted(
+            dataset_files.RAW_FILES
+        )
         (raw / "t10k-labels-idx1-ubyte").unlink()
 
 
@@ -88,7 +90,9 @@ def test_make_data_is_a_real_target(tools):
 
 def test_a_truncated_file_is_named_with_a_fix_that_works(tmp_path, tools):
     raw = tmp_path / "FashionMNIST" / "raw"
-    shutil.copytree(data.prepared_root() / "FashionMNIST" / "raw", raw)
+    shutil.copytree(
+        dataset_files.prepared_root() / "FashionMNIST" / "raw", raw
+    )
     bad = raw / "t10k-images-idx3-ubyte"
     bad.write_bytes(bad.read_bytes()[:1000])
     env = {**tools.environment(tools.ROOT), "GEN_DATA_DIR": str(tmp_path)}

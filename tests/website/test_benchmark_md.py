@@ -11,6 +11,7 @@ import pytest
 from gen_src import runtime
 from gen_src.builder import bench_modes
 from gen_src.website import benchmark_md
+from gen_src.website.page_context import PageContext
 
 
 def _bench(profile, per_method, seeds=3):
@@ -106,7 +107,8 @@ def test_both_profiles_each_under_its_own_heading(home):
 def test_no_benchmark_names_the_command(home):
     with pytest.raises(benchmark_md.TableError, match="bench modes"):
         benchmark_md.expand(
-            "{{ modes_table }}", "gan_remedies.md", "en", serve=False
+            "{{ modes_table }}",
+            PageContext("gan_remedies.md", lang="en", serve=False),
         )
 
 
@@ -119,7 +121,9 @@ def test_a_damaged_benchmark_names_the_file_and_the_fix(home):
 
 
 def test_under_serve_a_fault_is_an_error_box(home):
-    out = benchmark_md.expand("{{ modes_table }}", "p.md", "en", serve=True)
+    out = benchmark_md.expand(
+        "{{ modes_table }}", PageContext("p.md", lang="en", serve=True)
+    )
     assert out.startswith('<p class="figure-error">docs/p.md: ')
 
 

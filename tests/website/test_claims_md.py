@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from gen_src.website import claims_md
+from gen_src.website.page_context import PageContext
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 PAGES = sorted(p for p in DOCS.glob("*.md") if not p.name.endswith(".zh.md"))
@@ -33,15 +34,15 @@ def test_a_claim_that_holds_leaves_no_trace():
         "The DCGAN is closer.{{ holds dcgan metrics.frechet < "
         "gan_fmnist metrics.frechet }} Next."
     )
-    assert claims_md.expand(text, "p.md", PIPE, serve=False) == (
-        "The DCGAN is closer. Next."
-    )
+    assert claims_md.expand(
+        text, PageContext("p.md", pipe=PIPE, serve=False)
+    ) == ("The DCGAN is closer. Next.")
 
 
 def test_a_claim_that_no_longer_holds_names_page_claim_and_values():
     text = "{{ holds dcgan metrics.frechet > gan_fmnist metrics.frechet }}"
     with pytest.raises(claims_md.ClaimError) as err:
-        claims_md.expand(text, "p.md", PIPE, serve=False)
+        claims_md.expand(text, PageContext("p.md", pipe=PIPE, serve=False))
     message = str(err.value)
     assert message.startswith("docs/p.md: {{ holds dcgan metrics.frechet")
     assert "14 is not > gan_fmnist metrics.frechet = 89" in message
@@ -50,7 +51,7 @@ def test_a_claim_that_no_longer_holds_names_page_claim_and_values():
 
 def test_under_serve_a_broken_claim_is_an_error_box():
     text = "{{ holds dcgan metrics.frechet > 100 }}"
-    out = claims_md.expand(text, "p.md", PIPE, serve=True)
+    out = claims_md.expand(text, PageContext("p.md", pipe=PIPE, serve=True))
     assert out.startswith('<span class="figure-error">docs/p.md: ')
 
 
@@ -58,8 +59,14 @@ def test_claims_on_runs_wait_for_real_runs():
     # smoke runs train for seconds; with the pipeline off there are none
     text = "{{ holds dcgan metrics.frechet > 100 }}"
     smoke = _pipe("smoke", dcgan={"frechet": 14.0})
-    assert claims_md.expand(text, "p.md", smoke, serve=False) == ""
-    assert claims_md.expand(text, "p.md", None, serve=False) == ""
+    assert (
+        claims_md.expand(text, PageContext("p.md", pipe=smoke, serve=False))
+        == ""
+    )
+    assert (
+        claims_md.expand(text, PageContext("p.md", pipe=None, serve=False))
+        == ""
+    )
 
 
 def test_benchmark_and_paper_operands(tmp_path, monkeypatch):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from mkdocs.exceptions import PluginError
 
 from gen_src.builder import registry
 from gen_src.builder.pipeline import FigureResult
-from gen_src.website import figures_md, hook, provenance
+from gen_src.website import figures_md, provenance
+from gen_src.website.page_context import PageContext
 
 RECORD = {
     "figure": "vae_samples",
@@ -35,7 +35,10 @@ def result(name="vae_samples"):
 
 def test_expands_to_figure_with_caption_and_provenance():
     out = figures_md.expand(
-        PAGE, "vae.md", "en", {"vae_samples": result()}, serve=False
+        PAGE,
+        PageContext(
+            "vae.md", lang="en", results={"vae_samples": result()}, serve=False
+        ),
     )
     assert '<figure class="trained-figure" markdown="span">' in out
     assert "![Samples, $z \\sim p(z)$](figures/vae_samples.png)" in out
@@ -76,7 +79,13 @@ def test_toy_provenance_counts_iterations():
 
 def test_nested_page_gets_a_relative_path():
     out = figures_md.expand(
-        PAGE, "notes/deep/vae.md", "en", {"vae_samples": result()}, serve=False
+        PAGE,
+        PageContext(
+            "notes/deep/vae.md",
+            lang="en",
+            results={"vae_samples": result()},
+            serve=False,
+        ),
     )
     assert "](../../figures/vae_samples.png)" in out
 
@@ -84,8 +93,12 @@ def test_nested_page_gets_a_relative_path():
 def test_unknown_name_fails_build_and_names_page():
     page = "![x](fig:vae_sample)"
     with pytest.raises(registry.UnknownFigureError, match="docs/vae.md"):
-        figures_md.expand(page, "vae.md", "en", {}, serve=False)
-    box = figures_md.expand(page, "vae.md", "en", {}, serve=True)
+        figures_md.expand(
+            page, PageContext("vae.md", lang="en", results={}, serve=False)
+        )
+    box = figures_md.expand(
+        page, PageContext("vae.md", lang="en", results={}, serve=True)
+    )
     assert 'class="figure-error"' in box and "vae_sample" in box
 
 
@@ -94,49 +107,13 @@ def test_failed_figure_build_vs_serve():
     with pytest.raises(
         figures_md.FigureBuildError, match="vae_samples.*out of memory"
     ):
-        figures_md.expand(PAGE, "vae.md", "en", failed, serve=False)
-    box = figures_md.expand(PAGE, "vae.md", "en", failed, serve=True)
-    assert "figure-error" in box and "out of memory" in box
-
-
-class FakePipeline:
-    settings = type("S", (), {"profile": "smoke"})()
-
-    def build(self):
-        return {"vae_samples": RuntimeError("loss became nan")}
-
-
-def test_hook_build_fails_naming_figure_and_cause(monkeypatch):
-    monkeypatch.setattr(hook, "_pipeline", lambda options: FakePipeline())
-    monkeypatch.setattr(hook.assets, "add_vendor_files", lambda *a: None)
-    monkeypatch.setitem(hook._state, "command", "build")
-    config = type("C", (), {"extra": {}})()
-    with pytest.raises(PluginError, match="vae_samples.*loss became nan"):
-        hook.on_files([], config)
-
-
-def test_hook_serve_keeps_going(monkeypatch):
-    monkeypatch.setattr(hook, "_pipeline", lambda options: FakePipeline())
-    monkeypatch.setattr(hook.assets, "add_vendor_files", lambda *a: None)
-    monkeypatch.setitem(hook._state, "command", "serve")
-    monkeypatch.setattr(hook, "_notebook_pages", lambda *a: None)
-    config = type("C", (), {"extra": {}})()
-    assert hook.on_files([], config) == []
-
-
-def test_switches_read_env_then_mkdocs_yml(monkeypatch):
-    monkeypatch.delenv("GEN_NOTEBOOKS", raising=False)
-    assert hook._enabled("GEN_NOTEBOOKS", "notebooks", {})
-    assert not hook._enabled(
-        "GEN_NOTEBOOKS", "notebooks", {"notebooks": False}
+        figures_md.expand(
+            PAGE, PageContext("vae.md", lang="en", results=failed, serve=False)
+        )
+    box = figures_md.expand(
+        PAGE, PageContext("vae.md", lang="en", results=failed, serve=True)
     )
-    monkeypatch.setenv("GEN_NOTEBOOKS", "off")
-    assert not hook._enabled(
-        "GEN_NOTEBOOKS", "notebooks", {"notebooks": True}
-    )  # the environment wins
-    monkeypatch.setenv("GEN_NOTEBOOKS", "maybe")
-    with pytest.raises(PluginError, match="GEN_NOTEBOOKS='maybe'.*on or off"):
-        hook._enabled("GEN_NOTEBOOKS", "notebooks", {})
+    assert "figure-error" in box and "out of memory" in box
 
 
 def test_a_metric_without_a_label_is_shown_under_its_own_name():
@@ -164,12 +141,18 @@ def test_a_page_shows_the_drawing_in_its_language():
     )
     page = "![Losses](fig:vae_losses)"
     results = {"vae_losses": drawn, "vae_samples": result()}
-    out = figures_md.expand(page, "vae.md", "zh", results, serve=False)
+    out = figures_md.expand(
+        page, PageContext("vae.md", lang="zh", results=results, serve=False)
+    )
     assert "![Losses](figures/vae_losses.zh.png)" in out
-    out = figures_md.expand(page, "vae.md", "en", results, serve=False)
+    out = figures_md.expand(
+        page, PageContext("vae.md", lang="en", results=results, serve=False)
+    )
     assert "![Losses](figures/vae_losses.png)" in out
     # a figure without words has one drawing, for every language
-    out = figures_md.expand(PAGE, "vae.md", "zh", results, serve=False)
+    out = figures_md.expand(
+        PAGE, PageContext("vae.md", lang="zh", results=results, serve=False)
+    )
     assert "](figures/vae_samples.png)" in out
 
 

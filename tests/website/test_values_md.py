@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gen_src.website import values_md
+from gen_src.website.page_context import PageContext
 
 RECORDS = {
     "toy_ring_ns": {
@@ -38,7 +39,9 @@ class FakePipe:
 
 
 def expand(text, lang="en", serve=False, pipe=FakePipe()):
-    return values_md.expand(text, "gan.md", lang, pipe, serve=serve)
+    return values_md.expand(
+        text, PageContext("gan.md", lang=lang, pipe=pipe, serve=serve)
+    )
 
 
 def test_values_come_from_the_record_with_a_format():
@@ -52,7 +55,7 @@ def test_values_come_from_the_record_with_a_format():
 
 
 def test_unknown_field_names_the_page_the_directive_and_the_fields():
-    with pytest.raises(values_md.DirectiveError) as err:
+    with pytest.raises(values_md.ValueDirectiveError) as err:
         expand("{{ value toy_ring_ns metrics.mode }}")
     text = str(err.value)
     assert "docs/gan.md" in text and "metrics.mode" in text
@@ -60,9 +63,9 @@ def test_unknown_field_names_the_page_the_directive_and_the_fields():
 
 
 def test_unknown_run_and_bad_format_fail():
-    with pytest.raises(values_md.DirectiveError, match="unknown run"):
+    with pytest.raises(values_md.ValueDirectiveError, match="unknown run"):
         expand("{{ value no_such_run metrics.modes }}")
-    with pytest.raises(values_md.DirectiveError, match="format"):
+    with pytest.raises(values_md.ValueDirectiveError, match="format"):
         expand("{{ value toy_ring_ns metrics.modes .0z }}")
 
 
@@ -110,7 +113,7 @@ def test_a_setting_under_another_profile_needs_no_run():
     assert expand(text, pipe=NoRuns()) == (
         "`quick` trains for 1,500 rounds, `full` for 5,000."
     )
-    with pytest.raises(values_md.DirectiveError, match="unknown profile"):
+    with pytest.raises(values_md.ValueDirectiveError, match="unknown profile"):
         expand("{{ value toy_ring_ns@fast config.lr }}", pipe=NoRuns())
-    with pytest.raises(values_md.DirectiveError, match="only settings"):
+    with pytest.raises(values_md.ValueDirectiveError, match="only settings"):
         expand("{{ value toy_ring_ns@full metrics.modes }}", pipe=NoRuns())

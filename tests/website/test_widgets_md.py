@@ -13,6 +13,7 @@ import pytest
 
 from gen_src.builder import export, live_figures
 from gen_src.website import widgets
+from gen_src.website.page_context import PageContext
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -44,7 +45,9 @@ def config_of(out: str) -> dict:
 )
 def test_a_widget_wraps_its_still(tmp_path, src, url, base):
     lang = "zh" if ".zh." in src else "en"
-    out = widgets.expand(PAGE, src, url, lang, exports(tmp_path), serve=False)
+    out = widgets.expand(
+        PAGE, PageContext(src, url, lang, False, exports=exports(tmp_path))
+    )
     assert '<div class="gen-widget" data-widget="vae_explorer"' in out
     assert f'data-base="{base}"' in out
     # the still is an ordinary figure reference, for figures_md next
@@ -71,14 +74,17 @@ def test_a_widget_wraps_its_still(tmp_path, src, url, base):
 def test_two_widgets_load_the_scripts_once(tmp_path):
     page = PAGE + "\n" + PAGE
     out = widgets.expand(
-        page, "vae.md", "vae/", "en", exports(tmp_path), False
+        page,
+        PageContext("vae.md", "vae/", "en", False, exports=exports(tmp_path)),
     )
     assert out.count('class="gen-widget"') == 2
     assert out.count("widgets.js") == 1
 
 
 def test_pipeline_off_leaves_the_still_alone():
-    out = widgets.expand(PAGE, "vae.md", "vae/", "en", None, serve=False)
+    out = widgets.expand(
+        PAGE, PageContext("vae.md", "vae/", "en", False, exports=None)
+    )
     assert "gen-widget" not in out and "<script" not in out
     assert "](fig:latent_ae_vs_vae)" in out
 
@@ -86,7 +92,9 @@ def test_pipeline_off_leaves_the_still_alone():
 def test_unknown_widget_names_the_page():
     page = "![x](widget:nope)"
     with pytest.raises(live_figures.UnknownWidgetError) as err:
-        widgets.expand(page, "gan.md", "gan/", "en", {}, serve=False)
+        widgets.expand(
+            page, PageContext("gan.md", "gan/", "en", False, exports={})
+        )
     assert "docs/gan.md" in str(err.value) and "nope" in str(err.value)
 
 
@@ -94,9 +102,13 @@ def test_a_failed_export_stops_the_build_and_boxes_under_serve(tmp_path):
     made = exports(tmp_path)
     made["ae2d"] = RuntimeError("no weights")
     with pytest.raises(widgets.WidgetBuildError) as err:
-        widgets.expand(PAGE, "vae.md", "vae/", "en", made, serve=False)
+        widgets.expand(
+            PAGE, PageContext("vae.md", "vae/", "en", False, exports=made)
+        )
     assert "ae2d" in str(err.value) and "docs/vae.md" in str(err.value)
-    out = widgets.expand(PAGE, "vae.md", "vae/", "en", made, serve=True)
+    out = widgets.expand(
+        PAGE, PageContext("vae.md", "vae/", "en", True, exports=made)
+    )
     assert '<div class="figure-error">' in out and "no weights" in out
     assert "](fig:latent_ae_vs_vae)" in out  # the still stays
 
@@ -126,7 +138,9 @@ def test_a_replay_brings_its_own_script_and_only_its_strings(tmp_path):
         (folder / "data.bin").write_bytes(b"")
         made[run] = export.Export(run, "replay", f"{run}-k", folder, {})
     page = "![Replay](widget:gan_replay)"
-    out = widgets.expand(page, "gan.md", "gan/", "en", made, serve=False)
+    out = widgets.expand(
+        page, PageContext("gan.md", "gan/", "en", False, exports=made)
+    )
     assert re.findall(r'<script src="([^"]+)"', out) == [
         "../assets/gen-nn.js",
         "../assets/widgets.js",
@@ -136,6 +150,7 @@ def test_a_replay_brings_its_own_script_and_only_its_strings(tmp_path):
     assert "play" in words and "loss_minimax" in words
     assert "classes" not in words and "hint_latent" not in words
     latent = widgets.expand(
-        PAGE, "vae.md", "vae/", "en", exports(tmp_path), False
+        PAGE,
+        PageContext("vae.md", "vae/", "en", False, exports=exports(tmp_path)),
     )
     assert "play" not in config_of(latent)["strings"]

@@ -1,6 +1,6 @@
 """What a reader's browser transfers for each page of the built site.
 
-    python -m gen_src.website.page_weight SITE_DIR [--json FILE]
+    python -m gen_src.builder.page_weight SITE_DIR [--json FILE]
 
 For every HTML page: the page, and every file it makes the browser load,
 each counted once: stylesheets (and what their url()s load), scripts,

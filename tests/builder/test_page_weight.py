@@ -1,6 +1,6 @@
 """Every page of the built site transfers at most LIMIT bytes.
 
-Counted by gen_src/website/page_weight.py: the page and everything it
+Counted by gen_src/builder/page_weight.py: the page and everything it
 loads (stylesheets, scripts, pictures, the search index, Material's worker
 and sitemap), each once, text gzipped as a static host sends it.
 tests/browser checks that a browser loads nothing more.
@@ -8,7 +8,7 @@ tests/browser checks that a browser loads nothing more.
 
 from __future__ import annotations
 
-from gen_src.website import page_weight
+from gen_src.builder import page_weight
 
 LIMIT = 800_000  # bytes: 0.8 MB
 

@@ -89,3 +89,49 @@ def test_no_private_name_of_another_module_is_used():
     for path in FILES:
         text = path.read_text(encoding="utf-8")
         assert "._cached_run_key" not in text, path
+
+
+def modules_imported(path: Path) -> set[str]:
+    """The gen_src modules path imports (a package's named modules, not
+    the package), absolute or relative, anywhere in the file."""
+    known = {module_name(p) for p in FILES}
+    found = set()
+    package = module_name(path).rsplit(".", 1)[0]
+    if path.name == "__init__.py":
+        package = module_name(path)
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name in known}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".")
+                base = parts[: len(parts) - (node.level - 1)]
+                target = ".".join([*base, node.module or ""]).strip(".")
+            else:
+                target = node.module or ""
+            for alias in node.names:
+                inner = f"{target}.{alias.name}"
+                if inner in known:
+                    found.add(inner)
+                elif target in known:
+                    found.add(target)
+    return found - {module_name(path)}
+
+
+def test_no_import_circle_even_a_lazy_one():
+    graph = {module_name(p): modules_imported(p) for p in FILES}
+    assert "gen_src.builder.workers" in graph["gen_src.builder.pipeline"]
+    done: set[str] = set()
+
+    def visit(module: str, path: list[str]) -> None:
+        if module in path:
+            circle = path[path.index(module) :] + [module]
+            raise AssertionError("import circle: " + " -> ".join(circle))
+        if module in done:
+            return
+        for target in sorted(graph.get(module, ())):
+            visit(target, [*path, module])
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, [])

@@ -59,7 +59,9 @@ def quality(
         pipe = pipeline.Pipeline(settings)
         lacking = [n for n in registry.runs() if not pipe.cached(n)]
         started = time.perf_counter()
-        failed = workers.train(settings, lacking) if lacking else {}
+        failed = (
+            pipeline.train_side_by_side(settings, lacking) if lacking else {}
+        )
         wall = time.perf_counter() - started
         for name, err in failed.items():
             print(f"error: run {name!r} failed: {err}", file=sys.stderr)

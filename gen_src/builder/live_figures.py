@@ -48,15 +48,15 @@ class UnknownWidgetError(KeyError):
 
 
 def widgets() -> dict[str, Widget]:
-    return _widgets(registry._course_stamp())
+    return _widgets(registry.course_stamp())
 
 
 @functools.lru_cache(maxsize=4)
 def _widgets(stamp: tuple) -> dict[str, Widget]:
     found: dict[str, Widget] = {}
     figures = registry.figures()
-    modules = registry._declaring("WIDGETS", stamp)
-    for module, name, value in registry._entries(modules, "WIDGETS"):
+    modules = registry.declaring("WIDGETS", stamp)
+    for module, name, value in registry.entries(modules, "WIDGETS"):
         where = f"{registry.module_path(module)}: WIDGETS[{name!r}]"
         try:
             kind, figure, groups = ast.literal_eval(value)

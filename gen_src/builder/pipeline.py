@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 from .. import config as cfg
 from .. import dataset_files
 from . import cache as cache_mod
-from . import drawing, registry
+from . import drawing, registry, workers
 from . import keys as keys_mod
 from .drawing import FigureResult
 from .settings import Settings
@@ -202,11 +203,9 @@ class Pipeline:
     def train_missing(self, figures: list[str]) -> None:
         """Train, side by side, the runs these figures need that this
         cache lacks (gen_src.builder.workers)."""
-        from . import workers
-
         lacking = workers.missing(self, figures)
         if lacking:
-            self._failed = workers.train(self.settings, lacking)
+            self._failed = train_side_by_side(self.settings, lacking)
 
     def cached(self, name: str) -> bool:
         """Is the entry this build would use for the run in the cache?"""
@@ -214,6 +213,18 @@ class Pipeline:
         return (
             self.cache.run_dir(name, profile, key) / "record.json"
         ).is_file()
+
+
+def _train_one(settings: Settings, name: str) -> str:
+    """In a worker: train one run into the cache."""
+    Pipeline(settings).run(name)
+    return name
+
+
+def train_side_by_side(settings: Settings, names: list[str]) -> dict:
+    """Train runs missing from the cache in workers (workers.py); the runs
+    that failed, with their errors."""
+    return workers.train(functools.partial(_train_one, settings), names)
 
 
 # -- for notebooks and scripts ----------------------------------------------

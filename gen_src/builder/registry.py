@@ -92,7 +92,7 @@ def generation() -> int:
     return _generation[0]
 
 
-def _course_stamp() -> tuple:
+def course_stamp() -> tuple:
     return _stamps_of_generation(_generation[0])
 
 
@@ -108,7 +108,7 @@ def _modules_stamp(modules: tuple[str, ...]) -> tuple:
 
 
 @functools.lru_cache(maxsize=8)
-def _declaring(name: str, stamps: tuple) -> tuple[str, ...]:
+def declaring(name: str, stamps: tuple) -> tuple[str, ...]:
     """The course modules with a top-level dict called name (the stamps
     of every course file: a new or edited module is seen)."""
     return tuple(m for m in course_modules() if _top_dict(m, name) is not None)
@@ -116,7 +116,7 @@ def _declaring(name: str, stamps: tuple) -> tuple[str, ...]:
 
 def family_modules() -> tuple[str, ...]:
     """Modules with RUNS, each checked against the family contract."""
-    modules = _declaring("RUNS", _course_stamp())
+    modules = declaring("RUNS", course_stamp())
     for module in modules:
         missing = [n for n in family.FAMILY_NAMES if not _defines(module, n)]
         if missing:
@@ -129,7 +129,7 @@ def family_modules() -> tuple[str, ...]:
 
 
 def plot_modules() -> tuple[str, ...]:
-    return _declaring("FIGURES", _course_stamp())
+    return declaring("FIGURES", course_stamp())
 
 
 def _top_dict(module: str, name: str) -> ast.Dict | None:
@@ -164,7 +164,7 @@ def _defines(module: str, name: str) -> bool:
     return False
 
 
-def _entries(modules: tuple[str, ...], table: str):
+def entries(modules: tuple[str, ...], table: str):
     """(module, name, value node) of every entry of each module's table;
     a name defined twice is refused, naming both modules."""
     seen: dict[str, str] = {}
@@ -182,26 +182,26 @@ def _entries(modules: tuple[str, ...], table: str):
 
 
 def runs() -> dict[str, RunSpec]:
-    return _runs(_course_stamp())
+    return _runs(course_stamp())
 
 
 @functools.lru_cache(maxsize=4)
 def _runs(stamp: tuple) -> dict[str, RunSpec]:
     return {
         name: RunSpec(name, module, _defines(module, "score"))
-        for module, name, _ in _entries(family_modules(), "RUNS")
+        for module, name, _ in entries(family_modules(), "RUNS")
     }
 
 
 def figures() -> dict[str, FigureSpec]:
-    return _figures(_course_stamp())
+    return _figures(course_stamp())
 
 
 @functools.lru_cache(maxsize=4)
 def _figures(stamp: tuple) -> dict[str, FigureSpec]:
     found: dict[str, FigureSpec] = {}
     known_runs = runs()
-    for module, name, value in _entries(plot_modules(), "FIGURES"):
+    for module, name, value in entries(plot_modules(), "FIGURES"):
         if not isinstance(value, ast.Tuple) or len(value.elts) != 2:
             raise TypeError(
                 f"{module_path(module)}: FIGURES[{name!r}] "

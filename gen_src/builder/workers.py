@@ -15,7 +15,6 @@ worker whose parent dies stops by itself (gen_src.builder.stopping).
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 import os
 import time
@@ -24,7 +23,6 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 
 from . import registry, stopping
-from .settings import Settings
 
 log = logging.getLogger("gen_src.pipeline")
 # training cost of a run relative to a toy GAN on the ring (about 8 s
@@ -71,16 +69,10 @@ def _start(threads: int, parent: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
 
-def _train(settings: Settings, name: str) -> str:
-    from .pipeline import Pipeline
-
-    Pipeline(settings).run(name)
-    return name
-
-
-def train(settings: Settings, names: list[str]) -> dict[str, Exception]:
-    """Train runs (missing from the cache) side by side; return the runs
-    that failed, with their errors. With one worker, train here."""
+def train(task, names: list[str]) -> dict[str, Exception]:
+    """task(name) trains a run (missing from the cache) into the cache:
+    run them side by side, costliest first; return the runs that failed,
+    with their errors. With one worker, train here."""
     order = sorted(
         names, key=lambda n: (n != registry.CLASSIFIER_RUN, -COST.get(n, 1), n)
     )
@@ -89,11 +81,11 @@ def train(settings: Settings, names: list[str]) -> dict[str, Exception]:
         for name in order:
             try:
                 with stopping.doing(f"training run {name}"):
-                    _train(settings, name)
+                    task(name)
             except Exception as err:  # the figures that need it say so
                 failed[name] = err
         return failed
-    return side_by_side(functools.partial(_train, settings), order, "runs")
+    return side_by_side(task, order, "runs")
 
 
 def side_by_side(task, items: list, what: str) -> dict:

@@ -65,7 +65,7 @@ def test_quality_fresh_trains_in_an_empty_cache_despite_env(
         seen.append((settings.cache_dir, names))
         raise KeyboardInterrupt  # stop before anything trains
 
-    monkeypatch.setattr(bench.workers, "train", train)
+    monkeypatch.setattr(bench.pipeline, "train_side_by_side", train)
     with pytest.raises(KeyboardInterrupt):
         bench.quality("smoke", fresh=True)
     (cache_dir, names) = seen[0]

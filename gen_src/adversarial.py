@@ -63,6 +63,16 @@ class AdversarialConfig(cfg.Config):
     def is_toy(self) -> bool:
         return self.dataset in toy.TOY_DATASETS
 
+    @property
+    def method(self) -> str:
+        """What the run trains as, by the benchmark's names: minimax,
+        nonsaturating, pacgan4, wgan-gp, nonsaturating-r1 (R1 + EMA)."""
+        if self.loss == "wasserstein":
+            return "wgan-gp"
+        if self.pack > 1:
+            return f"pacgan{self.pack}"
+        return f"{self.loss}-r1" if self.r1 else self.loss
+
     def check(self) -> None:
         if self.batch_size % self.pack:
             raise ValueError(

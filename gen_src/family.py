@@ -9,6 +9,10 @@ A *family* is a module of gen_src (gan.py, vae.py, ...) that trains runs:
     train(config, *, device, progress) -> Run     trains them
     score(run, classifier_run) -> {metric: value} optional: metrics that
                                                   need the judge
+    COST = {"vae": 3}                             optional: a run's training
+                                                  time against a toy GAN's
+                                                  on the ring (1); the
+                                                  costliest train first
     explorer(run) -> Explorer                     optional: the run's 2-D
                                                   latent plane can be
                                                   explored live on the site
@@ -20,8 +24,7 @@ A *plot module* (gen_src/plots/*.py) draws the site's figures:
     each value: (the runs it needs, in order; a function of those Runs
     that returns a matplotlib Figure).
 
-    WIDGETS = {"vae_explorer": ("latent", "latent_ae_vs_vae",
-                                (("vae", ("vae2d",)), ("ae", ("ae2d",))))}
+    WIDGETS = {"NAME": (KIND, STILL, ((GROUP, (RUN, ...)), ...))}
 
     optional, a live figure: (its kind, "latent", "conditional" or
     "replay"; the figure of this module that stands in for it, which

@@ -223,6 +223,7 @@ def g_heavy_config(profile: str) -> GANConfig:
     )
 
 
+COST = {"toy_grid_r1": 3}  # training time against a toy GAN's, as measured
 RUNS = {
     "toy_ring_ns": lambda p: config_for(p, dataset="ring"),
     # D ahead of G (k = 3 updates per round, as Algorithm 1 allows): D then

@@ -75,9 +75,8 @@
         score = score || manifest.mapping.kind !== "probability";
         const box = make("div", "gx-panel", this.panels);
         const [c, ctx] = canvas(box, "gx-heat", PANEL);
-        const loss = manifest.record.config.loss;
         const label = make("div", "gx-label", box,
-          this.words[`run_${run}`] || this.words[`loss_${loss}`] || loss);
+          this.words[`method_${manifest.method}`] || manifest.method);
         make("code", "", label, run);
         const n = manifest.grid;
         const heat = document.createElement("canvas");

@@ -41,7 +41,7 @@ from gen_src import adversarial, gan, loop, toy
 from gen_src.adversarial import Game, gan_game, pack  # used by make_step
 from gen_src.builder import pipeline
 from gen_src.metrics import modes
-from gen_src.plots import gan as gan_plots
+from gen_src.plots import gan_toy as gan_plots
 
 settings = pipeline.Settings.resolve()
 print(f"profile: {settings.profile}, device: {settings.device}")

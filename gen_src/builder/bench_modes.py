@@ -23,21 +23,15 @@ from concurrent.futures import as_completed
 
 from .. import runtime
 
-
-def r1_remedy() -> dict:
-    from .. import gan
-
-    return gan.R1_REMEDY
-
-
-# method -> (family module, overrides of its config_for)
+# method -> (family module, overrides of its config_for, or the name of
+# the family's dict of them); each config's .method gives the name back
 METHODS = {
     "minimax": ("gan", {"loss": "minimax"}),
     "nonsaturating": ("gan", {}),
     "pacgan2": ("gan", {"pack": 2}),
     "pacgan4": ("gan", {"pack": 4}),
     "wgan-gp": ("wgan", {}),
-    "nonsaturating-r1": ("gan", r1_remedy()),
+    "nonsaturating-r1": ("gan", "R1_REMEDY"),
 }
 DATASETS = ("ring", "grid")
 NUMBERS = (
@@ -59,6 +53,8 @@ def method_config(method: str, dataset: str, profile: str, seed: int = 0):
     cfg.check_choice("dataset", dataset, DATASETS)
     module, overrides = METHODS[method]
     family = importlib.import_module(f"gen_src.{module}")
+    if isinstance(overrides, str):
+        overrides = getattr(family, overrides)
     return family.config_for(profile, dataset=dataset, seed=seed, **overrides)
 
 

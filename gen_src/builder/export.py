@@ -1,6 +1,6 @@
 """Exports for the site's live figures: what the browser needs of a run.
 
-A live figure (WIDGETS of gen_src/plots/widgets.py, read by
+A live figure (WIDGETS of a plot module, gen_src/plots/*.py, read by
 live_figures.py) shows runs; the browser gets, for each, one export made
 from the cached run (export_contents.py: a decoder, or a replay), in the
 files export_format.py writes.
@@ -58,7 +58,7 @@ _SOURCES = (
     _HERE / "export_format.py",
     _HERE / "export_contents.py",
     _HERE / "float16_rounding.py",
-    _HERE.parent / "plots" / "widgets.py",
+    _HERE.parent / "plots" / "common.py",
 )
 
 

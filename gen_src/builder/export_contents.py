@@ -157,7 +157,7 @@ def make_replay(run, record):
     import numpy as np
 
     from .. import toy
-    from ..plots.widgets import replay_unit
+    from ..plots.common import replay_unit
 
     tensors = run.tensors
     missing = [
@@ -187,6 +187,7 @@ def make_replay(run, record):
     blocks.add("view", np.rint(unit * 255).astype(np.uint8))
     extra = {
         "dataset": dataset,
+        "method": run.config.method,  # its label: strings' [modes_table]
         "limit": limit,
         "modes": toy.modes(dataset).tolist(),
         "mode_std": toy.mode_std(dataset),

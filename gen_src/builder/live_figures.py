@@ -3,8 +3,7 @@
 A plot module declares its live figures beside the figures that stand in
 for them (the contract is gen_src/family.py):
 
-    WIDGETS = {"vae_explorer": ("latent", "latent_ae_vs_vae",
-                                (("vae", ("vae2d",)), ("ae", ("ae2d",))))}
+    WIDGETS = {"NAME": (KIND, STILL, ((GROUP, (RUN, ...)), ...))}
 
 The page directive `![caption](widget:NAME)` (gen_src/website/widgets.py)
 names one; the exporter (export.py) makes the data its runs need.
@@ -85,7 +84,7 @@ def widget(name: str, page: str | None = None) -> Widget:
         name,
         page,
         UnknownWidgetError,
-        "declare it in WIDGETS of gen_src/plots/widgets.py",
+        "declare it in WIDGETS of the plot module that draws its still",
     )
 
 

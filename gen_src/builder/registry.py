@@ -30,6 +30,7 @@ class RunSpec:
     name: str
     module: str  # e.g. "vae" for gen_src.vae
     scored: bool  # the module has score(): metrics need the classifier
+    cost: float = 1.0  # training time against a toy GAN's (family COST)
 
 
 @dataclass(frozen=True)
@@ -187,8 +188,15 @@ def runs() -> dict[str, RunSpec]:
 
 @functools.lru_cache(maxsize=4)
 def _runs(stamp: tuple) -> dict[str, RunSpec]:
+    costs: dict[str, float] = {}
+    for module in family_modules():
+        node = _top_dict(module, "COST")
+        if node is not None:
+            costs |= ast.literal_eval(node)
     return {
-        name: RunSpec(name, module, _defines(module, "score"))
+        name: RunSpec(
+            name, module, _defines(module, "score"), costs.get(name, 1.0)
+        )
         for module, name, _ in entries(family_modules(), "RUNS")
     }
 

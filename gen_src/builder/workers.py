@@ -25,10 +25,6 @@ from multiprocessing import get_context
 from . import registry, stopping
 
 log = logging.getLogger("gen_src.pipeline")
-# training cost of a run relative to a toy GAN on the ring (about 8 s
-# under quick), as measured: the longest go first
-COST = {"wgan_grid": 11, "wgan_ring": 6, "dcgan": 6, "wgan_fmnist": 5}
-COST |= {"classifier": 3, "toy_grid_r1": 3, "vae": 3}
 
 
 def missing(pipe, figures: list[str]) -> list[str]:
@@ -73,8 +69,10 @@ def train(task, names: list[str]) -> dict[str, Exception]:
     """task(name) trains a run (missing from the cache) into the cache:
     run them side by side, costliest first; return the runs that failed,
     with their errors. With one worker, train here."""
+    runs = registry.runs()
     order = sorted(
-        names, key=lambda n: (n != registry.CLASSIFIER_RUN, -COST.get(n, 1), n)
+        names,
+        key=lambda n: (n != registry.CLASSIFIER_RUN, -runs[n].cost, n),
     )
     if workers_for(len(order)) == 1:
         failed: dict[str, Exception] = {}

@@ -81,3 +81,24 @@ def image_grid(ax, images: torch.Tensor, nrow: int, pad: int = 2) -> None:
 def figure(width: float = 6.0, height: float = 4.0, **kw):
     """A new figure with the site's defaults."""
     return plt.subplots(figsize=(width, height), **kw)
+
+
+# Generator losses whose D outputs a logit (D = sigmoid(logit)): a replay
+# shows D itself, in [0, 1]. Any other (a critic's score, as in WGAN) is
+# shown rescaled from its 1st to its 99th percentile over the run.
+LOGIT_LOSSES = ("minimax", "nonsaturating")
+
+
+def replay_unit(loss: str, view: torch.Tensor):
+    """D's raw output on the plane -> values in [0, 1], and the mapping
+    used ({"kind", "low", "high"}; the replay widget shows the same)."""
+    view = view.double()
+    if loss in LOGIT_LOSSES:
+        mapping = {"kind": "probability", "low": 0.0, "high": 1.0}
+        return torch.sigmoid(view), mapping
+    low, high = torch.quantile(
+        view.flatten(), torch.tensor([0.01, 0.99], dtype=view.dtype)
+    ).tolist()
+    high = high if high > low else low + 1.0
+    mapping = {"kind": "score", "low": low, "high": high}
+    return ((view - low) / (high - low)).clamp(0, 1), mapping

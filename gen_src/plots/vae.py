@@ -10,7 +10,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import torch
 
-from .. import cvae, data, vae
+from .. import data, vae
 from .common import figure, image_grid, tr
 
 SEED = 0  # fixed noise and fixed test images for every figure
@@ -25,15 +25,15 @@ def _test(n: int | None = None):
     return test.images[:n], test.labels[:n], test.classes
 
 
-def _classes() -> list[str]:
+def class_names() -> list[str]:
     return [tr(name) for name in data.FASHION_CLASSES]
 
 
-def _gen() -> torch.Generator:
+def fixed_generator() -> torch.Generator:
     return torch.Generator().manual_seed(SEED)
 
 
-def _row_labels(
+def row_labels(
     ax, labels, count: int, axis: str = "y", fontsize: float = 8
 ) -> None:
     """Name the rows (or columns) of a grid drawn by image_grid."""
@@ -54,7 +54,7 @@ def _row_labels(
 def _rows(ax, rows: list[torch.Tensor], labels: list[str]) -> None:
     """Stack equally long image rows into one grid with row labels."""
     image_grid(ax, torch.cat(rows), nrow=len(rows[0]), pad=PAD)
-    _row_labels(ax, labels, len(rows), fontsize=11)
+    row_labels(ax, labels, len(rows), fontsize=11)
 
 
 @torch.no_grad()
@@ -159,7 +159,7 @@ def vae_reconstructions(run):
 @torch.no_grad()
 def vae_samples(run, n: int = 8):
     """New images: z ~ N(0, I) decoded, n x n."""
-    images = vae.sample(run.models["vae"], n * n, _gen())
+    images = vae.sample(run.models["vae"], n * n, fixed_generator())
     fig, ax = figure(4.2, 4.2)
     image_grid(ax, images, nrow=n, pad=PAD)
     ax.set_title("$z\\sim\\mathcal{N}(0,I)$", fontsize=11)
@@ -252,34 +252,6 @@ def vae_losses(run):
     return fig
 
 
-@torch.no_grad()
-def cvae_class_rows(run, n: int = 10):
-    """One row per class: the label asks, z ~ N(0, I) varies the style."""
-    model = run.models["cvae"]
-    labels = torch.arange(cvae.NUM_CLASSES).repeat_interleave(n)
-    images = cvae.sample(model, labels, _gen())
-    fig, ax = figure(6, 6.2)
-    image_grid(ax, images, nrow=n, pad=PAD)
-    _row_labels(ax, _classes(), cvae.NUM_CLASSES)
-    fig.tight_layout()
-    return fig
-
-
-@torch.no_grad()
-def cvae_style(run, n: int = 6):
-    """The same z (a row) decoded under every label (a column)."""
-    model = run.models["cvae"]
-    k = cvae.NUM_CLASSES
-    z = torch.randn(n, model.latent_dim, generator=_gen())
-    images = model.decode(z.repeat_interleave(k, 0), torch.arange(k).repeat(n))
-    fig, ax = figure(6.6, 4.6)
-    image_grid(ax, images, nrow=k, pad=PAD)
-    _row_labels(ax, _classes(), k, axis="x")
-    ax.set_ylabel("$z$")
-    fig.tight_layout()
-    return fig
-
-
 FIGURES = {
     "ae_reconstructions": (("ae2d", "ae"), ae_reconstructions),
     "ae_latent": (("ae2d",), ae_latent),
@@ -289,6 +261,13 @@ FIGURES = {
     "latent_ae_vs_vae": (("ae2d", "vae2d"), latent_ae_vs_vae),
     "vae_manifold": (("vae2d",), vae_manifold),
     "vae_losses": (("vae",), vae_losses),
-    "cvae_class_rows": (("cvae",), cvae_class_rows),
-    "cvae_style": (("cvae",), cvae_style),
+}
+
+# the VAE's plane live, and the autoencoder's behind a toggle
+WIDGETS = {
+    "vae_explorer": (
+        "latent",
+        "latent_ae_vs_vae",
+        (("vae", ("vae2d",)), ("ae", ("ae2d",))),
+    ),
 }

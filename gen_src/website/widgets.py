@@ -1,8 +1,9 @@
 """`![caption](widget:NAME){ attrs }` on a page -> a live figure.
 
-NAME is a live figure of gen_src/plots/widgets.py (WIDGETS). The directive
-becomes the widget's still figure, `![caption](fig:FIGURE){ attrs }`,
-inside a container that names the data the browser loads:
+NAME is a live figure (WIDGETS of a plot module, gen_src/plots/*.py).
+The directive becomes the widget's still figure,
+`![caption](fig:FIGURE){ attrs }`, inside a container that names the
+data the browser loads:
 
     <div class="gen-widget" data-widget="..." data-config="{json}">
       <figure> the still, its caption and provenance line </figure>
@@ -94,10 +95,9 @@ def widget_config(spec: live_figures.Widget, exports: dict, lang: str) -> dict:
     table = strings.table(lang)["widgets"]
     keys = (*COMMON_STRINGS, *KIND_STRINGS[spec.kind])
     words = {key: table[key] for key in keys}
-    if spec.kind == "replay":  # labels of losses and runs (else: the name)
-        words.update(
-            {k: v for k, v in table.items() if k.startswith(("loss_", "run_"))}
-        )
+    if spec.kind == "replay":  # the methods' labels (else: the name)
+        methods = strings.table(lang)["modes_table"]["methods"]
+        words |= {f"method_{k}": v for k, v in methods.items()}
     groups = []
     for name, runs in spec.groups:
         groups.append(

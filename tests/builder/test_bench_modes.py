@@ -97,3 +97,23 @@ def test_a_benchmark_says_whether_its_code_was_committed(
     (tmp_path / "gen_src" / "gan.py").write_text("x = 2\n")
     assert bench_modes._code_committed() is False
     assert "uncommitted changes" in capsys.readouterr().out
+
+
+def test_each_method_is_named_back_by_its_config():
+    for method in bench_modes.METHODS:
+        config = bench_modes.method_config(method, "ring", "smoke")
+        assert config.method == method
+
+
+def test_the_benchmark_module_imports_no_torch():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, gen_src.builder.bench_modes; "
+        "print('torch' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True
+    )
+    assert out.stdout.strip() == "False", out.stderr

@@ -20,7 +20,7 @@ from gen_src.builder import (
     float16_rounding,
     pipeline,
 )
-from gen_src.plots import widgets as stills
+from gen_src.plots import common as stills
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_CACHE = ROOT / ".cache" / "gen_src"  # the suite's smoke entries

@@ -1,4 +1,5 @@
-"""The figures of the GAN and DCGAN pages, drawn from smoke runs."""
+"""The figures of the GAN and DCGAN pages (plots/gan.py on images,
+plots/gan_toy.py on 2-D data), drawn from smoke runs."""
 
 import pytest
 
@@ -10,9 +11,8 @@ from gen_src import gan
 @pytest.fixture(scope="module")
 def smoke_runs():
     from gen_src import dcgan, wgan
-    from gen_src.plots import gan as plots
 
-    names = {r for needed, _ in plots.FIGURES.values() for r in needed}
+    names = {r for needed, _ in all_figures().values() for r in needed}
     runs = {}
     for name in sorted(names):
         module = next(m for m in (dcgan, wgan, gan) if name in m.RUNS)
@@ -22,19 +22,22 @@ def smoke_runs():
     return runs
 
 
-def figure_names():
+def all_figures() -> dict:
     from gen_src.plots import gan as plots
+    from gen_src.plots import gan_toy
 
-    return sorted(plots.FIGURES)
+    return {**plots.FIGURES, **gan_toy.FIGURES}
+
+
+def figure_names():
+    return sorted(all_figures())
 
 
 @pytest.mark.parametrize("name", figure_names())
 def test_every_figure_draws(name, smoke_runs):
     import matplotlib.pyplot as plt
 
-    from gen_src.plots import gan as plots
-
-    needed, draw = plots.FIGURES[name]
+    needed, draw = all_figures()[name]
     fig = draw(*(smoke_runs[r] for r in needed))
     try:
         assert fig.axes
@@ -54,10 +57,8 @@ def test_figures_are_deterministic(smoke_runs):
 
     import matplotlib.pyplot as plt
 
-    from gen_src.plots import gan as plots
-
     def png(name):
-        needed, draw = plots.FIGURES[name]
+        needed, draw = all_figures()[name]
         fig = draw(*(smoke_runs[r] for r in needed))
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=40)
@@ -66,11 +67,3 @@ def test_figures_are_deterministic(smoke_runs):
 
     for name in ("gan_loss_compare", "dcgan_samples"):
         assert png(name) == png(name)
-
-
-def test_order_labels():
-    from gen_src.plots import gan as plots
-
-    assert plots._order_label(gan.GANConfig()) == r"$D \to G$"
-    heavy = gan.GANConfig(order="g_heavy", g_steps=5, d_steps=2)
-    assert plots._order_label(heavy) == r"$G^{5} \to D^{2}$"

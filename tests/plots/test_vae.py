@@ -1,4 +1,5 @@
-"""The figures of the autoencoder, VAE and CVAE pages, from smoke runs."""
+"""The figures of the autoencoder, VAE and CVAE pages (plots/vae.py and
+plots/cvae.py), from smoke runs."""
 
 import pytest
 
@@ -23,9 +24,11 @@ def test_every_figure_draws_from_its_runs(figure_runs):
     import matplotlib.pyplot as plt
     import numpy as np
 
+    from gen_src.plots import cvae as cvae_plots
     from gen_src.plots import vae as plots
 
-    assert set(plots.FIGURES) == {
+    figures = {**plots.FIGURES, **cvae_plots.FIGURES}
+    assert set(figures) == {
         "ae_reconstructions",
         "ae_latent",
         "ae_latent_grid",
@@ -36,8 +39,9 @@ def test_every_figure_draws_from_its_runs(figure_runs):
         "vae_losses",
         "cvae_class_rows",
         "cvae_style",
+        "cvae_explorer",
     }
-    for name, (needs, draw) in plots.FIGURES.items():
+    for name, (needs, draw) in figures.items():
         fig = draw(*[figure_runs[run] for run in needs])
         assert fig.axes, name
         width, height = fig.get_size_inches()

@@ -147,7 +147,7 @@ def test_a_replay_brings_its_own_script_and_only_its_strings(tmp_path):
         "../assets/widgets-replay.js",
     ]
     words = config_of(out)["strings"]
-    assert "play" in words and "loss_minimax" in words
+    assert "play" in words and words["method_pacgan4"] == "PacGAN4"
     assert "classes" not in words and "hint_latent" not in words
     latent = widgets.expand(
         PAGE,

@@ -116,13 +116,7 @@ def embeds(source: Source) -> list[tuple[str, int, str]]:
                     "embed lines a code cell of their own"
                 )
             path = match.group(1).split(":")[0]
-            target = (ROOT / path).resolve()
-            if Path(path).is_absolute() or not target.is_relative_to(ROOT):
-                raise NotebookError(
-                    f"{where}: the embed {path!r} is outside the "
-                    "repository; embed files under snippets/ or gen_src/ "
-                    "by their repository path"
-                )
+            _check_inside(path, where)
             found.append((path, index, line.strip()))
     return found
 
@@ -219,13 +213,7 @@ def _expand(code: str, source: Source, lines: list[int], index: int) -> str:
 
     for offset, row in enumerate(rows, 1):
         path = EMBED.match(row.strip()).group(2).split(":")[0]
-        target = (ROOT / path).resolve()
-        if Path(path).is_absolute() or not target.is_relative_to(ROOT):
-            raise NotebookError(
-                f"{_where(source, lines, index, offset)}: the embed {path!r} "
-                "is outside the repository; embed files under snippets/ "
-                "or gen_src/ by their repository path"
-            )
+        _check_inside(path, _where(source, lines, index, offset))
     md = markdown.Markdown(
         extensions=["pymdownx.snippets"],
         extension_configs={
@@ -269,3 +257,13 @@ def setup_cell(repository: str):
     return nbformat.v4.new_code_cell(
         code, metadata={"tags": ["setup"]}, id="setup"
     )
+
+
+def _check_inside(path: str, where: str) -> None:
+    """Refuse an embed of a file outside the repository."""
+    target = (ROOT / path).resolve()
+    if Path(path).is_absolute() or not target.is_relative_to(ROOT):
+        raise NotebookError(
+            f"{where}: the embed {path!r} is outside the repository; embed "
+            "files under snippets/ or gen_src/ by their repository path"
+        )

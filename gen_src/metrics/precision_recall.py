@@ -35,29 +35,14 @@ def _radii(feats: torch.Tensor, k: int, chunk: int = 1024) -> torch.Tensor:
     return torch.cat(out)
 
 
-def _inside(
-    points: torch.Tensor,
-    centres: torch.Tensor,
-    radii: torch.Tensor,
-    chunk: int = 1024,
-) -> torch.Tensor:
-    """For each point: does any centre's ball hold it?"""
+def _near(a, b, radii, own: bool, chunk: int = 1024) -> torch.Tensor:
+    """For each point of a: is a point of b within the radius, b's own
+    (radii of b: a ball around each of b holds it) or, own, a's?"""
     out = []
-    for part in points.split(chunk):
-        out.append((torch.cdist(part, centres) <= radii[None]).any(dim=1))
-    return torch.cat(out)
-
-
-def _covered(
-    centres: torch.Tensor,
-    radii: torch.Tensor,
-    points: torch.Tensor,
-    chunk: int = 1024,
-) -> torch.Tensor:
-    """For each centre: does its ball hold any of the points?"""
-    out = []
-    for part, r in zip(centres.split(chunk), radii.split(chunk)):
-        out.append((torch.cdist(part, points) <= r[:, None]).any(dim=1))
+    for start in range(0, len(a), chunk):
+        part = a[start : start + chunk]
+        r = radii[start : start + chunk, None] if own else radii[None]
+        out.append((torch.cdist(part, b) <= r).any(dim=1))
     return torch.cat(out)
 
 
@@ -70,9 +55,9 @@ def precision_recall(
     coverage: share of real images whose own ball (k = 5) holds a fake."""
     real, fake = real.double(), fake.double()
     real_radii, fake_radii = _radii(real, k), _radii(fake, k)
-    precision = _inside(fake, real, real_radii).double().mean()
-    recall = _inside(real, fake, fake_radii).double().mean()
-    coverage = _covered(real, _radii(real, K_COVERAGE), fake).double()
+    precision = _near(fake, real, real_radii, own=False).double().mean()
+    recall = _near(real, fake, fake_radii, own=False).double().mean()
+    coverage = _near(real, fake, _radii(real, K_COVERAGE), own=True).double()
     return {
         "precision": precision.item(),
         "recall": recall.item(),

@@ -57,6 +57,11 @@ def repository(config) -> str:
     return str((config.extra or {}).get("repository") or "")
 
 
+def _made(results: dict, flag: str) -> int:
+    """How many results were made now (not from the cache)."""
+    return sum(1 for r in results.values() if getattr(r, flag, False))
+
+
 @dataclass
 class Session:
     command: str = "build"
@@ -130,11 +135,7 @@ class Session:
         failed = {n: r for n, r in results.items() if isinstance(r, Exception)}
         self.fail_or_report("figures", report.grouped(failed))
         figures_md.publish(files, config, results, pipe.settings.cache_dir)
-        drawn = sum(
-            1
-            for r in results.values()
-            if not isinstance(r, Exception) and r.trained
-        )
+        drawn = _made(results, "trained")
         log.info(
             "gen_src: %d figures (%d drawn now, profile %s) in %.1f s",
             len(results),
@@ -163,7 +164,7 @@ class Session:
         log.info(
             "gen_src: %d exports for the live figures (%d made now) in %.1f s",
             len(exports),
-            sum(1 for r in exports.values() if getattr(r, "made", False)),
+            _made(exports, "made"),
             time.perf_counter() - started,
         )
 
@@ -183,11 +184,7 @@ class Session:
                 pipe, result.ipynb, revision
             ),
         )
-        made = sum(
-            1
-            for r in built.values()
-            if not isinstance(r, Exception) and r.made
-        )
+        made = _made(built, "made")
         log.info(
             "gen_src: %d notebook pages (%d made now) in %.1f s",
             len(built),

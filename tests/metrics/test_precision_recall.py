@@ -65,11 +65,14 @@ def test_chunking_does_not_change_the_answer():
     from gen_src.metrics import precision_recall as module
 
     real, fake = _normal(300, seed=2), _normal(300, seed=3, shift=0.5)
-    whole = module._inside(fake, real, module._radii(real, 3, chunk=1000))
-    parts = module._inside(
-        fake, real, module._radii(real, 3, chunk=7), chunk=11
+    radii = module._radii(real, 3, chunk=1000)
+    whole = module._near(fake, real, radii, own=False)
+    parts = module._near(
+        fake, real, module._radii(real, 3, chunk=7), own=False, chunk=11
     )
     assert torch.equal(whole, parts)
+    own = module._near(real, fake, radii, own=True)
+    assert torch.equal(own, module._near(real, fake, radii, True, chunk=13))
 
 
 @pytest.mark.parametrize("k", [1, 3, 10])
@@ -87,5 +90,5 @@ def test_coverage_counts_real_balls_that_hold_a_sample():
     real = torch.tensor([[0.0], [1.0], [2.0], [10.0], [11.0], [12.0]])
     radii = module._radii(real, 1)  # 1, 1, 1, 1, 1, 1
     fake = torch.tensor([[0.5], [2.9]])  # inside the first three balls
-    covered = module._covered(real, radii, fake, chunk=4)
+    covered = module._near(real, fake, radii, own=True, chunk=4)
     assert covered.tolist() == [True, True, True, False, False, False]

@@ -274,3 +274,19 @@ def generate(G: nn.Module, z: torch.Tensor) -> torch.Tensor:
 def to_unit(images: torch.Tensor) -> torch.Tensor:
     """Generator output in [-1, 1] back to [0, 1] for plots and scores."""
     return ((images + 1) / 2).clamp(0, 1)
+
+
+def frechet_scores(run: loop.Run, classifier_run: loop.Run) -> dict:
+    """Fréchet distance of G's samples to real test images, beside the
+    real-vs-real floor, in the independent classifier's features (runs
+    on images; a toy run is scored by its modes in training)."""
+    from .metrics import frechet
+
+    if run.config.is_toy:
+        return {}
+    n = min(run.config.num_samples, frechet.NUM_IMAGES)
+    z = fixed_noise(n, run.config.latent_dim, run.config.seed + 1)
+    fake = to_unit(generate(run.models["G"], z))
+    return frechet.frechet_to_test(
+        classifier_run.models["classifier"], fake, run.config.seed
+    )

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 import torch
 from torch import nn
 
-from . import adversarial, adversarial_training, data, runtime
+from . import adversarial, adversarial_training, data, runtime, toy_training
 from . import config as cfg
 from .loop import Run
 from .metrics import frechet, modes
@@ -82,32 +82,8 @@ def config_for(profile: str, **overrides) -> GANConfig:
             "full": dict(num_epochs=15),
         }
     else:
-        presets = toy_presets(overrides.get("dataset", "ring"))
+        presets = toy_training.presets(overrides.get("dataset", "ring"))
     return GANConfig(**cfg.preset(profile, presets, **overrides))
-
-
-def toy_presets(dataset: str) -> dict[str, dict]:
-    """The profiles on 2-D data, the same for every GAN and WGAN-GP (the
-    same budget of generator updates). Under quick the grid gets twice
-    the ring's rounds: at 1,500 its 25 modes are found but under half of
-    the samples lie on one (the mode benchmark, 5 seeds). Under full the
-    ring's networks have five hidden layers, not three: its modes lie 77
-    standard deviations apart (the grid's 40), so G must turn sharply
-    between them, and depth multiplies the kinks a ReLU network can make.
-    With R1 + EMA, 5 seeds: 96.9% of the samples of high quality with
-    three layers, 98.2% with five; four layers on the grid gave 94.0%
-    against 94.9% with three."""
-    grid = dataset == "grid"
-    deep = {} if grid else dict(hidden=(128,) * 5)
-    return {
-        "smoke": dict(num_steps=60, batch_size=64, snapshot_every=20),
-        "quick": dict(
-            num_steps=3000 if grid else 1500,
-            batch_size=256,
-            snapshot_every=500 if grid else 250,
-        ),
-        "full": dict(num_steps=5000, snapshot_every=1000, **deep),
-    }
 
 
 # --8<-- [start:generator]
@@ -190,20 +166,11 @@ def train(
         device=device,
         progress=progress,
         label=f"gan-{config.dataset}",
+        **toy_training.extras(config),
     )
 
 
-def score(run: Run, classifier_run: Run) -> dict[str, float]:
-    """Fréchet distance of G's samples to real test images, beside the
-    real-vs-real floor, in the independent classifier's features."""
-    if run.config.is_toy:
-        return {}  # toy data is scored by modes.score in train()
-    n = min(run.config.num_samples, frechet.NUM_IMAGES)
-    z = adversarial.fixed_noise(n, run.config.latent_dim, run.config.seed + 1)
-    fake = adversarial.to_unit(adversarial.generate(run.models["G"], z))
-    return frechet.frechet_to_test(
-        classifier_run.models["classifier"], fake, run.config.seed
-    )
+score = adversarial.frechet_scores  # on images; toy runs: in train()
 
 
 def g_heavy_config(profile: str) -> GANConfig:

@@ -20,7 +20,15 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from . import adversarial, adversarial_training, data, dcgan, gan, runtime
+from . import (
+    adversarial,
+    adversarial_training,
+    data,
+    dcgan,
+    gan,
+    runtime,
+    toy_training,
+)
 from . import config as cfg
 from .loop import Run
 
@@ -73,7 +81,7 @@ def config_for(profile: str, **overrides) -> WGANConfig:
             "full": dict(num_epochs=5),
         }
     else:
-        presets = gan.toy_presets(overrides.get("dataset", "ring"))
+        presets = toy_training.presets(overrides.get("dataset", "ring"))
     return WGANConfig(**cfg.preset(profile, presets, **overrides))
 
 
@@ -152,10 +160,11 @@ def train(
         progress=progress,
         label=f"wgan-{config.dataset}",
         game=game(config),
+        **toy_training.extras(config),
     )
 
 
-score = gan.score  # the Fréchet distance with its real-vs-real floor
+score = adversarial.frechet_scores  # on images; toy runs: in train()
 
 # training time against a toy GAN's, as measured (the build's order)
 COST = {"wgan_grid": 11, "wgan_ring": 6, "wgan_fmnist": 5}

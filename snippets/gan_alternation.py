@@ -13,7 +13,14 @@ from typing import Literal
 
 import torch
 
-from gen_src import adversarial, adversarial_training, gan, runtime, snippet
+from gen_src import (
+    adversarial,
+    adversarial_training,
+    gan,
+    runtime,
+    snippet,
+    toy_training,
+)
 
 
 def main(
@@ -39,7 +46,7 @@ def main(
     nets = gan.build(config)
     step = adversarial.make_step(nets["G"], nets["D"], config, cpu)
     # each item: k fresh mini-batches of real points, one per D update
-    batches = adversarial_training.real_batches(config, cpu)
+    batches = toy_training.real_batches(config)
     schedules = adversarial_training.cooldown(step, config, len(batches))
     every = max(1, len(batches) // prints)
     print(f"{'round':>6} {'L_D':>7} {'L_G':>7} {'D(x)':>6} {'D(G(z))':>8}")

@@ -147,12 +147,6 @@ def test_progress_lines(capsys):
     assert "step 3/3" in capsys.readouterr().err
 
 
-def test_snapshot_at_the_last_step_even_off_the_grid():
-    config = gan.config_for("smoke", num_steps=25, snapshot_every=10)
-    run = gan.train(config, device="cpu", progress=False)
-    assert run.tensors["snapshot_steps"].tolist() == [0, 10, 20, 25]
-
-
 # -- Frechet score --------------------------------------------------------
 
 

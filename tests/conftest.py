@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# tests/docs_lint: the readers of the pages' sources the translation
+# tests share (--import-mode=importlib puts no test folder on the path)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("GEN_PROFILE", "smoke")
 
 

@@ -24,6 +24,10 @@ Profile = Literal["smoke", "quick", "full"]
 PROFILES: tuple[str, ...] = ("smoke", "quick", "full")
 DEVICES: tuple[str, ...] = ("auto", "cpu", "cuda", "mps")
 DEFAULT_SEED = 0
+PACKAGE = Path(__file__).resolve().parent  # gen_src/
+# the folder above the package: the repository in a checkout (docs/,
+# snippets/, node_modules/ are there; see home() for an installed package)
+REPOSITORY = PACKAGE.parent
 
 
 def set_seed(seed: int = DEFAULT_SEED) -> None:
@@ -37,31 +41,42 @@ def set_seed(seed: int = DEFAULT_SEED) -> None:
     torch.backends.cudnn.benchmark = False
 
 
+def check_device(device: str, setting: str = "device") -> str:
+    """A known device that this machine has, or a ValueError that names
+    the setting (device=, GEN_DEVICE, ...). torch is imported for cuda
+    and mps only."""
+    if device not in DEVICES:
+        raise ValueError(
+            f"{setting}={device!r} is unknown; choose one of "
+            f"{', '.join(DEVICES)}"
+        )
+    if device in ("cuda", "mps") and not _has(device):
+        kind = "CUDA GPU" if device == "cuda" else "Apple MPS device"
+        raise ValueError(
+            f"{setting}={device!r}, but this machine has no {kind} that "
+            f"torch can use; set {setting} to auto (or cpu)"
+        )
+    return device
+
+
+def _has(device: str) -> bool:
+    import torch
+
+    if device == "cuda":
+        return torch.cuda.is_available()
+    mps = getattr(torch.backends, "mps", None)
+    return bool(mps and mps.is_available())
+
+
 def resolve_device(device: str = "auto") -> torch.device:
     """Turn "auto" into CUDA, then MPS, then CPU; check explicit choices."""
     import torch
 
-    if device not in DEVICES:
-        raise ValueError(
-            f"device={device!r} is unknown; choose one of {', '.join(DEVICES)}"
-        )
-    mps = getattr(torch.backends, "mps", None)
-    has_mps = bool(mps and mps.is_available())
-    if device == "auto":
-        if torch.cuda.is_available():
-            return torch.device("cuda")
-        return torch.device("mps" if has_mps else "cpu")
-    if device == "cuda" and not torch.cuda.is_available():
-        raise ValueError(
-            "device='cuda' was asked for, but this machine has no CUDA GPU "
-            "that torch can use; pass device='auto' or device='cpu'"
-        )
-    if device == "mps" and not has_mps:
-        raise ValueError(
-            "device='mps' was asked for, but Apple's MPS backend is not "
-            "available here; pass device='auto' or device='cpu'"
-        )
-    return torch.device(device)
+    if check_device(device) != "auto":
+        return torch.device(device)
+    if _has("cuda"):
+        return torch.device("cuda")
+    return torch.device("mps" if _has("mps") else "cpu")
 
 
 def start(seed: int, device: str = "auto") -> torch.device:
@@ -99,9 +114,8 @@ def home() -> Path:
     """The repository in a checkout, else the current folder (an
     installed package, as on Colab): data/ and .cache/ live here, so every
     command finds the same ones from whichever folder it runs."""
-    root = Path(__file__).resolve().parent.parent
-    if (root / "mkdocs.yml").is_file() and (root / "gen_src").is_dir():
-        return root
+    if (REPOSITORY / "mkdocs.yml").is_file():
+        return REPOSITORY
     return Path.cwd()
 
 

@@ -24,7 +24,9 @@ import typing
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-FOLDER = Path(__file__).resolve().parent.parent / "snippets"
+from . import runtime
+
+FOLDER = runtime.REPOSITORY / "snippets"
 
 
 def _kind(hint) -> tuple[type, tuple | None]:

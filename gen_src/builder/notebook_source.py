@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
+from .. import runtime
 from . import registry, strings
 
-ROOT = registry.PACKAGE_DIR.parent
+ROOT = runtime.REPOSITORY
 FOLDER = Path("docs") / "notebooks"
 EMBED = re.compile(r'^#\s*(--8<--\s+"([^"]+)")\s*$')
 # anything that looks like an embed, in a code or a Markdown cell

@@ -16,9 +16,9 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from gen_src import family
+from gen_src import family, runtime
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = runtime.PACKAGE
 # The course: what pages embed and notebooks import. The build and the
 # website floors hold no family or plot module.
 COURSE_FOLDERS = ("", "plots", "metrics")

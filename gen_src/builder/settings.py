@@ -63,9 +63,9 @@ class Settings:
         elif profile:
             profile = runtime.check_profile(profile, names[0])
         if env_device:
-            device = _check_device(env_device, "GEN_DEVICE")
+            device = runtime.check_device(env_device, "GEN_DEVICE")
         elif device:
-            device = _check_device(device, names[1])
+            device = runtime.check_device(device, names[1])
         else:
             device = "auto"
         if not profile:
@@ -73,32 +73,6 @@ class Settings:
         return cls(
             profile=profile, device=device, cache_dir=cache_root(cache_dir)
         )
-
-
-def _check_device(device: str, setting: str) -> str:
-    """A known device that this machine has; the error names the setting.
-    Asking whether a GPU is there imports torch, for cuda and mps only."""
-    if device not in runtime.DEVICES:
-        raise ValueError(
-            f"{setting}={device!r} is unknown; choose one of "
-            f"{', '.join(runtime.DEVICES)}"
-        )
-    if device in ("cuda", "mps"):
-        import torch
-
-        mps = getattr(torch.backends, "mps", None)
-        there = (
-            torch.cuda.is_available()
-            if device == "cuda"
-            else bool(mps and mps.is_available())
-        )
-        if not there:
-            kind = "CUDA GPU" if device == "cuda" else "Apple MPS device"
-            raise ValueError(
-                f"{setting}={device!r}, but this machine has no {kind} "
-                f"that torch can use; set {setting} to auto (or cpu)"
-            )
-    return device
 
 
 def _cuda_available() -> bool:

@@ -10,8 +10,6 @@ from node_modules is committed.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from mkdocs.structure.files import File, Files
 
 from gen_src.website import math_svg
@@ -23,9 +21,8 @@ class MissingAssetError(RuntimeError):
     """An npm asset or Node is missing: the message says how to install."""
 
 
-def add_vendor_files(files: Files, config, root: Path) -> None:
+def add_vendor_files(files: Files, config, typesetter) -> None:
     """Add MathJax's stylesheet to the build at CSS_URI."""
-    typesetter = math_svg.shared(config)
     try:
         css = typesetter.stylesheet_file()
     except (math_svg.MissingToolError, math_svg.MathError) as err:

@@ -26,6 +26,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
+from gen_src import runtime
 from gen_src.builder import stopping, strings
 from gen_src.website import (
     assets,
@@ -37,7 +38,6 @@ from gen_src.website import (
     math_svg,
     math_text,
     notebook_pages,
-    report,
     search_index,
     session,
     values_md,
@@ -46,7 +46,7 @@ from gen_src.website import (
 from gen_src.website.page_context import DirectiveError
 
 log = logging.getLogger("mkdocs.hooks.gen_src")
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = runtime.REPOSITORY
 # Page directives, in the order they expand (each: referenced, expand)
 DIRECTIVES = (widgets, values_md, benchmark_md, claims_md, figures_md)
 # The build session: made in on_startup, shared by the events that follow
@@ -68,8 +68,8 @@ def on_config(config):
     default, langs = i18n.i18n_plugin_config(config)
     plugin = config.plugins.get("i18n")
     if getattr(plugin, "current_language", default) == default:
-        report.new_build()  # static-i18n builds the other languages next
-        math_svg.shared(config).begin_cycle()
+        _session.once.new_build()  # static-i18n builds the others next
+        _session.typesetter(config).begin_cycle()
     problems = i18n.check_twins(Path(config.docs_dir), default, langs)
     for problem in problems:
         # A warning fails the strict build and names the file to fix.
@@ -82,7 +82,7 @@ def on_config(config):
 @event_priority(-200)
 def on_files(files, config):
     try:
-        assets.add_vendor_files(files, config, ROOT)
+        assets.add_vendor_files(files, config, _session.typesetter(config))
     except assets.MissingAssetError as err:
         raise PluginError(str(err)) from err
     _session.files(files, config)
@@ -120,7 +120,7 @@ def on_page_content(html, page, config, files):
     their sizes."""
     where = f"docs/{page.file.src_uri}"
     try:
-        html, errors = math_svg.shared(config).page(html, where)
+        html, errors = _session.typesetter(config).page(html, where)
     except (math_svg.MathError, math_svg.MissingToolError) as err:
         raise PluginError(f"{where}: {err}") from err
     _session.fail_or_report("math", errors)  # serve: shown as errors
@@ -135,7 +135,7 @@ def on_page_context(context, page, config, nav):
     alternates = getattr(config.extra, "alternate", None)
     if alternates:
         i18n.relative_alternates(alternates)
-    math_text.plain_toc(page.toc, math_svg.shared(config).formulas)
+    math_text.plain_toc(page.toc, _session.typesetter(config).formulas)
     return context
 
 
@@ -163,7 +163,7 @@ def on_post_build(config):
     plugin = config.plugins.get("i18n")
     if getattr(plugin, "building", False):
         return  # inside static-i18n: another language's build
-    typesetter = math_svg.shared(config)
+    typesetter = _session.typesetter(config)
     stats = typesetter.stats
     log.info(
         "gen_src: math: %d formulas, %d typeset now (%s)",

@@ -29,7 +29,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from gen_src.builder import settings
 from gen_src.website import math_cache, math_glue
 from gen_src.website.math_node import (  # noqa: F401 (the hook's errors)
     MathError,
@@ -226,27 +225,12 @@ def _unsearched(container: str) -> str:
     )
 
 
-ROOT = Path(__file__).resolve().parents[2]  # where node_modules/ is
-_shared: dict[tuple[Path, Path], Typesetter] = {}
-
-
-def shared(config) -> Typesetter:
-    """The process's typesetter for this mkdocs.yml's cache folder (kept
-    across the languages' builds and `mkdocs serve` rebuilds)."""
-    options = dict((config.extra or {}).get("gen_src") or {})
-    key = (ROOT, settings.cache_root(options.get("cache_dir")))
-    if key not in _shared:
-        _shared[key] = Typesetter(*key)
-    return _shared[key]
-
-
 __all__ = [
     "CSS_URI",
     "Formula",
     "MathError",
     "MissingToolError",
     "Typesetter",
-    "shared",
     "find",
     "find_in_text",
 ]

@@ -24,7 +24,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from gen_src.builder import notebook_html, notebook_publish, notebooks, strings
-from gen_src.website import css_prune, png, report
+from gen_src.website import css_prune, png
 
 SCRIPT = re.compile(r"notebooks/([^/.]+)(?:\.([A-Za-z_-]+))?\.py")
 CSS_URI = "assets/notebook.css"
@@ -64,11 +64,15 @@ def install(
     langs: list[str],
     serve: bool = False,
     published=None,
+    cache_dir: Path | None = None,
+    say=print,
 ) -> None:
     """Swap this language's notebook scripts for pages; add downloads.
 
     results None (notebooks are off): pages that say so, nothing else.
     published(result): the .ipynb to offer (the cached one if None).
+    cache_dir: the cache's root, where pictures are shrunk once.
+    say(problem): serve's report of a notebook that failed (once).
     """
     for file in [f for f in files if SCRIPT.fullmatch(f.src_uri)]:
         name, suffix = SCRIPT.fullmatch(file.src_uri).groups()
@@ -88,7 +92,7 @@ def install(
             )
             if not serve:
                 raise NotebookError(problem)
-            report.once(problem)  # serve: the page shows it too
+            say(problem)  # serve: the page shows it too
         page = NotebookFile(
             file.src_uri,
             config.docs_dir,
@@ -117,8 +121,7 @@ def install(
         for image in result.record["images"]:
             src = result.ipynb.with_name(image)
             if src.suffix == ".png":  # smaller, same look
-                # the cache root: CACHE/notebooks/ENTRY/NAME.ipynb
-                src = png.shrunk(src, result.ipynb.parents[2])
+                src = png.shrunk(src, cache_dir)
             _publish(files, config, here + image, src)
         for path in result.record["embeds"]:
             _publish(files, config, f"downloads/{path}", notebooks.ROOT / path)
@@ -132,7 +135,7 @@ def install(
             css = css_prune.pruned_file(
                 result.ipynb.with_name(notebook_html.CSS_NAME),
                 pages,
-                result.ipynb.parents[2],
+                cache_dir,
             )
             _publish(files, config, CSS_URI, css)
 

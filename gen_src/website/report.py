@@ -13,26 +13,37 @@ from __future__ import annotations
 import logging
 import sys
 
-log = logging.getLogger("gen_src.serve")
-if not log.handlers:
-    _handler = logging.StreamHandler(sys.stderr)
-    _handler.setFormatter(
-        logging.Formatter("ERROR    -  gen_src: %(message)s")
-    )
-    log.addHandler(_handler)
-    log.propagate = False
-_said: set[str] = set()
+LOGGER = "gen_src.serve"
 
 
-def new_build() -> None:
-    """A new build of every language begins: causes may be said again."""
-    _said.clear()
+def logger() -> logging.Logger:
+    """The logger outside "mkdocs", with its handler (made on first use)."""
+    log = logging.getLogger(LOGGER)
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(
+            logging.Formatter("ERROR    -  gen_src: %(message)s")
+        )
+        log.addHandler(handler)
+        log.propagate = False
+    return log
 
 
-def once(message: str) -> None:
-    if message not in _said:
-        _said.add(message)
-        log.error(message)
+class Once:
+    """Says each message once per build (Once.new_build() between)."""
+
+    def __init__(self):
+        self.said: set[str] = set()
+
+    def new_build(self) -> None:
+        """A new build of every language begins: causes may be said
+        again."""
+        self.said.clear()
+
+    def __call__(self, message: str) -> None:
+        if message not in self.said:
+            self.said.add(message)
+            logger().error(message)
 
 
 def grouped(failures: dict[str, Exception]) -> list[str]:

@@ -13,14 +13,17 @@ from __future__ import annotations
 import logging
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mkdocs.exceptions import PluginError
 
+from gen_src import runtime
+from gen_src.builder import settings
 from gen_src.website import (
     figures_md,
     i18n,
+    math_svg,
     notebook_pages,
     report,
     widgets,
@@ -70,6 +73,10 @@ class Session:
     exports: dict | None = None  # run -> Export or exception
     exporter: Any = None
     revision: str | None = None  # the commit notebooks are pinned to
+    once: report.Once = field(default_factory=report.Once)  # serve's say
+    # math typeset at build time, one typesetter per cache folder: kept
+    # across the languages' builds and serve's rebuilds
+    typesetters: dict = field(default_factory=dict)
 
     @property
     def serve(self) -> bool:
@@ -83,7 +90,16 @@ class Session:
                 f"{what} failed:\n" + "\n".join(f"  {line}" for line in lines)
             )
         for line in lines:
-            report.once(line)
+            self.once(line)
+
+    def typesetter(self, config) -> math_svg.Typesetter:
+        """The typesetter for this mkdocs.yml's cache folder."""
+        cache = settings.cache_root(options(config).get("cache_dir"))
+        if cache not in self.typesetters:
+            self.typesetters[cache] = math_svg.Typesetter(
+                runtime.REPOSITORY, cache
+            )
+        return self.typesetters[cache]
 
     def page(self, page, lang: str) -> PageContext:
         on = self.results is not None
@@ -209,6 +225,8 @@ class Session:
                 langs,
                 serve=self.serve,
                 published=published,
+                cache_dir=self.pipeline and self.pipeline.settings.cache_dir,
+                say=self.once,
             )
         except notebook_pages.NotebookError as err:
             raise PluginError(str(err)) from err

@@ -188,11 +188,10 @@ def runs() -> dict[str, RunSpec]:
 
 @functools.lru_cache(maxsize=4)
 def _runs(stamp: tuple) -> dict[str, RunSpec]:
-    costs: dict[str, float] = {}
-    for module in family_modules():
-        node = _top_dict(module, "COST")
-        if node is not None:
-            costs |= ast.literal_eval(node)
+    costs = {
+        name: ast.literal_eval(value)
+        for _, name, value in entries(declaring("COST", stamp), "COST")
+    }
     return {
         name: RunSpec(
             name, module, _defines(module, "score"), costs.get(name, 1.0)
@@ -228,18 +227,13 @@ def _figures(stamp: tuple) -> dict[str, FigureSpec]:
 
 def figure(name: str, page: str | None = None) -> FigureSpec:
     """The figure called name, or an error naming the page and the name."""
-    return lookup(
-        figures(),
-        name,
-        page,
-        UnknownFigureError,
-        "add the figure to a FIGURES dict under gen_src/plots/",
-    )
+    fix = "add the figure to a FIGURES dict under gen_src/plots/"
+    return lookup(figures(), name, page, UnknownFigureError, fix)
 
 
 def lookup(table: dict, name: str, page, error, fix: str):
-    """table[name], or error (its docstring names the kind) naming the
-    page, the name, the known names and the fix."""
+    """table[name], or error (UnknownKindError: the kind is in its name)
+    naming the page, the name, the known names and the fix."""
     if name not in table:
         kind = error.__name__.removeprefix("Unknown").removesuffix("Error")
         where = f"{page}: " if page else ""

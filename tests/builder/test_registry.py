@@ -94,3 +94,9 @@ def test_reading_the_registry_imports_no_torch():
         text=True,
     ).stdout
     assert out.strip() == "False"
+
+
+def test_a_runs_cost_is_declared_in_its_family():
+    runs = registry.runs()
+    assert runs["wgan_grid"].cost > runs["classifier"].cost > 1
+    assert runs["toy_ring_ns"].cost == 1.0  # not declared: the unit

@@ -4,10 +4,11 @@ Goodfellow et al. 2014, "Generative Adversarial Nets": D maximises
 V(D, G) = E log D(x) + E log(1 - D(G(z))) while G minimises it. Here are
 D's loss, G's two losses (the minimax one, which saturates, and the
 non-saturating one), the alternation of Algorithm 1 (k D updates, then
-G), packing (PacGAN: D judges m samples at once), and the loop that
-trains any pair of networks with it: the MLP GAN (gen_src.gan), DCGAN
-(gen_src.dcgan) and, with its own game, WGAN-GP (gen_src.wgan). Taught on
-the page docs/gan.md.
+G), packing (PacGAN: D judges m samples at once), each config's method,
+and the Fréchet score of a G, shared by the MLP GAN (gen_src.gan), DCGAN
+(gen_src.dcgan) and, with its own game, WGAN-GP (gen_src.wgan); the loop
+around the step is gen_src.adversarial_training. Taught on the page
+docs/gan.md.
 """
 
 from __future__ import annotations

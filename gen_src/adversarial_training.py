@@ -71,6 +71,11 @@ def train_adversarial(
     dev = runtime.resolve_device(device)
     G, D = models["G"].to(dev).train(), models["D"].to(dev).train()
     step = adversarial.make_step(G, D, config, dev, game)
+    if batches is None and config.is_toy:
+        raise ValueError(
+            f"dataset={config.dataset!r}: a run on the 2-D data brings its "
+            "points; pass **toy_training.extras(config), as gan.train does"
+        )
     if batches is None:
         batches = real_batches(config, dev)
     epochs = 1 if config.is_toy else config.num_epochs

@@ -8,9 +8,10 @@ no sigmoid) estimates it. Gulrajani et al. 2017 ("Improved Training of
 Wasserstein GANs") keep D near 1-Lipschitz with a penalty on its gradient
 norm at points between real and generated samples, instead of clipping
 its weights, train the critic n_critic = 5 times per generator update,
-and use no batch norm in the critic. The round and the loop are
-gen_src.adversarial's; only the game and the critic change. Taught on the
-page docs/gan_remedies.md.
+and use no batch norm in the critic. The round is gen_src.adversarial's,
+the loop gen_src.adversarial_training's and, on the 2-D data, the presets
+gen_src.toy_training's; only the game and the critic change. Taught on
+the page docs/gan_remedies.md.
 """
 
 from __future__ import annotations

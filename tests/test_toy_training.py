@@ -34,3 +34,14 @@ def test_a_run_on_images_takes_nothing_from_the_toy_module():
     config = gan.config_for("smoke", dataset="fashion-mnist")
     assert toy_training.extras(config) == {}
     assert "toy" not in adversarial_training.__dict__
+
+
+def test_a_toy_run_without_its_points_is_refused_naming_the_fix():
+    import pytest
+
+    config = gan.config_for("smoke")
+    models = gan.build(config)
+    with pytest.raises(ValueError, match="toy_training.extras"):
+        adversarial_training.train_adversarial(
+            config, models, device="cpu", progress=False, label="x"
+        )

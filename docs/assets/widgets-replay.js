@@ -1,6 +1,6 @@
 /* The GAN training replay, a kind of live figure for widgets.js: the runs
  * of a group side by side on one timeline, each frame G's samples over D's
- * output on the plane (gen_src/builder/export.py, make_replay).
+ * output on the plane (gen_src/builder/export_contents.py, make_replay).
  */
 (function () {
   "use strict";

@@ -11,7 +11,7 @@ counted gzipped, as a static host such as GitHub Pages sends them; PNG,
 JPEG, WebP and fonts as they are. Files on other hosts are listed apart
 (tests/website/test_offline.py makes sure there are none).
 
-tests/website/test_page_weight.py holds every page to a limit, and
+tests/builder/test_page_weight.py holds every page to a limit, and
 tests/browser checks that a real browser loads nothing this list misses.
 """
 

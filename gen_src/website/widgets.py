@@ -13,7 +13,8 @@ docs/assets/widgets.js turns the container into the live figure once
 its data loaded and checked; with JavaScript off, while loading, or after
 an error (shown in a box that names the file), the still stays. Both
 languages embed the same widget: only its interface strings (from
-gen_src/builder/strings/LANG.toml, [widgets]) differ.
+gen_src/builder/strings/LANG.toml, [widgets], and for a replay
+[modes_table.methods]) differ.
 """
 
 from __future__ import annotations

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from gen_src.builder import registry
 from gen_src.builder.pipeline import FigureResult
 from gen_src.website import figures_md, provenance
 from gen_src.website.page_context import PageContext
@@ -92,7 +91,7 @@ def test_nested_page_gets_a_relative_path():
 
 def test_unknown_name_fails_build_and_names_page():
     page = "![x](fig:vae_sample)"
-    with pytest.raises(registry.UnknownFigureError, match="docs/vae.md"):
+    with pytest.raises(figures_md.FigureBuildError, match="docs/vae.md"):
         figures_md.expand(
             page, PageContext("vae.md", lang="en", results={}, serve=False)
         )

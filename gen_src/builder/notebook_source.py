@@ -19,6 +19,7 @@ each code cell with a bare `# %%`.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -206,6 +207,26 @@ def where(source: Source, nb, nb_index: int) -> str:
     return _where(source, cell_lines(text), script_cell(nb_index, nb))
 
 
+@functools.lru_cache(maxsize=1)
+def snippet_options() -> dict:
+    """mkdocs.yml's pymdownx.snippets options, its base paths made
+    absolute: a notebook embeds code exactly as a page does."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """mkdocs.yml's own tags (!ENV, !!python/...) read as None."""
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    for item in yaml.load(text, Loader=Loader)["markdown_extensions"]:
+        if isinstance(item, dict) and "pymdownx.snippets" in item:
+            options = dict(item["pymdownx.snippets"] or {})
+            paths = options.get("base_path", ["."])
+            options["base_path"] = [str(ROOT / p) for p in paths]
+            return options
+    raise NotebookError("mkdocs.yml: pymdownx.snippets is not configured")
+
+
 def _expand(code: str, source: Source, lines: list[int], index: int) -> str:
     rows = [line for line in code.splitlines() if line.strip()]
     if not rows or not all(EMBED.match(line.strip()) for line in rows):
@@ -217,14 +238,7 @@ def _expand(code: str, source: Source, lines: list[int], index: int) -> str:
         _check_inside(path, _where(source, lines, index, offset))
     md = markdown.Markdown(
         extensions=["pymdownx.snippets"],
-        extension_configs={
-            "pymdownx.snippets": {
-                "base_path": [str(ROOT)],
-                "check_paths": True,
-                "restrict_base_path": True,
-                "dedent_subsections": True,
-            }
-        },
+        extension_configs={"pymdownx.snippets": snippet_options()},
     )
     try:
         expanded = md.preprocessors["snippet"].run(

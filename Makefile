@@ -105,8 +105,9 @@ bench: setup
 data: $(PY_STAMP)
 	$(prepare_data)
 
+# SHARD=I/N: train shard I of N of the runs only (the publishing workflow)
 figures: setup
-	$(PY) -m gen_src figures
+	$(PY) -m gen_src figures $(if $(SHARD),--shard $(SHARD))
 
 clean:
 	rm -rf site .cache .pytest_cache .coverage

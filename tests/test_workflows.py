@@ -174,3 +174,16 @@ def test_setup_installs_node_and_mathjax_from_the_lock_file():
     for name in ("publish.yml", "upstream.yml"):
         uses = [s.get("uses", "") for s in _steps(load(name))]
         assert any(u.startswith("actions/setup-node") for u in uses), name
+
+
+def test_publish_trains_in_shards_and_merges_them_before_the_build():
+    wf = load("publish.yml")
+    train, build = wf["jobs"]["train"], wf["jobs"]["build"]
+    shards = train["strategy"]["matrix"]["shard"]
+    runs = " ".join(s.get("run", "") for s in train["steps"])
+    assert f"SHARD=${{{{ matrix.shard }}}}/{len(shards)}" in runs
+    assert shards == list(range(1, len(shards) + 1))
+    assert build["needs"] == "train"
+    steps = [s.get("run", "") for s in build["steps"]]
+    merge = next(i for i, r in enumerate(steps) if "gen_src merge" in r)
+    assert merge < next(i for i, r in enumerate(steps) if "make build" in r)

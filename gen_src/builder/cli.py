@@ -51,6 +51,18 @@ def _main(argv: list[str] | None = None) -> int:
         )
         command.add_argument("--cache-dir")
         command.add_argument("--only", nargs="+", metavar="NAME", help=only)
+        if name == "figures":
+            command.add_argument(
+                "--shard",
+                metavar="I/N",
+                help="train shard I of N of the runs (balanced by cost) "
+                "into the cache, and draw nothing",
+            )
+    merge = sub.add_parser(
+        "merge", help="merge the runs of shards' caches into one cache"
+    )
+    merge.add_argument("sources", nargs="+", metavar="CACHE")
+    merge.add_argument("--into", required=True, metavar="CACHE")
     keys = sub.add_parser(
         "keys",
         help="print the cache key of every run, figure and notebook "
@@ -104,6 +116,10 @@ def _main(argv: list[str] | None = None) -> int:
         return _notebooks(args)
     elif args.command == "keys":
         return _keys(args)
+    elif args.command == "merge":
+        from gen_src.builder import shards
+
+        return shards.merge_command(args.sources, args.into)
     elif args.command == "bench":
         from gen_src.builder import bench as benchmarks
 
@@ -135,6 +151,12 @@ def _figures(args) -> int:
         settings = pipeline.Settings.resolve(
             args.profile, args.device, args.cache_dir, origin="cli"
         )
+        if args.shard:
+            from gen_src.builder import shards
+
+            if args.only:
+                raise ValueError("--shard trains runs: give it without --only")
+            return shards.train_command(settings, args.shard)
         pipe = pipeline.Pipeline(settings)
         names = args.only or sorted(registry.figures())
         for name in names:

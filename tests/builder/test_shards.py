@@ -1,0 +1,124 @@
+"""Publishing past one machine (gen_src/builder/shards.py): the runs in
+shards balanced by cost, every run in exactly one; caches merged, the
+same run kept once, different runs under one key refused."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gen_src.builder import cache as cache_mod
+from gen_src.builder import registry, shards, workers
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    "text, says",
+    [("x", "not i/N"), ("3/2", "shard 3 of 2"), ("0/2", "shard 0 of 2")],
+)
+def test_a_bad_shard_is_refused_in_one_line(text, says):
+    with pytest.raises(shards.ShardError, match=says) as err:
+        shards.parse(text)
+    assert f"--shard {text}" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_every_run_is_in_one_shard_and_the_shards_are_balanced():
+    runs = shards.runs_of_figures()
+    costs = registry.runs()
+    for n in (1, 2, 3, 5):
+        parts = shards.assign(runs, n)
+        assert sorted(r for part in parts for r in part) == sorted(runs)
+        loads = [sum(costs[r].cost for r in part) for part in parts]
+        assert max(loads) - min(loads) <= max(c.cost for c in costs.values())
+        assert parts == shards.assign(list(reversed(runs)), n)  # fixed
+
+
+def test_the_judge_trains_in_the_shard_of_every_run_that_needs_it():
+    from gen_src.builder import pipeline
+
+    pipe = pipeline.Pipeline(pipeline.Settings(profile="smoke"))
+    runs = shards.runs_of_figures()
+    together = shards.with_judge(pipe, runs)
+    assert {"classifier", "vae", "dcgan"} <= together
+    assert "toy_ring_ns" not in together  # scored by its modes, no judge
+    parts = shards.assign(runs, 3, together)
+    (home,) = [part for part in parts if "classifier" in part]
+    assert together <= set(home)
+
+
+@pytest.mark.parametrize("raw", ["0", "abc", "-1"])
+def test_a_bad_worker_count_is_refused_naming_the_setting(raw, monkeypatch):
+    monkeypatch.setenv("GEN_WORKERS", raw)
+    with pytest.raises(ValueError, match="GEN_WORKERS=.*at least 1"):
+        workers.workers_for(4)
+
+
+def fake_run(root: Path, name: str, weights: bytes, seconds: float):
+    entry = root / "runs" / name
+    record = {"run": name, "seconds": seconds, "date": "2026-12-05"}
+    cache_mod.Cache(root).write_entry(
+        entry,
+        lambda tmp: [
+            (tmp / "weights.safetensors").write_bytes(weights),
+            (tmp / "record.json").write_text(json.dumps(record)),
+        ],
+    )
+
+
+def test_merge_keeps_one_copy_of_a_run_and_refuses_two_different(tmp_path):
+    a, b, into = tmp_path / "a", tmp_path / "b", tmp_path / "into"
+    fake_run(a, "judge-smoke-k1", b"w", 3.0)
+    fake_run(b, "judge-smoke-k1", b"w", 4.5)  # the same run, timed again
+    fake_run(b, "vae-smoke-k2", b"v", 1.0)
+    counts = shards.merge([a, b], into)
+    assert counts == {"copied": 2, "same": 1}
+    target = cache_mod.Cache(into)
+    for name in ("judge-smoke-k1", "vae-smoke-k2"):
+        target.check_entry(into / "runs" / name)
+    fake_run(tmp_path / "c", "vae-smoke-k2", b"other", 1.0)
+    with pytest.raises(shards.ShardError, match="key vae-smoke-k2"):
+        shards.merge([tmp_path / "c"], into)
+
+
+def test_two_shards_merged_hold_every_run_the_figures_need(tmp_path):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("GEN_", "COV_", "COVERAGE"))
+    }
+    env.update(PYTHONPATH=str(ROOT), GEN_PROFILE="smoke", GEN_DEVICE="cpu")
+    caches = [tmp_path / "one", tmp_path / "two"]
+    for i, cache in enumerate(caches, 1):
+        out = subprocess.run(
+            [sys.executable, "-m", "gen_src", "figures", "--shard", f"{i}/2"]
+            + ["--cache-dir", str(cache)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        assert out.returncode == 0, out.stderr[-2000:]
+    merged = tmp_path / "merged"
+    out = subprocess.run(
+        [sys.executable, "-m", "gen_src", "merge", *map(str, caches)]
+        + ["--into", str(merged)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    from gen_src.builder import pipeline
+
+    pipe = pipeline.Pipeline(
+        pipeline.Settings(profile="smoke", cache_dir=merged)
+    )
+    missing = [r for r in shards.runs_of_figures() if not pipe.cached(r)]
+    assert not missing, missing

@@ -105,9 +105,11 @@ bench: setup
 data: $(PY_STAMP)
 	$(prepare_data)
 
-# SHARD=I/N: train shard I of N of the runs only (the publishing workflow)
+# SHARD=I/N (or judge): train that shard of the runs only, FROM=CACHE
+# merged in first, OUT=CACHE to copy its runs into (the publishing workflow)
 figures: setup
-	$(PY) -m gen_src figures $(if $(SHARD),--shard $(SHARD))
+	$(PY) -m gen_src figures $(if $(SHARD),--shard $(SHARD)) \
+	  $(if $(FROM),--from $(FROM)) $(if $(OUT),--out $(OUT))
 
 clean:
 	rm -rf site .cache .pytest_cache .coverage

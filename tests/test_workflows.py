@@ -178,12 +178,22 @@ def test_setup_installs_node_and_mathjax_from_the_lock_file():
 
 def test_publish_trains_in_shards_and_merges_them_before_the_build():
     wf = load("publish.yml")
-    train, build = wf["jobs"]["train"], wf["jobs"]["build"]
+    judge, train = wf["jobs"]["judge"], wf["jobs"]["train"]
+    build = wf["jobs"]["build"]
     shards = train["strategy"]["matrix"]["shard"]
-    runs = " ".join(s.get("run", "") for s in train["steps"])
-    assert f"SHARD=${{{{ matrix.shard }}}}/{len(shards)}" in runs
     assert shards == list(range(1, len(shards) + 1))
-    assert build["needs"] == "train"
+    assert train["needs"] == "judge" and build["needs"] == "train"
+    assert train["strategy"]["fail-fast"] is False
+    for job, shard in (
+        (judge, "judge"),
+        (train, f"${{{{ matrix.shard }}}}/{len(shards)}"),
+    ):
+        (step,) = [
+            s for s in job["steps"] if "make figures" in s.get("run", "")
+        ]
+        assert f"SHARD={shard}" in step["run"] and "OUT=" in step["run"]
+        # the shards train what the build publishes
+        assert step.get("env", {}).get("GEN_PROFILE") == "full"
     steps = [s.get("run", "") for s in build["steps"]]
     merge = next(i for i, r in enumerate(steps) if "gen_src merge" in r)
     assert merge < next(i for i, r in enumerate(steps) if "make build" in r)

@@ -56,7 +56,19 @@ def _main(argv: list[str] | None = None) -> int:
                 "--shard",
                 metavar="I/N",
                 help="train shard I of N of the runs (balanced by cost) "
-                "into the cache, and draw nothing",
+                "into the cache, and draw nothing; judge: the judge alone",
+            )
+            command.add_argument(
+                "--out",
+                metavar="CACHE",
+                help="with --shard: copy the shard's runs into this cache",
+            )
+            command.add_argument(
+                "--from",
+                dest="sources",
+                nargs="+",
+                metavar="CACHE",
+                help="with --shard: merge these caches' runs in first",
             )
     merge = sub.add_parser(
         "merge", help="merge the runs of shards' caches into one cache"
@@ -156,7 +168,9 @@ def _figures(args) -> int:
 
             if args.only:
                 raise ValueError("--shard trains runs: give it without --only")
-            return shards.train_command(settings, args.shard)
+            return shards.train_command(
+                settings, args.shard, args.out, args.sources
+            )
         pipe = pipeline.Pipeline(settings)
         names = args.only or sorted(registry.figures())
         for name in names:

@@ -64,6 +64,11 @@ class Pipeline:
         profile, key = self._locate_run(name)
         return f"{profile}:{key}"
 
+    def run_entry(self, name: str) -> Path:
+        """The cache folder of the run this build uses (made or not)."""
+        profile, key = self._locate_run(name)
+        return self.cache.run_dir(name, profile, key)
+
     def figure_key(self, name: str) -> str:
         spec = registry.figure(name)
         return self.keys.figure_key(
@@ -255,10 +260,23 @@ def draw(name: str):
     Shown once in a notebook: it is closed in pyplot, which would show it
     a second time at the end of the cell.
     """
+    import sys
+
     import matplotlib.pyplot as plt
 
     spec = registry.figure(name)
     _, draw_fn = drawing.plots(spec).FIGURES[name]
-    fig = draw_fn(*[trained(run)[0] for run in spec.runs])
+    runs = [trained(run)[0] for run in spec.runs]
+    sys.stdout.flush()  # what the cell printed comes first, every time
+    # mathtext looks for fallback fonts (STIX) that Debian lacks: found
+    # once, quietly, here; matplotlib caches the answer for the display
+    fonts = logging.getLogger("matplotlib.font_manager")
+    level = fonts.level
+    fonts.setLevel(logging.ERROR)
+    try:
+        fig = draw_fn(*runs)
+        fig.canvas.draw()
+    finally:
+        fonts.setLevel(level)
     plt.close(fig)
     return fig

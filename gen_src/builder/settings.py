@@ -21,6 +21,18 @@ def default_cache() -> Path:
     return runtime.home() / ".cache" / "gen_src"
 
 
+def workers_setting() -> int | None:
+    """GEN_WORKERS, runs side by side (None: one per core), checked."""
+    raw = os.environ.get("GEN_WORKERS", "").strip()
+    if raw and not (raw.isdigit() and int(raw) >= 1):
+        raise ValueError(
+            f"GEN_WORKERS={raw!r} is out of range: give a whole number of "
+            f"at least 1 (runs side by side), or unset it for one per core "
+            f"({os.cpu_count() or 1})"
+        )
+    return int(raw) if raw else None
+
+
 def cache_root(cache_dir: str | Path | None = None) -> Path:
     """The cache folder: GEN_CACHE_DIR as the user typed it, else
     cache_dir (mkdocs.yml's, beside it), else default_cache()."""
@@ -70,6 +82,7 @@ class Settings:
             device = "auto"
         if not profile:
             profile = "full" if _cuda_available() else "quick"
+        workers_setting()  # a bad GEN_WORKERS stops here, not training
         return cls(
             profile=profile, device=device, cache_dir=cache_root(cache_dir)
         )

@@ -17,6 +17,7 @@ kept once.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sys
@@ -26,6 +27,7 @@ from . import cache as cache_mod
 from . import registry
 
 SHARD = re.compile(r"(\d+)/(\d+)")
+JUDGE = "judge"  # --shard judge: the judge alone, before the others
 MERGED = ("runs", "configs")  # what a shard trains; the build makes the rest
 
 
@@ -39,7 +41,7 @@ def parse(text: str) -> tuple[int, int]:
     if match is None:
         raise ShardError(
             f"--shard {text}: not i/N; give the shard and the count, "
-            "e.g. --shard 1/2"
+            f"e.g. --shard 1/2 (or --shard {JUDGE}: the judge alone)"
         )
     i, n = int(match[1]), int(match[2])
     if not 1 <= i <= n:
@@ -61,7 +63,8 @@ def assign(runs: list[str], n: int, together=()) -> list[list[str]]:
     in `together` go to one shard, as one."""
     specs = registry.runs()
     units = [[r] for r in runs if r not in together]
-    units += [sorted(r for r in runs if r in together)] if together else []
+    group = sorted(r for r in runs if r in together)
+    units += [group] if group else []
 
     def cost(unit):
         return sum(specs[r].cost for r in unit)
@@ -88,44 +91,70 @@ def with_judge(pipe, runs: list[str]) -> set[str]:
 
 
 def shard(text: str, pipe) -> list[str]:
-    """The runs of shard 'i/N'."""
+    """The runs of shard 'I/N', or of 'judge' (the judge alone). Once
+    the judge is in the cache, the runs that need it spread freely."""
+    if text.strip() == JUDGE:
+        return [registry.CLASSIFIER_RUN]
     i, n = parse(text)
     runs = runs_of_figures()
-    return assign(runs, n, with_judge(pipe, runs))[i - 1]
+    judged = pipe.cached(registry.CLASSIFIER_RUN)
+    return assign(runs, n, () if judged else with_judge(pipe, runs))[i - 1]
 
 
 def merge(sources: list[Path], into: Path) -> dict[str, int]:
-    """Copy the trained runs of every source cache into `into`; an entry
-    already there is kept if it is the same run (its files but the record
-    alike, its record alike but for the timing). Returns counts."""
+    """Copy the trained runs (and configs) of every source cache into
+    `into`; an entry already there is kept if it is the same run (see
+    _fingerprint), replaced if it is damaged. Returns counts."""
     target = cache_mod.Cache(into)
     counts = {"copied": 0, "same": 0}
     for source in sources:
-        if (
-            not (source / "runs").is_dir()
-            and not (source / "configs").is_dir()
-        ):
+        if not any((source / folder).is_dir() for folder in MERGED):
             raise ShardError(f"{source}: not a cache (no runs/ or configs/)")
         for folder in MERGED:
             for entry in sorted((source / folder).glob("*")):
                 if entry.name.startswith((cache_mod.TMP_PREFIX, ".")):
                     continue
-                counts[_merge_one(target, entry, into / folder)] += 1
+                if entry.is_file():
+                    counts[_merge_config(entry, into / folder)] += 1
+                else:
+                    counts[_merge_run(target, entry, into / folder)] += 1
     return counts
 
 
-def _merge_one(target: cache_mod.Cache, entry: Path, folder: Path) -> str:
-    there = folder / entry.name
-    if entry.is_file():  # configs/NAME.json: a config, computed
-        if there.exists() and there.read_bytes() != entry.read_bytes():
-            raise ShardError(f"key {entry.stem}: two caches disagree")
-        folder.mkdir(parents=True, exist_ok=True)
-        if not there.exists():
-            shutil.copy2(entry, there)
-            return "copied"
+def _merge_config(entry: Path, folder: Path) -> str:
+    """configs/NAME.json: a run's config, computed from its key."""
+    if entry.suffix != ".json":  # a leftover of an interrupted write
         return "same"
-    cache_mod.Cache(entry.parent.parent).check_entry(entry)
+    there = folder / entry.name
+    if there.exists():
+        if there.read_bytes() != entry.read_bytes():
+            raise ShardError(
+                f"key {entry.stem}: {entry} and {there} hold different "
+                "configs under it"
+            )
+        return "same"
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = there.with_name(f"{cache_mod.TMP_PREFIX}{there.name}")
+    shutil.copy2(entry, tmp)
+    os.replace(tmp, there)
+    return "copied"
+
+
+def _merge_run(target: cache_mod.Cache, entry: Path, folder: Path) -> str:
+    try:
+        target.check_entry(entry)
+        listed = json.loads((entry / cache_mod.CHECKSUMS).read_text())
+        if "record.json" not in listed:
+            raise ValueError("no record.json among its checksums")
+    except (OSError, ValueError) as err:  # DamagedEntry included
+        raise ShardError(f"{entry}: damaged ({err}); train it again") from err
+    there = folder / entry.name
     with target.lock(there):
+        if there.exists():
+            try:
+                target.check_entry(there)
+            except cache_mod.DamagedEntry:
+                target.discard(there)  # the good copy replaces it
         if there.exists():
             if _fingerprint(there) != _fingerprint(entry):
                 raise ShardError(
@@ -133,13 +162,9 @@ def _merge_one(target: cache_mod.Cache, entry: Path, folder: Path) -> str:
                     f"under it ({entry} and {there}); train it again in one"
                 )
             return "same"
-        target.write_entry(
+        target.write_entry(  # only the files the checksums vouch for
             there,
-            lambda tmp: [
-                shutil.copy2(p, tmp / p.name)
-                for p in entry.iterdir()
-                if p.is_file() and p.name != cache_mod.CHECKSUMS
-            ],
+            lambda tmp: [shutil.copy2(entry / n, tmp / n) for n in listed],
         )
     return "copied"
 
@@ -162,13 +187,17 @@ def _fingerprint(entry: Path) -> tuple:
     return tuple(sorted(sums.items())), json.dumps(kept, sort_keys=True)
 
 
-def train_command(settings, text: str) -> int:
-    """`figures --shard I/N`: train the shard's runs missing from the
-    cache, side by side; 1 if any failed (each named)."""
+def train_command(settings, text: str, out=None, sources=None) -> int:
+    """`figures --shard I/N [--from CACHE...] [--out CACHE]`: merge the
+    sources' runs into the cache, train the shard's runs missing from it,
+    side by side, and copy the shard's runs (trained now or before) into
+    out; 1 if any failed (each named), 2 if the caches disagree."""
     import time
 
     from . import pipeline
 
+    if sources and merge_command(sources, str(settings.cache_dir)):
+        return 2
     pipe = pipeline.Pipeline(settings)
     runs = shard(text, pipe)
     lacking = [r for r in runs if not pipe.cached(r)]
@@ -184,6 +213,15 @@ def train_command(settings, text: str) -> int:
             f"FAILED run {name}: {type(err).__name__}: {err}", file=sys.stderr
         )
     print(f"shard {text}: trained in {time.perf_counter() - started:.1f} s")
+    if out and not failed:
+        try:
+            target = cache_mod.Cache(Path(out))
+            for run in runs:
+                _merge_run(target, pipe.run_entry(run), Path(out) / "runs")
+        except (ShardError, cache_mod.CacheError, OSError) as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+        print(f"shard {text}: its {len(runs)} runs copied into {out}")
     return 1 if failed else 0
 
 
@@ -191,7 +229,7 @@ def merge_command(sources: list[str], into: str) -> int:
     """`merge CACHE ... --into CACHE`: 2 and one line on a conflict."""
     try:
         counts = merge([Path(s) for s in sources], Path(into))
-    except (ShardError, cache_mod.DamagedEntry) as err:
+    except (ShardError, cache_mod.CacheError, OSError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     print(

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 
-from . import registry, stopping
+from . import registry, settings, stopping
 
 log = logging.getLogger("gen_src.pipeline")
 
@@ -50,15 +50,8 @@ def missing(pipe, figures: list[str]) -> list[str]:
 
 def workers_for(jobs: int) -> int:
     """GEN_WORKERS if set, else one worker per core, at most one per job."""
-    cores = os.cpu_count() or 1
-    raw = os.environ.get("GEN_WORKERS", "").strip()
-    if raw and not (raw.isdigit() and int(raw) >= 1):
-        raise ValueError(
-            f"GEN_WORKERS={raw!r} is out of range: give a whole number of "
-            f"at least 1 (runs side by side), or unset it for one per core "
-            f"({cores})"
-        )
-    return max(1, min(int(raw or cores), jobs))
+    wanted = settings.workers_setting() or os.cpu_count() or 1
+    return max(1, min(wanted, jobs))
 
 
 def _start(threads: int, parent: int) -> None:

@@ -86,39 +86,60 @@ def test_merge_keeps_one_copy_of_a_run_and_refuses_two_different(tmp_path):
         shards.merge([tmp_path / "c"], into)
 
 
-def test_two_shards_merged_hold_the_runs_one_cold_build_trains(tmp_path):
-    """Every run the figures need, with the same keys and the same bytes
-    (weights, tensors) as one cold training of them all; only the
-    records' timings differ."""
+def gen_src(*args: str, env: dict) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "gen_src", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+
+
+def test_shards_as_the_workflow_runs_them_hold_one_cold_builds_runs(tmp_path):
+    """The judge, then two shards from it, each copying its runs out, then
+    a merge: every run the figures need, with the same keys and the same
+    bytes (weights, tensors) as one cold training of them all; only the
+    records' timings differ. (Bytes match on the same thread count: one
+    thread each here, as when runs train side by side on 2 cores.)"""
     env = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("GEN_", "COV_", "COVERAGE"))
     }
     env.update(PYTHONPATH=str(ROOT), GEN_PROFILE="smoke", GEN_DEVICE="cpu")
-    caches = [tmp_path / "one", tmp_path / "two", tmp_path / "whole"]
-    for i, cache in enumerate(caches, 1):
-        shard = f"{i}/2" if i < 3 else "1/1"
-        out = subprocess.run(
-            [sys.executable, "-m", "gen_src", "figures", "--shard", shard]
-            + ["--cache-dir", str(cache)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
-        assert out.returncode == 0, out.stderr[-2000:]
-    merged = tmp_path / "merged"
-    out = subprocess.run(
-        [sys.executable, "-m", "gen_src", "merge", *map(str, caches[:2])]
-        + ["--into", str(merged)],
-        cwd=ROOT,
+    env.update(OMP_NUM_THREADS="1", GEN_WORKERS="2")
+    judge = tmp_path / "judge"
+    gen_src(
+        "figures",
+        "--shard",
+        "judge",
+        "--cache-dir",
+        str(tmp_path / "j"),
+        "--out",
+        str(judge),
         env=env,
-        capture_output=True,
-        text=True,
     )
-    assert out.returncode == 0, out.stderr
+    outs = []
+    for i in (1, 2):
+        outs.append(tmp_path / f"out{i}")
+        gen_src(
+            "figures",
+            "--shard",
+            f"{i}/2",
+            "--from",
+            str(judge),
+            "--cache-dir",
+            str(tmp_path / f"c{i}"),
+            "--out",
+            str(outs[-1]),
+            env=env,
+        )
+    merged, whole = tmp_path / "merged", tmp_path / "whole"
+    gen_src("merge", *map(str, outs), "--into", str(merged), env=env)
+    gen_src("figures", "--shard", "1/1", "--cache-dir", str(whole), env=env)
     from gen_src.builder import pipeline
 
     pipe = pipeline.Pipeline(
@@ -126,14 +147,13 @@ def test_two_shards_merged_hold_the_runs_one_cold_build_trains(tmp_path):
     )
     missing = [r for r in shards.runs_of_figures() if not pipe.cached(r)]
     assert not missing, missing
-    whole = tmp_path / "whole" / "runs"
-    assert sorted(p.name for p in (merged / "runs").iterdir()) == sorted(
-        p.name for p in whole.iterdir()
-    )
-    for entry in whole.iterdir():
-        ours = json.loads(
-            (merged / "runs" / entry.name / "checksums.json").read_text()
-        )
-        theirs = json.loads((entry / "checksums.json").read_text())
-        ours.pop("record.json"), theirs.pop("record.json")
-        assert ours == theirs, entry.name
+    names = sorted(p.name for p in (whole / "runs").iterdir())
+    assert sorted(p.name for p in (merged / "runs").iterdir()) == names
+    for name in names:
+        sums = [
+            json.loads((c / "runs" / name / "checksums.json").read_text())
+            for c in (merged, whole)
+        ]
+        for s in sums:
+            s.pop("record.json")
+        assert sums[0] == sums[1], name

@@ -4,12 +4,13 @@ registry finds, that trains under smoke, and a figure drawn from it."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from subprocess_env import clean_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 BLOCK = re.compile(
@@ -51,12 +52,7 @@ def test_the_readme_recipe_adds_a_family_and_nothing_else(tmp_path):
     before = files_of(copy)
     for rel, code in files.items():
         (tmp_path / rel).write_text(code, encoding="utf-8")
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("GEN_", "COV_", "COVERAGE"))
-    }
-    env.update(PYTHONPATH=str(tmp_path), GEN_PROFILE="smoke")
+    env = clean_environment(PYTHONPATH=str(tmp_path), GEN_PROFILE="smoke")
     out = subprocess.run(
         [sys.executable, "-c", CHECK],
         cwd=tmp_path,

@@ -3,28 +3,12 @@ is found, checked against the family contract, and read without torch."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 
 import pytest
 
 from gen_src.builder import registry
-
-
-@pytest.fixture
-def package(tmp_path, monkeypatch):
-    """A copy of the course in a temporary folder the registry reads."""
-    copy = tmp_path / "gen_src"
-    shutil.copytree(
-        registry.PACKAGE_DIR,
-        copy,
-        ignore=shutil.ignore_patterns("__pycache__"),
-    )
-    monkeypatch.setattr(registry, "PACKAGE_DIR", copy)
-    registry.rescan()
-    yield copy
-    registry.rescan()  # the real package again
 
 
 def test_every_family_and_plot_module_is_found():

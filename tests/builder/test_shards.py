@@ -5,12 +5,12 @@ same run kept once, different runs under one key refused."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from subprocess_env import clean_environment
 
 from gen_src.builder import cache as cache_mod
 from gen_src.builder import registry, shards, workers
@@ -104,13 +104,13 @@ def test_shards_as_the_workflow_runs_them_hold_one_cold_builds_runs(tmp_path):
     bytes (weights, tensors) as one cold training of them all; only the
     records' timings differ. (Bytes match on the same thread count: one
     thread each here, as when runs train side by side on 2 cores.)"""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("GEN_", "COV_", "COVERAGE"))
-    }
-    env.update(PYTHONPATH=str(ROOT), GEN_PROFILE="smoke", GEN_DEVICE="cpu")
-    env.update(OMP_NUM_THREADS="1", GEN_WORKERS="2")
+    env = clean_environment(
+        PYTHONPATH=str(ROOT),
+        GEN_PROFILE="smoke",
+        GEN_DEVICE="cpu",
+        OMP_NUM_THREADS="1",
+        GEN_WORKERS="2",
+    )
     judge = tmp_path / "judge"
     gen_src(
         "figures",

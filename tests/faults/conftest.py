@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from subprocess_env import clean_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_CACHE = ROOT / ".cache" / "gen_src"  # smoke entries of the suite
@@ -45,12 +46,7 @@ def project(tmp_path) -> Path:
 
 def environment(project: Path, **extra) -> dict:
     """Run with the copy's gen_src (first on the path), smoke profile."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("GEN_", "COV_", "COVERAGE"))
-    }
-    env.update(
+    env = clean_environment(
         PYTHONPATH=str(project),
         GEN_PROFILE="smoke",
         GEN_DEVICE="cpu",

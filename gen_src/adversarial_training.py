@@ -65,8 +65,8 @@ def train_adversarial(
 
     batches: the real data of each round (Fashion-MNIST if None);
     recording: what a run keeps along the way besides its losses, with
-    callbacks(G, shown_G, D) and finish(state) -> (metrics, tensors)
-    (toy_training.Recording: snapshots, the replay, the mode score).
+    callbacks(G, shown_G, D) and finish(state) -> tensors
+    (toy_training.Recording: the snapshots and the replay).
     """
     dev = runtime.resolve_device(device)
     G, D = models["G"].to(dev).train(), models["D"].to(dev).train()
@@ -101,11 +101,11 @@ def train_adversarial(
         on_step=callbacks,
         progress=shown if progress else None,
     )
-    metrics, tensors = {}, {}
-    if recording is not None:
-        metrics, tensors = recording.finish(state)
-    metrics["steps"] = state.step
-    metrics["seconds_per_step"] = state.seconds / max(state.step, 1)
+    tensors = {} if recording is None else recording.finish(state)
+    metrics = {
+        "steps": state.step,
+        "seconds_per_step": state.seconds / max(state.step, 1),
+    }
     return Run(
         config=config,
         models={k: m.eval().cpu() for k, m in models.items()},

@@ -27,8 +27,6 @@ class AEConfig(cfg.TrainingConfig):
     lr: float = cfg.real(1e-3, above=0)  # Adam's usual step size
 
 
-# smoke: seconds for tests; quick: the CPU budget; full: the published
-# site (a cold build of every run in 40 min on 2 CPU cores)
 PRESETS = {
     "smoke": cfg.SMOKE,
     # 2 epochs: the picture of the latent space is as after 3,

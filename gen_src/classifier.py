@@ -30,8 +30,6 @@ class ClassifierConfig(cfg.TrainingConfig):
     num_epochs: int = cfg.integer(2, 1)  # ~88% test accuracy already
 
 
-# smoke: seconds for tests; quick: the CPU budget; full: the published
-# site (a cold build of every run in 40 min on 2 CPU cores)
 # One judge scores every profile's runs (gen_src.builder.pipeline.JUDGE):
 # the quick classifier judges the full runs too, so that their distances
 # compare; "full" is the same config.

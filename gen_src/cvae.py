@@ -38,8 +38,6 @@ class CVAEConfig(cfg.TrainingConfig):
     beta: float = cfg.real(5.0, 0)
 
 
-# smoke: seconds for tests; quick: the CPU budget; full: the published
-# site (a cold build of every run in 40 min on 2 CPU cores)
 PRESETS = {
     "smoke": cfg.SMOKE,
     "quick": dict(num_epochs=3),

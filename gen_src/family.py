@@ -7,8 +7,11 @@ A *family* is a module of gen_src (gan.py, vae.py, ...) that trains runs:
     config_for(profile, **overrides) -> Config    the profile's settings
     build(config) -> {"name": nn.Module}          the networks, untrained
     train(config, *, device, progress) -> Run     trains them
-    score(run, classifier_run) -> {metric: value} optional: metrics that
-                                                  need the judge
+    score(run, classifier_run) -> {metric: value} optional: the run's
+                                                  metrics after training;
+                                                  classifier_run is the
+                                                  judge for runs on images,
+                                                  None for the others
     COST = {"vae": 3}                             optional: a run's training
                                                   time against a toy GAN's
                                                   on the ring (1); the

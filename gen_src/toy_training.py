@@ -5,8 +5,8 @@ The MLP GAN (gan.py) and WGAN-GP (wgan.py) train on the ring and the grid
 under the same presets (the same budget of generator updates). A toy run
 draws fresh points every round (real_batches); its Recording, passed to
 adversarial_training.train_adversarial, keeps G's samples for a fixed z
-(the figures' snapshots) and the training replay of the GAN page, and
-scores the last samples by their modes (the PacGAN protocol,
+(the figures' snapshots) and the training replay of the GAN page;
+score() counts the modes of the last samples (the PacGAN protocol,
 metrics/modes.py). Taught on the page docs/gan.md.
 """
 
@@ -98,7 +98,7 @@ class Replay:
 
 
 class Recording:
-    """The snapshots, the replay and the mode score of one toy run."""
+    """The snapshots and the replay of one toy run."""
 
     def __init__(self, config):
         self.config = config
@@ -119,15 +119,21 @@ class Recording:
     def snapshot(self, state) -> None:
         self.shots[state.step] = generate(self.shown_G, self.z)
 
-    def finish(self, state) -> tuple[dict, dict]:
-        """(metrics, tensors) when training ends: the last samples'
-        modes, and every snapshot and replay frame."""
+    def finish(self, state) -> dict[str, torch.Tensor]:
+        """Every snapshot and replay frame, when training ends."""
         self.snapshot(state)
         self.replay(state)
-        tensors = {
+        return {
             "snapshots": torch.stack(list(self.shots.values())),
             "snapshot_steps": torch.tensor(list(self.shots)),
             **self.replay.tensors(),
         }
-        last = self.shots[state.step]
-        return modes.score(last, self.config.dataset), tensors
+
+
+def score(run, classifier_run=None) -> dict[str, float]:
+    """A GAN's scores on either data: on the 2-D data, the modes of its
+    last snapshot (the PacGAN protocol's samples); on images, the Fréchet
+    distance in the judge's features (adversarial.frechet_scores)."""
+    if not run.config.is_toy:
+        return adversarial.frechet_scores(run, classifier_run)
+    return modes.score(run.tensors["snapshots"][-1], run.config.dataset)

@@ -40,8 +40,6 @@ class VAEConfig(cfg.TrainingConfig):
     iwae_samples: int = cfg.integer(5000, 0)
 
 
-# smoke: seconds for tests; quick: the CPU budget; full: the published
-# site (a cold build of every run in 40 min on 2 CPU cores)
 PRESETS = {
     "smoke": {**cfg.SMOKE, "iwae_samples": 100},
     "quick": dict(num_epochs=3),

@@ -22,8 +22,8 @@ def main(
     config = gan.config_for(
         profile, dataset=dataset, loss=loss, d_steps=d_steps, seed=seed
     )
-    run = gan.train(config)  # also scores 2,500 samples (PacGAN protocol)
-    m = run.metrics
+    run = gan.train(config)
+    m = gan.score(run)  # the modes of 2,500 samples (the PacGAN protocol)
     print(f"{config.num_steps} rounds in {run.seconds:.1f} s on {run.device}")
     print(f"modes captured      {m['modes']} of {m['num_modes']}")
     print(f"high-quality share  {m['high_quality']:.1%}")

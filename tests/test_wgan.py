@@ -99,7 +99,7 @@ def test_smoke_training_on_the_ring():
     run = wgan.train(
         wgan.config_for("smoke", dataset="ring"), device="cpu", progress=False
     )
-    assert {"modes", "high_quality", "reverse_kl"} <= set(run.metrics)
+    assert {"modes", "high_quality", "reverse_kl"} <= set(wgan.score(run))
     assert len(run.tensors["snapshots"]) >= 2
     losses = run.history["d_loss"]
     assert all(torch.isfinite(torch.tensor(losses)))

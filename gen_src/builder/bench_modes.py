@@ -77,7 +77,7 @@ def train_one(job: tuple[str, str, str, int]) -> dict:
     family = importlib.import_module(f"gen_src.{METHODS[method][0]}")
     started = time.perf_counter()
     run = family.train(config, device="cpu", progress=False)
-    m = run.metrics
+    m = {**run.metrics, **family.score(run, None)}
     return {
         "method": method,
         "dataset": dataset,

@@ -143,8 +143,8 @@ class Pipeline:
         run = module.train(config, device=self.settings.device)
         spec = registry.runs()[name]
         on_images = keys_mod.reads_images(cfg.as_dict(config))
-        if spec.scored and on_images:
-            judge, _ = self.run(registry.CLASSIFIER_RUN)
+        if spec.scored:
+            judge = self.run(registry.CLASSIFIER_RUN)[0] if on_images else None
             run.metrics.update(module.score(run, judge))
         record = {
             "run": name,
@@ -233,15 +233,14 @@ def train_side_by_side(settings: Settings, names: list[str]) -> dict:
 
 
 # -- for notebooks and scripts ----------------------------------------------
-_default: dict[Settings, Pipeline] = {}
-
-
 def default_pipeline() -> Pipeline:
     """The pipeline for this environment's settings (GEN_PROFILE, ...)."""
-    settings = Settings.resolve()
-    if settings not in _default:
-        _default[settings] = Pipeline(settings)
-    return _default[settings]
+    return _pipeline_for(Settings.resolve())
+
+
+@functools.cache
+def _pipeline_for(settings: Settings) -> Pipeline:
+    return Pipeline(settings)
 
 
 def trained(name: str):

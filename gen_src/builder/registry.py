@@ -29,7 +29,7 @@ CLASSIFIER_RUN = "classifier"
 class RunSpec:
     name: str
     module: str  # e.g. "vae" for gen_src.vae
-    scored: bool  # the module has score(): metrics need the classifier
+    scored: bool  # the module has score(); on images it needs the judge
     cost: float = 1.0  # training time against a toy GAN's (family COST)
 
 

@@ -202,7 +202,10 @@ class TrainingConfig(Config):
     seed: int = integer(0, 0)  # weights, batch order and noise
 
 
-# The smoke profile of every model on images: seconds, for the tests.
+# A family's PRESETS give each profile's settings. smoke: seconds, for the
+# tests; quick: the CPU budget; full: the published site (a cold build of
+# every run in 40 min on 2 CPU cores).
+# The smoke profile of every model on images:
 SMOKE = dict(num_epochs=1, train_size=1024, test_size=512)
 
 

@@ -51,6 +51,10 @@ LIMITS = {"ring": 1.5, "grid": 5.5}
 def plane(name: str, n: int) -> torch.Tensor:
     """An n x n grid of points over the view of dataset name, (n * n, 2),
     row by row from the bottom (y rises with the row, x with the column)."""
+    if name not in LIMITS:
+        raise ValueError(
+            f"dataset={name!r} is not 2-D data; choose from {sorted(LIMITS)}"
+        )
     lim = LIMITS[name]
     axis = torch.linspace(-lim, lim, n)
     ys, xs = torch.meshgrid(axis, axis, indexing="ij")

@@ -85,7 +85,7 @@ def _main(argv: list[str] | None = None) -> int:
     bench = sub.add_parser("bench", help="benchmarks that print numbers")
     bench.add_argument(
         "what",
-        choices=("quality", "build", "modes"),
+        choices=("quality", "build", "modes", "serve"),
         nargs="?",
         default="quality",
     )
@@ -137,6 +137,10 @@ def _main(argv: list[str] | None = None) -> int:
 
         if args.what == "quality":
             benchmarks.quality(args.profile, args.fresh, args.device)
+        elif args.what == "serve":
+            from gen_src.builder import bench_serve
+
+            bench_serve.serve(args.profile)
         elif args.what == "modes":
             from gen_src.builder import bench_modes
 

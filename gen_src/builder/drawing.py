@@ -12,7 +12,6 @@ cached runs (nothing is retrained for a language).
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 
 from .. import family
 from . import cache as cache_mod
-from . import registry, strings
+from . import fresh_modules, registry, strings
 
 log = logging.getLogger("gen_src.pipeline")
 RECORD = ("figure", "runs", "words")
@@ -47,7 +46,7 @@ class FigureResult:
 
 def plots(spec: registry.FigureSpec):
     """The plot module that draws spec, checked against the contract."""
-    module = importlib.import_module(f"gen_src.{spec.module}")
+    module = fresh_modules.current(spec.module)
     family.check_plots(module)
     return module
 

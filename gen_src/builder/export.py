@@ -111,10 +111,14 @@ class Exporter:
         plain = export_format.plain(record)
         return Export(run, kind, stem, entry, plain, True)
 
-    def build(self) -> dict[str, object]:
-        """Every widget's runs: an Export or the exception."""
+    def build(self, waiting: dict | None = None) -> dict[str, object]:
+        """Every widget's runs: an Export or the exception; for a run in
+        waiting (not trained yet, under serve), what it waits for."""
         out: dict[str, object] = {}
         for run, kind in live_figures.exports_needed().items():
+            if waiting and run in waiting:
+                out[run] = waiting[run]
+                continue
             try:
                 out[run] = self.export(run, kind)
             except KeyboardInterrupt:

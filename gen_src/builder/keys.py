@@ -23,7 +23,7 @@ from .. import config as cfg
 from .. import dataset_files
 from .. import family as family_contract
 from . import cache as cache_mod
-from . import registry
+from . import fresh_modules, registry
 
 
 @functools.lru_cache(maxsize=1)
@@ -35,7 +35,7 @@ def family(run_name: str):
     """The family module that trains run_name, checked against the
     contract (gen_src/family.py) when it is imported."""
     spec = registry.runs()[run_name]
-    module = importlib.import_module(f"gen_src.{spec.module}")
+    module = fresh_modules.current(spec.module)
     family_contract.check_family(module)
     return module
 

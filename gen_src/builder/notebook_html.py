@@ -94,9 +94,10 @@ def render(ipynb: Path) -> tuple[str, str, list[dict], str | None]:
         # mkdocs-jupyter's slugs drop non-ASCII: Chinese headings got id=""
         level, inner = int(match.group(1)), match.group(2)
         text = html.unescape(re.sub(r"<[^>]+>", "", inner)).strip()
-        anchor, n = slug(text, "-") or "section", 1
+        base = slug(text, "-") or "section"
+        anchor, n = base, 1
         while anchor in seen:
-            anchor, n = f"{slug(text, '-')}_{n}", n + 1
+            anchor, n = f"{base}_{n}", n + 1
         seen.add(anchor)
         tokens.append(
             {"level": level, "id": anchor, "name": text, "children": []}

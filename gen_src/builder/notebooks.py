@@ -75,9 +75,9 @@ def key(pipe, source: Source, repository: str) -> str:
     for module in sorted(
         {
             *modules,
-            "build.pipeline",
-            "build.notebooks",
-            "build.notebook_source",
+            "builder.pipeline",
+            "builder.notebooks",
+            "builder.notebook_source",
         }
     ):
         parts += [p.read_bytes() for p in registry.source_closure(module)]

@@ -247,6 +247,8 @@ def lookup(table: dict, name: str, page, error, fix: str):
 
 def source_closure(module: str) -> list[Path]:
     """The module's file and every gen_src file it imports, transitively."""
+    if not module_path(module).is_file():  # a key that would miss edits
+        raise ValueError(f"gen_src.{module}: no such module in gen_src")
     return list(_closure(module, _generation[0]))
 
 
@@ -259,11 +261,11 @@ def _closure(module: str, generation: int) -> tuple[Path, ...]:
         if current in seen or not module_path(current).is_file():
             continue
         seen.add(current)
-        todo += _gen_src_imports(current)
+        todo += imports_of(current)
     return sorted(module_path(m) for m in seen)
 
 
-def _gen_src_imports(module: str) -> list[str]:
+def imports_of(module: str) -> list[str]:  # from its file, parsed
     return _imports(module, stamp(module_path(module)))
 
 

@@ -103,6 +103,24 @@ def deferred(kill: Callable[[], None]) -> Iterator[None]:
         _killers.remove(kill)
 
 
+def left_running(
+    what: Callable[[], str], kill: Callable[[], None]
+) -> Callable[[], None]:
+    """Work this process started and goes on without (serve's training
+    in the background): a signal names it and kill()s it. Returns what
+    forgets it."""
+    _doing.append(what)
+    _killers.append(kill)
+
+    def forget() -> None:
+        with contextlib.suppress(ValueError):
+            _doing.remove(what)
+        with contextlib.suppress(ValueError):
+            _killers.remove(kill)
+
+    return forget
+
+
 @contextlib.contextmanager
 def writing(folder: Path) -> Iterator[None]:
     """A folder a killed worker removes before it exits."""

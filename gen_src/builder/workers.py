@@ -64,31 +64,40 @@ def _start(threads: int, parent: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
 
-def train(task, names: list[str]) -> dict[str, Exception]:
+def train(task, names: list[str], done=None) -> dict[str, Exception]:
     """task(name) trains a run (missing from the cache) into the cache:
     run them side by side, costliest first; return the runs that failed,
-    with their errors. With one worker, train here."""
-    runs = registry.runs()
-    order = sorted(
-        names,
-        key=lambda n: (n != registry.CLASSIFIER_RUN, -runs[n].cost, n),
-    )
-    if workers_for(len(order)) == 1:
+    with their errors. With one worker, train here. done(name, error or
+    None) is called as each run ends."""
+    queue = order(names)
+    if workers_for(len(queue)) == 1:
         failed: dict[str, Exception] = {}
-        for name in order:
+        for name in queue:
             try:
                 with stopping.doing(f"training run {name}"):
                     task(name)
             except Exception as err:  # the figures that need it say so
                 failed[name] = err
+            if done is not None:
+                done(name, failed.get(name))
         return failed
-    return side_by_side(task, order, "runs")
+    return side_by_side(task, queue, "runs", done)
 
 
-def side_by_side(task, items: list, what: str) -> dict:
+def order(names: list[str]) -> list[str]:
+    """The order runs train in: the judge, then the costliest first."""
+    runs = registry.runs()
+    return sorted(
+        names,
+        key=lambda n: (n != registry.CLASSIFIER_RUN, -runs[n].cost, n),
+    )
+
+
+def side_by_side(task, items: list, what: str, done=None) -> dict:
     """task(item) for every item, in spawned workers of one core each,
-    longest first as given; return the items that failed, with their
-    errors. Ctrl-C or SIGTERM here stops every worker at once."""
+    longest first as given (the pool starts them in this order); return
+    the items that failed, with their errors; done(item, error or None)
+    as each ends. Ctrl-C or SIGTERM here stops every worker at once."""
     workers = workers_for(len(items))
     threads = max(1, (os.cpu_count() or 1) // workers)
     log.info(
@@ -114,6 +123,8 @@ def side_by_side(task, items: list, what: str) -> dict:
                 future.result()
             except Exception as err:
                 failed[futures[future]] = err
+            if done is not None:
+                done(futures[future], failed.get(futures[future]))
     return failed
 
 

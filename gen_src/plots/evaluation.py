@@ -84,6 +84,12 @@ def iwae_bound(vae_run):
     the ELBO; the bound rises towards log p(x)."""
     m = vae_run.metrics
     ks = sorted(int(k[len("iwae_k") :]) for k in m if k.startswith("iwae_k"))
+    if not ks:
+        samples = getattr(vae_run.config, "iwae_samples", None)
+        raise ValueError(
+            f"the VAE run has no iwae_k* metrics (iwae_samples={samples}): "
+            "train it with iwae_samples > 0 and a Bernoulli likelihood"
+        )
     bounds = [m[f"iwae_k{k}"] for k in ks]
     fig, ax = figure(6.0, 3.4)
     ax.plot(ks, bounds, "o-")

@@ -155,7 +155,12 @@ def expand(markdown: str, page: PageContext) -> str:
     """Check every claim and remove it; page.pipe None: the pipeline is
     off, and only the benchmark's and the papers' claims are checked."""
     pipe = page.pipe
-    check_runs = pipe is not None and pipe.settings.profile != "smoke"
+    # runs still training (serve) are checked once they are done
+    check_runs = (
+        pipe is not None
+        and pipe.settings.profile != "smoke"
+        and not page.waiting
+    )
 
     def one(match: re.Match) -> str:
         claim = " ".join(match["claim"].split())

@@ -16,6 +16,7 @@ from mkdocs.structure.files import File
 
 from gen_src.builder import registry
 from gen_src.website import png
+from gen_src.website.background import StillTraining
 from gen_src.website.page_context import DirectiveError, PageContext
 from gen_src.website.provenance import provenance_html
 
@@ -78,6 +79,8 @@ def expand(markdown: str, page: PageContext) -> str:
         except registry.UnknownFigureError as err:
             return page.fail(str(err.args[0]), FigureBuildError, "div")
         result = page.results.get(name)
+        if isinstance(result, StillTraining):  # serve: a box until then
+            return result.box(page.lang)
         if result is None or isinstance(result, Exception):
             cause = result or "it was not built"
             text = (

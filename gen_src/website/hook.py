@@ -27,9 +27,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from gen_src import runtime
-from gen_src.builder import stopping, strings
+from gen_src.builder import settings, stopping, strings
 from gen_src.website import (
     assets,
+    background,
     benchmark_md,
     claims_md,
     figures_md,
@@ -67,8 +68,9 @@ def on_config(config):
     registry.rescan()  # under serve: see the files as they are now
     default, langs = i18n.i18n_plugin_config(config)
     plugin = config.plugins.get("i18n")
-    if getattr(plugin, "current_language", default) == default:
-        _session.once.new_build()  # static-i18n builds the others next
+    # None: static-i18n's own on_config (after this one) has not run yet
+    if getattr(plugin, "current_language", None) in (None, default):
+        _session.new_cycle()  # static-i18n builds the others next
         _session.typesetter(config).begin_cycle()
     problems = i18n.check_twins(Path(config.docs_dir), default, langs)
     for problem in problems:
@@ -183,4 +185,9 @@ def on_serve(server, config, builder):
     for folder in ("gen_src", "snippets", "pics"):
         if (ROOT / folder).is_dir():
             server.watch(str(ROOT / folder))
+    # the background's progress: a run done rebuilds, its figure shows
+    cache = settings.cache_root(session.options(config).get("cache_dir"))
+    progress = background.folder(cache)
+    progress.mkdir(parents=True, exist_ok=True)
+    server.watch(str(progress.resolve()))
     return server

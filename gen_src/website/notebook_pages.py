@@ -25,6 +25,7 @@ from mkdocs.utils import get_relative_url
 
 from gen_src.builder import notebook_html, notebook_publish, notebooks, strings
 from gen_src.website import css_prune, png
+from gen_src.website.background import StillTraining
 
 SCRIPT = re.compile(r"notebooks/([^/.]+)(?:\.([A-Za-z_-]+))?\.py")
 CSS_URI = "assets/notebook.css"
@@ -82,7 +83,9 @@ def install(
             else results.get((name, suffix or default), "it was not built")
         )
         files.remove(file)
-        failed = isinstance(result, (Exception, str))
+        failed = isinstance(result, (Exception, str)) and not isinstance(
+            result, StillTraining
+        )
         if failed:
             problem = (
                 f"notebook page {file.src_uri}: "
@@ -113,7 +116,7 @@ def install(
             for other in langs
         }
         files.append(page)
-        if result is None or failed:
+        if not isinstance(result, notebooks.Result):
             continue
         page.abs_src_path = str(result.ipynb)
         offered = published(result) if published else result.ipynb
@@ -196,6 +199,9 @@ def render(page, repository: str, revision: str = "main") -> None:
     """Fill the page from the cached HTML instead of Markdown; the set-up
     cell shown installs the commit the site was built from."""
     result = page.file.result
+    if isinstance(result, StillTraining):  # serve, training: a note
+        page.content = result.box(page.file.locale)
+        return
     if not isinstance(result, notebooks.Result):
         problem = (
             html.escape(str(result))

@@ -10,7 +10,7 @@ page; under `mkdocs serve` it shows an error box in place instead
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -27,6 +27,8 @@ class PageContext:
     pipe: Any = None  # the figure pipeline; None when it is switched off
     results: dict | None = None  # figure -> FigureResult or exception
     exports: dict | None = None  # run -> Export or exception
+    # serve: the runs still training in the background (run -> why)
+    waiting: dict = field(default_factory=dict)
 
     @property
     def where(self) -> str:

@@ -44,7 +44,8 @@ def describe_run(record: dict, lang: str) -> str:
         size = config.get("train_size") or FULL_TRAIN_SIZE
         name = "Fashion-MNIST" if dataset == "fashion-mnist" else dataset
         parts.append(f"{name}, " + t["images"].format(_number(size, t)))
-    parts.append(t["profile"].format(f"<code>{record['profile']}</code>"))
+    profile = record.get("profile", "?")
+    parts.append(t["profile"].format(f"<code>{profile}</code>"))
     if dataset in TOY and "num_steps" in config:
         parts.append(t["steps"].format(_number(config["num_steps"], t)))
     elif "num_epochs" in config:
@@ -69,7 +70,11 @@ def metric_texts(metrics: dict, lang: str) -> list[str]:
             texts.append(f"{label} {_value(fmt, metrics[name], metrics)}")
     for name, value in metrics.items():
         if name not in labels and not strings.hidden(name):
-            shown = f"{value:.4g}" if isinstance(value, float) else value
+            shown = (
+                _value("{:.4g}", value, metrics)
+                if isinstance(value, float)
+                else value
+            )
             texts.append(f"{name} {shown}")
     return texts
 
@@ -79,7 +84,14 @@ def _value(fmt: str, value, metrics: dict) -> str:
     no mode) as ∞, not Python's "inf"."""
     if isinstance(value, float) and math.isinf(value):
         return "∞" if value > 0 else "−∞"
-    return fmt.format(value, **metrics)
+    try:
+        return fmt.format(value, **metrics)
+    except KeyError as err:  # the hook says it in one line
+        raise KeyError(
+            f"the metric format {fmt!r} ([metrics] of gen_src/builder/"
+            f"strings/*.toml) needs {err.args[0]!r}, which the run's record "
+            "lacks: score it in the family's score(), or change the format"
+        ) from None
 
 
 def provenance_html(record: dict, lang: str) -> str:

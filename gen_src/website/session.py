@@ -21,6 +21,7 @@ from mkdocs.exceptions import PluginError
 from gen_src import runtime
 from gen_src.builder import settings
 from gen_src.website import (
+    background,
     figures_md,
     i18n,
     math_svg,
@@ -77,10 +78,22 @@ class Session:
     # math typeset at build time, one typesetter per cache folder: kept
     # across the languages' builds and serve's rebuilds
     typesetters: dict = field(default_factory=dict)
+    # serve: what trains in the background, and the runs it has not made
+    background: background.Background = field(
+        default_factory=background.Background
+    )
+    # run -> StillTraining or its error; None: not looked at this cycle
+    waiting: dict | None = None
+    notebooks_waiting: Any = None  # StillTraining while notebooks wait
 
     @property
     def serve(self) -> bool:
         return self.command == "serve"
+
+    def new_cycle(self) -> None:
+        """A build of every language begins (serve: a rebuild)."""
+        self.once.new_build()
+        self.waiting = None
 
     def fail_or_report(self, what: str, lines: list[str]) -> None:
         """A build stops, naming every failure; serve reports each once
@@ -111,6 +124,7 @@ class Session:
             pipe=self.pipeline if on else None,
             results=self.results,
             exports=self.exports if on else None,
+            waiting=(self.waiting or {}) if on else {},
         )
 
     # -- on_files: figures, exports, notebook pages -----------------------
@@ -138,17 +152,35 @@ class Session:
             self.install_notebooks(files, config, None)
             return
         pipe = self.pipeline_for(found)
+        if self.waiting is None:  # once a cycle: each language the same
+            self.waiting, self.notebooks_waiting = {}, None
+            if self.serve:  # what is not trained trains in the background
+                bg = self.background
+                self.waiting = bg.lacking(
+                    pipe,
+                    repository(config),
+                    enabled("GEN_NOTEBOOKS", "notebooks", found),
+                )
+                self.notebooks_waiting = bg.notebooks_pending(pipe)
         self.figures(files, config, pipe)
         self.export(files, config, pipe)
-        if enabled("GEN_NOTEBOOKS", "notebooks", found):
+        waiting = self.notebooks_waiting
+        if waiting and enabled("GEN_NOTEBOOKS", "notebooks", found):
+            self.install_notebooks(files, config, waiting)
+        elif enabled("GEN_NOTEBOOKS", "notebooks", found):
             self.notebooks(files, config, pipe)
         else:
             self.install_notebooks(files, config, None)
 
     def figures(self, files, config, pipe) -> None:
         started = time.perf_counter()
-        results = self.results = pipe.build()
-        failed = {n: r for n, r in results.items() if isinstance(r, Exception)}
+        results = self.results = self.figures_ready(pipe)
+        failed = {
+            n: r
+            for n, r in results.items()
+            if isinstance(r, Exception)
+            and not isinstance(r, background.StillTraining)
+        }
         self.fail_or_report("figures", report.grouped(failed))
         figures_md.publish(files, config, results, pipe.settings.cache_dir)
         drawn = _made(results, "trained")
@@ -160,6 +192,24 @@ class Session:
             time.perf_counter() - started,
         )
 
+    def figures_ready(self, pipe) -> dict:
+        """Every figure whose runs are trained; for the others, what
+        their runs wait for (serve) or what they failed with."""
+        from gen_src.builder import registry
+
+        waiting = self.waiting or {}
+        names = sorted(registry.figures())
+        ready = [
+            n for n in names if not set(registry.figure(n).runs) & set(waiting)
+        ]
+        results = pipe.build(ready) if ready else {}
+        for name in sorted(set(names) - set(ready)):
+            runs = registry.figure(name).runs
+            results[name] = background.why_not_yet(
+                [waiting[r] for r in runs if r in waiting]
+            )
+        return results
+
     def export(self, files, config, pipe) -> None:
         """The live figures' data (gen_src/builder/export.py)."""
         from gen_src.builder import export
@@ -167,13 +217,14 @@ class Session:
         if self.exporter is None or self.exporter.pipe is not pipe:
             self.exporter = export.Exporter(pipe)
         started = time.perf_counter()
-        exports = self.exports = self.exporter.build()
+        waiting = self.waiting or {}
+        exports = self.exports = self.exporter.build(waiting)
         self.fail_or_report(
             "exports",
             [
                 f"export {run}: {type(err).__name__}: {err}"
                 for run, err in exports.items()
-                if isinstance(err, Exception)
+                if isinstance(err, Exception) and run not in waiting
             ],
         )
         widgets.publish(files, config, exports)
@@ -210,8 +261,17 @@ class Session:
 
     def install_notebooks(self, files, config, built, published=None):
         """Pages for this language's notebooks; placeholders if built is
-        None. published(result): the .ipynb readers download (pinned to a
+        None, or notes if it is what they wait for (StillTraining).
+        published(result): the .ipynb readers download (pinned to a
         commit)."""
+        if isinstance(built, background.StillTraining):
+            from gen_src.builder import notebooks
+
+            built = {
+                (name, lang): built
+                for name, sources in notebooks.find().items()
+                for lang in sources
+            }
         default, langs = i18n.i18n_plugin_config(config)
         plugin = config.plugins.get("i18n")
         lang = getattr(plugin, "current_language", default)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 from gen_src.builder import strings
+from gen_src.website.background import StillTraining
 from gen_src.website.page_context import DirectiveError, PageContext
 
 VALUE = re.compile(
@@ -94,6 +95,11 @@ def expand(markdown: str, page: PageContext) -> str:
         where = f"{page.where}: {match[0]}"
         if pipe is None:
             return "…"
+        if not match["profile"] and match["run"] in page.waiting:
+            why = page.waiting[match["run"]]  # serve: training, or failed
+            if isinstance(why, StillTraining):
+                return strings.table(lang)["serve"]["value"]
+            return page.fail(f"{where}: {why}", ValueDirectiveError)
         try:
             if match["profile"]:
                 record = _profile_config(pipe, match, where)
@@ -163,7 +169,8 @@ def _cell(value) -> str:
 
 def _table(pipe, run: str, lang: str, where: str) -> str:
     t = strings.table(lang)["settings"]
-    used = _record(pipe, run, where)["profile"]
+    _known(run, where)
+    used = pipe.located_key(run).split(":")[0]  # known without training
     configs = {p: pipe.config(run, p) for p in SHOWN_PROFILES}
     heads = [
         t["used" if p == used else "profile"].format(p) for p in SHOWN_PROFILES

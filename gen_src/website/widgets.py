@@ -131,8 +131,8 @@ def expand(markdown: str, page: PageContext) -> str:
         still = (
             f"![{match['caption']}](fig:{spec.figure}){match['attrs'] or ''}"
         )
-        if exports is None:
-            return still
+        if exports is None or set(spec.runs) & set(page.waiting):
+            return still  # serve: its box says the runs are training
         failed = [
             f"{run}: {type(exports.get(run)).__name__}: {exports.get(run)}"
             for run in spec.runs

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -87,12 +88,13 @@ def wait_for(check, timeout: float, what: str):
     )
 
 
-@pytest.fixture
-def serve(project, tmp_path):
-    """`mkdocs serve` on a loopback port over the copy; yields a handle
-    with .url, .process, .log() (what it printed so far)."""
+@contextlib.contextmanager
+def serving(project: Path, folder: Path, **env):
+    """`mkdocs serve` on a loopback port over the copy, until the block
+    ends; a handle with .url, .process, .log() (what it printed so far).
+    It is back when the first page answers."""
     port = free_port()
-    log = open(tmp_path / "serve.log", "w+")
+    log = open(folder / "serve.log", "w+")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -105,7 +107,7 @@ def serve(project, tmp_path):
             str(project / "mkdocs.yml"),
         ],
         cwd=project,
-        env=environment(project, GEN_NOTEBOOKS="off"),
+        env=environment(project, **env),
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -115,12 +117,12 @@ def serve(project, tmp_path):
 
         def log(self) -> str:
             log.flush()
-            return (tmp_path / "serve.log").read_text()
+            return (folder / "serve.log").read_text()
 
     handle = Handle()
     handle.process = process
     try:
-        wait_for(lambda: get(handle.url)[0] == 200, 300, "the first build")
+        wait_for(lambda: get(handle.url)[0] == 200, 300, "the first page")
         yield handle
     finally:
         process.terminate()
@@ -132,6 +134,19 @@ def serve(project, tmp_path):
 
 
 @pytest.fixture
+def serve(project, tmp_path):
+    """`mkdocs serve` over the copy, its figures drawn: what the shared
+    cache lacks trains in the background first (notebooks off)."""
+    with serving(project, tmp_path, GEN_NOTEBOOKS="off") as handle:
+        wait_for(
+            lambda: "still-training" not in get(handle.url + "vae/")[1],
+            300,
+            "the runs training in the background",
+        )
+        yield handle
+
+
+@pytest.fixture
 def tools():
     """The helpers above, for the tests (test modules cannot import each
     other under --import-mode=importlib)."""
@@ -140,6 +155,7 @@ def tools():
     return types.SimpleNamespace(
         get=get,
         wait_for=wait_for,
+        serving=serving,
         environment=environment,
         ROOT=ROOT,
         SHARED_CACHE=SHARED_CACHE,

@@ -5,7 +5,10 @@ hung.)"""
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+from pathlib import Path
 
 BROKEN = "raise RuntimeError('broken on purpose')"
 
@@ -53,6 +56,61 @@ def test_a_broken_figure_breaks_only_its_box_and_comes_back(
     page = get(serve.url + "vae/")[1]
     assert "figures/vae_samples.png" in page
     assert get(serve.url + "figures/vae_samples.png")[0] == 200
+
+
+def _warm_up_pid(cache: Path) -> int | None:
+    """The background's process for this cache, if one runs."""
+    for proc in Path("/proc").iterdir():
+        try:
+            command = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"gen_src.builder.warm_up" in command and str(cache).encode() in (
+            command
+        ):
+            return int(proc.name)
+    return None
+
+
+def test_a_cold_serve_answers_at_once_then_the_figures_come(
+    project, tmp_path, tools
+):
+    """An empty cache: the first page is served while its runs train in
+    the background, with a box that names the run and its time left;
+    each figure takes its box's place when its run is done, and the
+    background ends with the serve."""
+    get, wait_for = tools.get, tools.wait_for
+    cache = tmp_path / "cold"
+    env = dict(GEN_NOTEBOOKS="off", GEN_CACHE_DIR=str(cache), GEN_WORKERS="1")
+    with tools.serving(project, tmp_path, **env) as serve:
+        pid = wait_for(lambda: _warm_up_pid(cache), 60, "the background")
+        os.kill(pid, signal.SIGSTOP)  # hold the pages as they are
+        try:
+            page = get(serve.url + "vae/")[1]
+            chinese = get(serve.url + "zh/vae/")[1]
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        box = re.search(
+            r"Still training <code>(\w+)</code> \(smoke profile\): "
+            r"(about \d+ s|about \d+ min|a moment) left",
+            page,
+        )
+        assert box and box[1] in ("ae2d", "vae2d", "vae", "ae"), page[-3000:]
+        assert "figures/vae_samples.png" not in page
+        assert re.search(r"<code>\w+</code> 仍在训练（smoke 配置）", chinese)
+        page = wait_for(
+            lambda: (
+                "still-training" not in get(serve.url + "vae/")[1]
+                and get(serve.url + "vae/")[1]
+            ),
+            300,
+            "the figures",
+        )
+        assert "figures/vae_samples.png" in page
+        assert 'class="figure-error"' not in page
+        assert get(serve.url + "figures/vae_samples.png")[0] == 200
+        assert "Detected file changes" in serve.log()  # a rebuild, live
+    wait_for(lambda: _warm_up_pid(cache) is None, 10, "the background's end")
 
 
 def _rss_mb(pid: int) -> float:

@@ -83,7 +83,22 @@ CASES = {
     ),
     "mkdocs-build-term": (["mkdocs", "build"], WORKER, TERM, 1, "training"),
     "mkdocs-build-parent-dies": (["mkdocs", "build"], WORKER, KILL, -9, None),
-    "mkdocs-serve-term": (["mkdocs", "serve"], WORKER, TERM, 1, "training"),
+    # serve trains in the background (website/background.py): the line
+    # names that training, and it stops with the serve
+    "mkdocs-serve-term": (
+        ["mkdocs", "serve"],
+        WORKER,
+        TERM,
+        1,
+        "in the background",
+    ),
+    "mkdocs-serve-ctrl-c": (
+        ["mkdocs", "serve"],
+        WORKER,
+        GROUP_INT,
+        1,  # during its first build: click's "Aborted!"
+        "in the background",
+    ),
     "mkdocs-build-node-int": (
         ["mkdocs", "build"],
         NODE,

@@ -341,11 +341,19 @@ def test_post_build_reports_compacts_and_resets(fresh, tmp_path, caplog):
 
 def test_serve_watches_the_source_folders_that_exist(tmp_path, monkeypatch):
     """Edits to the package, the snippets or the pictures rebuild the
-    site; a folder the checkout lacks is not watched."""
+    site, and so does each run the background finishes; a folder the
+    checkout lacks is not watched."""
     for folder in ("gen_src", "pics"):
         (tmp_path / folder).mkdir()
     monkeypatch.setattr(hook, "ROOT", tmp_path)
+    monkeypatch.setenv("GEN_CACHE_DIR", str(tmp_path / "cache"))
     watched = []
     server = NS(watch=watched.append)
-    assert hook.on_serve(server, None, None) is server
-    assert watched == [str(tmp_path / "gen_src"), str(tmp_path / "pics")]
+    assert hook.on_serve(server, NS(extra={}), None) is server
+    progress = tmp_path / "cache" / "serve"  # the background's, made
+    assert progress.is_dir()
+    assert watched == [
+        str(tmp_path / "gen_src"),
+        str(tmp_path / "pics"),
+        str(progress.resolve()),
+    ]

@@ -165,3 +165,21 @@ def test_several_runs_are_one_line_each_named():
     single = provenance.provenance_html({"runs": [RUN]}, "en")
     assert single == provenance.describe_run(RUN, "en")
     assert provenance.provenance_html({}, "en") == ""
+
+
+def test_an_unlabelled_infinity_reads_as_infinity_too():
+    texts = provenance.metric_texts({"made_up_ratio": float("inf")}, "en")
+    assert texts == ["made_up_ratio ∞"]
+
+
+def test_a_format_that_needs_a_missing_metric_says_which_and_where():
+    with pytest.raises(KeyError) as err:
+        provenance.metric_texts({"modes": 7}, "en")  # num_modes lacking
+    message = err.value.args[0]
+    assert "'num_modes'" in message and "[metrics]" in message
+    assert "strings/*.toml" in message
+
+
+def test_a_record_without_its_profile_shows_a_question_mark():
+    line = provenance.describe_run({"config": {}}, "en")
+    assert "<code>?</code>" in line

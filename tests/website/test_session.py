@@ -13,7 +13,7 @@ from gen_src.website import session
 class FakePipeline:
     settings = type("S", (), {"profile": "smoke", "cache_dir": None})()
 
-    def build(self):
+    def build(self, names=None):
         return {"vae_samples": RuntimeError("loss became nan")}
 
 

@@ -37,6 +37,9 @@ class FakePipe:
     def config(self, name, profile):
         return CONFIGS[name, profile]
 
+    def located_key(self, name):
+        return f"{RECORDS[name]['profile']}:0123"
+
 
 def expand(text, lang="en", serve=False, pipe=FakePipe()):
     return values_md.expand(

@@ -105,6 +105,22 @@ class Progress:
         )
 
 
+def lacking_runs(pipe) -> tuple[list[str], dict[str, Exception]]:
+    """The runs the figures need that the cache lacks (the judge too,
+    where a run on images needs it); and, apart, the runs whose key
+    cannot be made (no dataset), with the error: the rest still train."""
+    lacking: list[str] = []
+    broken: dict[str, Exception] = {}
+    for figure in sorted(registry.figures()):
+        try:
+            found = workers.missing(pipe, [figure])
+        except Exception as err:  # each figure that needs it says so
+            broken.update({r: err for r in registry.figure(figure).runs})
+            continue
+        lacking += [r for r in found if r not in lacking]
+    return [r for r in lacking if r not in broken], broken
+
+
 def read(path: Path) -> dict | None:
     """The progress file, or None if there is none (or it is damaged)."""
     try:
@@ -121,7 +137,7 @@ def warm(
     from . import notebooks, pipeline
 
     pipe = pipeline.Pipeline(settings)
-    lacking = workers.missing(pipe, sorted(registry.figures()))
+    lacking, _ = lacking_runs(pipe)  # the serve says why the others fail
     progress = Progress(
         progress_path, pipe, lacking, workers.workers_for(len(lacking))
     )

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gen_src.builder import registry, stopping, strings, warm_up, workers
+from gen_src.builder import stopping, strings, warm_up, workers
 
 
 class StillTraining(Exception):
@@ -82,16 +82,16 @@ class Background:
         StillTraining, or the error it failed with. Starts (or restarts,
         after an edit) the training in the background."""
         self.reap()
-        lacking = workers.missing(pipe, sorted(registry.figures()))
+        lacking, broken = warm_up.lacking_runs(pipe)
         if not lacking:
-            return {}
+            return dict(broken)
         wanted = frozenset((r, pipe.located_key(r)) for r in lacking)
         if self.process is None or not wanted <= self.started_for:
             self.start(pipe, repository, wanted, notebooks)
         progress = warm_up.read(self.progress(pipe)) or {}
         runs = progress.get("runs", {})
         ended = self.process.poll()
-        out: dict[str, Exception] = {}
+        out: dict[str, Exception] = dict(broken)
         for run in lacking:
             state = runs.get(run, {})
             if state.get("state") == "failed":

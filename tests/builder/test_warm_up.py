@@ -89,3 +89,22 @@ def test_a_missing_or_damaged_file_reads_as_none(tmp_path):
     assert warm_up.read(tmp_path / "bad.json") is None
     (tmp_path / "list.json").write_text("[1]")
     assert warm_up.read(tmp_path / "list.json") is None
+
+
+def test_without_the_dataset_the_toy_runs_still_train(tmp_path, monkeypatch):
+    """The runs on images cannot even be keyed: they are set apart with
+    the error that says how to get the data, and the rest train."""
+    from gen_src import dataset_files, runtime
+    from gen_src.builder import pipeline
+
+    monkeypatch.setenv("GEN_DATA_DIR", str(tmp_path / "empty"))
+    monkeypatch.setattr(dataset_files, "DEBIAN_DIR", tmp_path / "no-debian")
+    monkeypatch.setattr(runtime, "home", lambda: tmp_path)
+    monkeypatch.setattr(dataset_files, "_download", lambda name, root: False)
+    monkeypatch.setattr(dataset_files, "_download_failed", set())
+    settings = pipeline.Settings.resolve("smoke", "cpu", tmp_path / "cache")
+    lacking, broken = warm_up.lacking_runs(pipeline.Pipeline(settings))
+    assert "toy_ring_ns" in lacking and "vae" not in lacking
+    assert "vae" in broken and "classifier" not in lacking
+    assert isinstance(broken["vae"], dataset_files.DatasetError)
+    assert "make data" in str(broken["vae"])

@@ -29,31 +29,31 @@ def _numbered(text: str) -> list[tuple[int, str]]:
     return list(enumerate(text.split("\n"), 1))
 
 
+def findings(title: str, path: Path, found: list) -> str:
+    """One line per finding, under its title, naming the file and line."""
+    lines = [f"{rel(path)}:{n}: {message}" for n, message in found]
+    return "\n  ".join([title, *lines])
+
+
 @pytest.mark.parametrize("page", ZH_PAGES + ZH_NOTEBOOKS, ids=page_id)
 def test_full_width_parentheses_in_chinese_prose(page: Path):
     found = half_width_parentheses(prose_lines(page))
-    assert not found, "\n  ".join(
-        ["half-width parentheses in Chinese prose:"]
-        + [f"{rel(page)}:{n}: {message}" for n, message in found]
-    )
+    what = "half-width parentheses in Chinese prose:"
+    assert not found, findings(what, page, found)
 
 
 @pytest.mark.parametrize("picture", ZH_PICTURES, ids=page_id)
 def test_full_width_parentheses_in_chinese_diagrams(picture: Path):
     found = half_width_parentheses(variant_lines(picture))
-    assert not found, "\n  ".join(
-        ["half-width parentheses in a Chinese diagram:"]
-        + [f"{rel(picture)}:{n}: {message}" for n, message in found]
-    )
+    what = "half-width parentheses in a Chinese diagram:"
+    assert not found, findings(what, picture, found)
 
 
 @pytest.mark.parametrize("page", ZH_PAGES + ZH_NOTEBOOKS, ids=page_id)
 def test_no_spaces_around_chinese_bold_and_links(page: Path):
     found = spaces_around_bold_and_links(prose_lines(page))
-    assert not found, "\n  ".join(
-        ["stray spaces around bold or links in Chinese prose:"]
-        + [f"{rel(page)}:{n}: {message}" for n, message in found]
-    )
+    what = "stray spaces around bold or links in Chinese prose:"
+    assert not found, findings(what, page, found)
 
 
 @pytest.mark.parametrize("page", ZH_PAGES + ZH_NOTEBOOKS, ids=page_id)

@@ -21,7 +21,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import config as cfg
-from . import data, loop, toy
+from . import data, loop, stacking, toy
 
 LOSSES = ("minimax", "nonsaturating")
 ORDERS = ("d_first", "g_first", "g_heavy")
@@ -153,6 +153,9 @@ class Game:
     critic: Callable
     generator: Callable
     verdict: Callable = torch.sigmoid
+    # why the game's runs cannot train as one stack (gen_src.stacking),
+    # or None where they can
+    unstackable: str | None = None
 
 
 # --8<-- [start:gan_game]
@@ -161,15 +164,17 @@ def gan_game(loss: str, r1: float = 0.0) -> Game:
     and D's R1 penalty of weight r1 on real data."""
 
     def critic(D, real, fake):
-        if r1:
-            real = real.detach().requires_grad_(True)
-        real_logits, fake_logits = D(real), D(fake)
+        if not r1:
+            real_logits, fake_logits = D(real), D(fake)
+            return d_loss(real_logits, fake_logits), real_logits, fake_logits
+        # D's logits and their gradient in x: the vector-Jacobian product
+        # with ones is grad_x sum_i D(x_i), each sample's own gradient;
+        # it stays differentiable, so the penalty trains D
+        real_logits, pullback = torch.func.vjp(D, real)
+        (grad,) = pullback(torch.ones_like(real_logits))
+        fake_logits = D(fake)
         loss = d_loss(real_logits, fake_logits)
-        if r1:
-            (grad,) = torch.autograd.grad(
-                real_logits.sum(), real, create_graph=True
-            )
-            loss = loss + r1 / 2 * grad.flatten(1).pow(2).sum(1).mean()
+        loss = loss + r1 / 2 * grad.flatten(1).pow(2).sum(1).mean()
         return loss, real_logits, fake_logits
 
     return Game(critic, lambda D, fake: G_LOSSES[loss](D(fake)))
@@ -195,6 +200,7 @@ def make_step(
     config,
     device: torch.device,
     game: Game | None = None,
+    runs: stacking.Alone | None = None,
 ):
     """One round: k = d_steps D updates, then g_steps G updates.
 
@@ -203,32 +209,36 @@ def make_step(
     D); "g_first" and "g_heavy" let G move first (and, for g_heavy, move
     g_steps times per round), closer to max over D of min over G. D sees
     the samples in packs of config.pack; game is the GAN's by default.
+    runs: this run alone (None), or a stack of runs that differ only by
+    seed (gen_src.stacking), each losing and updating on its own.
     """
-    opt_d = torch.optim.Adam(D.parameters(), config.lr, betas=config.betas)
-    opt_g = torch.optim.Adam(G.parameters(), config.lr, betas=config.betas)
+    runs = runs or stacking.Alone([G, D], device)
+    opt_d = torch.optim.Adam(runs.parameters(1), config.lr, betas=config.betas)
+    opt_g = torch.optim.Adam(runs.parameters(0), config.lr, betas=config.betas)
     game = game or gan_game(config.loss, config.r1)
+    m = config.pack
 
-    def noise(n):
-        return torch.randn(n, config.latent_dim, device=device)
-
-    def update_d(real):  # G is fixed: no gradient flows into it
+    def critic(G, D, real, z):  # one run's D loss; no gradient into G
         with torch.no_grad():
-            fake = G(noise(len(real)))
-        loss, real_out, fake_out = game.critic(
-            D, pack(real, config.pack), pack(fake, config.pack)
-        )
-        loop.update(opt_d, loss)
-        return loss.item(), real_out, fake_out
+            fake = G(z)
+        return game.critic(D, pack(real, m), pack(fake, m))
+
+    def update_d(real):
+        z = runs.noise(real.shape[runs.dim], config.latent_dim)
+        loss, real_out, fake_out = runs.each(critic, real, z)
+        loop.update(opt_d, runs.total(loss))  # only D's optimiser steps
+        return runs.value(loss), real_out, fake_out
 
     def update_g(n):  # D is fixed: only G's optimiser steps
-        loss = game.generator(D, pack(G(noise(n)), config.pack))
-        loop.update(opt_g, loss)
-        return loss.item()
+        z = runs.noise(n, config.latent_dim)
+        loss = runs.each(lambda G, D, z: game.generator(D, pack(G(z), m)), z)
+        loop.update(opt_g, runs.total(loss))
+        return runs.value(loss)
 
     def step(real: torch.Tensor) -> dict[str, float]:
         G.train(), D.train()
-        batches = real.to(device).chunk(config.d_steps)
-        n = len(batches[0])
+        batches = real.to(device).chunk(config.d_steps, dim=runs.dim)
+        n = batches[0].shape[runs.dim]
         if config.order == "d_first":
             for batch in batches:
                 ld, real_out, fake_out = update_d(batch)
@@ -241,8 +251,8 @@ def make_step(
             "d_loss": ld,
             "g_loss": lg,
             # D's mean verdicts on the last real and fake batch
-            "d_real": game.verdict(real_out).mean().item(),
-            "d_fake": game.verdict(fake_out).mean().item(),
+            "d_real": runs.value(game.verdict(real_out)),
+            "d_fake": runs.value(game.verdict(fake_out)),
         }
 
     step.optimizers = (opt_d, opt_g)  # for a learning-rate schedule

@@ -13,7 +13,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from . import adversarial, data, runtime
+from . import adversarial, data, loop, runtime, stacking
 from .adversarial import Game
 from .loop import Progress, Run, fit
 
@@ -70,7 +70,6 @@ def train_adversarial(
     """
     dev = runtime.resolve_device(device)
     G, D = models["G"].to(dev).train(), models["D"].to(dev).train()
-    step = adversarial.make_step(G, D, config, dev, game)
     if batches is None and config.is_toy:
         raise ValueError(
             f"dataset={config.dataset!r}: a run on the 2-D data brings its "
@@ -78,21 +77,89 @@ def train_adversarial(
         )
     if batches is None:
         batches = real_batches(config, dev)
+    (run,) = _train(
+        [config], [models], stacking.Alone([G, D], dev), batches,
+        [recording], progress=progress, label=label, game=game,
+    )  # fmt: skip
+    return run
+
+
+def train_stack(
+    configs: list,
+    build,
+    *,
+    device,
+    progress,
+    label: str,
+    game: Game | None = None,
+) -> list[Run]:
+    """Runs on the 2-D data that differ only by seed, trained as one
+    stack (gen_src.stacking); build(config) makes a run's networks. Run
+    k comes out as train_adversarial trains it alone, up to rounding; a
+    stack of one is the run alone."""
+    from . import toy_training
+
+    labels = [f"{label} seed {c.seed}" for c in configs]
+    stacking.check_stackable(configs, labels)
+    if not configs[0].is_toy:
+        raise ValueError(
+            f"dataset={configs[0].dataset!r}: only runs on the 2-D data "
+            "train as a stack (dropout and batch norm draw or keep state "
+            "across runs); train each run on images alone"
+        )
+    if game is not None and game.unstackable and len(configs) > 1:
+        raise ValueError(
+            f"{label} cannot train as a stack: {game.unstackable}; "
+            "train each run alone"
+        )
+    dev = runtime.resolve_device(device)
+    models, generators, extras = [], [], []
+    for config in configs:  # as the family's train() starts a run alone
+        runtime.set_seed(config.seed)
+        models.append(build(config))
+        generators.append(stacking.continued_generator(dev))
+        extras.append(toy_training.extras(config))
+    if len(configs) == 1:
+        return [
+            train_adversarial(
+                configs[0], models[0], device=device, progress=progress,
+                label=label, game=game, **extras[0],
+            )
+        ]  # fmt: skip
+    networks = [[m["G"].to(dev).train(), m["D"].to(dev).train()] for m in models]
+    runs = stacking.Stack(networks, generators, dev)
+    batches = stacking.Zipped([e["batches"] for e in extras])
+    recordings = [e["recording"] for e in extras]
+    return _train(
+        configs, models, runs, batches, recordings,
+        progress=progress, label=f"{label} x{len(configs)}", game=game,
+    )  # fmt: skip
+
+
+def _train(configs, models, runs, batches, recordings, *, progress, label,
+           game) -> list[Run]:  # fmt: skip
+    """The loop for one run (stacking.Alone) or a stack of them."""
+    config, dev = configs[0], runs.device
+    Gs, Ds = [m["G"] for m in models], [m["D"] for m in models]
+    step = adversarial.make_step(Gs[0], Ds[0], config, dev, game, runs)
     epochs = 1 if config.is_toy else config.num_epochs
     total = len(batches) * epochs
     schedules = cooldown(step, config, total)
     callbacks = [(1, lambda state: [s.step() for s in schedules])]
-    shown_G = G
-    if config.g_ema:
-        shown_G = torch.optim.swa_utils.AveragedModel(
-            G,
-            multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(
-                config.g_ema
-            ),
-        )
-        callbacks.append((1, lambda state: shown_G.update_parameters(G)))
-    if recording is not None:
-        callbacks += recording.callbacks(G, shown_G, D)
+    for G, D, recording in zip(Gs, Ds, recordings):
+        shown_G = G
+        if config.g_ema:
+            shown_G = torch.optim.swa_utils.AveragedModel(
+                G,
+                multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(
+                    config.g_ema
+                ),
+            )
+            callbacks.append(
+                (1, lambda state, a=shown_G, g=G: a.update_parameters(g))
+            )
+        if recording is not None:
+            callbacks += recording.callbacks(G, shown_G, D)
     shown = Progress(every=max(1, total // 10), label=label)
     state = fit(
         step,
@@ -101,17 +168,26 @@ def train_adversarial(
         on_step=callbacks,
         progress=shown if progress else None,
     )
-    tensors = {} if recording is None else recording.finish(state)
-    metrics = {
-        "steps": state.step,
-        "seconds_per_step": state.seconds / max(state.step, 1),
-    }
-    return Run(
-        config=config,
-        models={k: m.eval().cpu() for k, m in models.items()},
-        history=state.history,
-        metrics=metrics,
-        tensors=tensors,
-        seconds=state.seconds,
-        device=runtime.device_name(dev),
-    )
+    seconds = state.seconds / runs.size  # each run's share of a stack
+    out = []
+    for k, (config, nets, recording) in enumerate(
+        zip(configs, models, recordings)
+    ):
+        tensors = {} if recording is None else recording.finish(state)
+        if runs.size > 1:
+            nets = {name: stacking.detach(m) for name, m in nets.items()}
+        out.append(
+            Run(
+                config=config,
+                models={name: m.eval().cpu() for name, m in nets.items()},
+                history=loop.run_history(state.history, k, runs.size),
+                metrics={
+                    "steps": state.step,
+                    "seconds_per_step": seconds / max(state.step, 1),
+                },
+                tensors=tensors,
+                seconds=seconds,
+                device=runtime.device_name(dev),
+            )
+        )
+    return out

@@ -170,6 +170,21 @@ def train(
     )
 
 
+
+def train_many(
+    configs: list, *, device: str = "auto", progress: bool = True
+) -> list[Run]:
+    """Runs on the 2-D data that differ only by seed, trained as one
+    stack (gen_src.stacking): each as train() gives it alone, up to
+    floating-point rounding."""
+    return adversarial_training.train_stack(
+        configs,
+        build,
+        device=device,
+        progress=progress,
+        label=f"gan-{configs[0].dataset}",
+    )
+
 score = toy_training.score  # modes on the 2-D data, Fréchet on images
 
 

@@ -56,13 +56,19 @@ class Progress:
             return
         rate = state.seconds / max(state.step, 1)
         eta = rate * (state.total_steps - state.step)
-        losses = " ".join(f"{k}={v[-1]:.4f}" for k, v in state.history.items())
+        losses = " ".join(
+            f"{k}={_mean(v[-1]):.4f}" for k, v in state.history.items()
+        )  # a stack's: the mean over its runs
         print(
             f"[{self.label}] step {state.step}/{state.total_steps} "
             f"epoch {state.epoch} {losses} ETA {eta:.0f}s",
             file=self.stream or sys.stderr,
             flush=True,
         )
+
+
+def _mean(value: float | list[float]) -> float:
+    return sum(value) / len(value) if isinstance(value, list) else value
 
 
 def fit(
@@ -102,12 +108,13 @@ def fit(
             losses = step(*batch) if isinstance(batch, tuple) else step(batch)
             state.step += 1
             for name, value in losses.items():
-                value = float(value)
-                if not math.isfinite(value):
-                    raise FloatingPointError(
-                        f"loss {name!r} became {value} at step {state.step}; "
-                        "lower lr or check the data"
-                    )
+                value = _number(value)
+                for v in value if isinstance(value, list) else [value]:
+                    if not math.isfinite(v):
+                        raise FloatingPointError(
+                            f"loss {name!r} became {v} at step {state.step}; "
+                            "lower lr or check the data"
+                        )
                 state.history.setdefault(name, []).append(value)
             state.seconds = time.perf_counter() - start
             for every, callback in on_step:
@@ -119,6 +126,21 @@ def fit(
             callback(state)
     state.seconds = time.perf_counter() - start
     return state
+
+
+def _number(value) -> float | list[float]:
+    """A float, or one per run for a stack's values (K,)."""
+    if getattr(value, "ndim", 0):
+        return value.tolist()
+    return float(value)
+
+
+def run_history(history: dict, k: int, size: int) -> dict:
+    """Run k's losses out of a stack of size runs (each value a list of
+    size numbers); a run alone's history as it is."""
+    if size == 1:
+        return history
+    return {name: [v[k] for v in values] for name, values in history.items()}
 
 
 def update(optimizer, loss) -> None:

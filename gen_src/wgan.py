@@ -124,6 +124,8 @@ def game(config: WGANConfig) -> adversarial.Game:
         ),
         generator=generator_loss,
         verdict=lambda scores: scores,  # a score, not a probability
+        unstackable="its critic draws the interpolation weights inside "
+        "the loss, from torch's global generator, not from each run's own",
     )
 
 
@@ -164,6 +166,22 @@ def train(
         **toy_training.extras(config),
     )
 
+
+
+def train_many(
+    configs: list, *, device: str = "auto", progress: bool = True
+) -> list[Run]:
+    """Runs on the 2-D data that differ only by seed, trained as one
+    stack (gen_src.stacking): each as train() gives it alone, up to
+    floating-point rounding."""
+    return adversarial_training.train_stack(
+        configs,
+        build,
+        device=device,
+        progress=progress,
+        label=f"wgan-{configs[0].dataset}",
+        game=game(configs[0]),
+    )
 
 score = toy_training.score  # modes on the 2-D data, Fréchet on images
 

@@ -1,6 +1,6 @@
 """The mode benchmark: every GAN remedy on the ring and the grid, many seeds.
 
-    python -m gen_src bench modes --profile quick --seeds 5
+    python -m gen_src bench modes --profile quick --seeds 5 [--alone]
 
 Each method trains on the ring of 8 and the grid of 25 Gaussians (the
 PacGAN protocol: 2,500 samples scored; a sample is high quality within 3
@@ -9,7 +9,8 @@ profile's settings and the same number of generator updates for every
 method. It prints mean ± standard deviation of modes, high-quality share,
 reverse KL, the largest mode's share and the seconds per run, and writes
 bench/modes-PROFILE.json, which the GAN page's results table reads. The
-runs are independent: they train side by side, one thread each.
+seeds of a method train as one stack (gen_src.stacking), or one at a time
+with --alone; stacks and runs train side by side, one thread each.
 """
 
 from __future__ import annotations
@@ -68,28 +69,70 @@ def stated_config(method: str, dataset: str, profile: str) -> dict:
     return json.loads(json.dumps(config))
 
 
-def train_one(job: tuple[str, str, str, int]) -> dict:
-    """One run of the benchmark (in a worker process): its scores."""
+def train_one(job: tuple[str, str, str, tuple[int, ...], bool]) -> list:
+    """Runs of the benchmark (in a worker process): the seeds of one
+    method on one dataset, as one stack (family.train_many) or one at a
+    time (alone); their scores."""
     import importlib
 
-    method, dataset, profile, seed = job
-    config = method_config(method, dataset, profile, seed)
+    method, dataset, profile, seeds, alone = job
+    configs = [method_config(method, dataset, profile, s) for s in seeds]
     family = importlib.import_module(f"gen_src.{METHODS[method][0]}")
     started = time.perf_counter()
-    run = family.train(config, device="cpu", progress=False)
-    m = {**run.metrics, **family.score(run, None)}
-    return {
-        "method": method,
-        "dataset": dataset,
-        "seed": seed,
-        "modes": m["modes"],
-        "num_modes": m["num_modes"],
-        "high_quality": m["high_quality"],
-        "reverse_kl": m["reverse_kl"],
-        "largest_mode_share": m["largest_mode_share"],
-        "seconds": time.perf_counter() - started,
-        "generator_updates": m["steps"] * config.g_steps,
-    }
+    if alone:
+        runs = [family.train(c, device="cpu", progress=False) for c in configs]
+    else:
+        runs = family.train_many(configs, device="cpu", progress=False)
+    seconds = (time.perf_counter() - started) / len(runs)
+    results = []
+    for config, run in zip(configs, runs):
+        m = {**run.metrics, **family.score(run, None)}
+        results.append(
+            {
+                "method": method,
+                "dataset": dataset,
+                "seed": config.seed,
+                "modes": m["modes"],
+                "num_modes": m["num_modes"],
+                "high_quality": m["high_quality"],
+                "reverse_kl": m["reverse_kl"],
+                "largest_mode_share": m["largest_mode_share"],
+                # a stack's wall time shared out over its runs
+                "seconds": seconds,
+                "stacked": 1 if alone else len(runs),
+                "generator_updates": m["steps"] * config.g_steps,
+            }
+        )
+    return results
+
+
+def jobs_for(methods, datasets, profile: str, seeds: int, alone: bool):
+    """One job per stack: a method's seeds on one dataset; one job per
+    run where it trains alone (--alone, or a game that cannot stack)."""
+    jobs = []
+    for method in methods:
+        for dataset in datasets:
+            if alone or not stackable(method, dataset, profile):
+                jobs += [
+                    (method, dataset, profile, (s,), True)
+                    for s in range(seeds)
+                ]
+            else:
+                jobs.append(
+                    (method, dataset, profile, tuple(range(seeds)), False)
+                )
+    return jobs
+
+
+def stackable(method: str, dataset: str, profile: str) -> bool:
+    """Can the method's seeds train as one stack? (WGAN-GP's cannot.)"""
+    import importlib
+
+    family = importlib.import_module(f"gen_src.{METHODS[method][0]}")
+    game = getattr(family, "game", None)
+    if game is None:
+        return True
+    return game(method_config(method, dataset, profile)).unstackable is None
 
 
 def _summary(values: list[float]) -> dict:
@@ -109,8 +152,11 @@ def modes(
     workers: int | None = None,
     methods: list[str] | None = None,
     datasets: tuple[str, ...] = DATASETS,
+    alone: bool = False,
 ) -> list[dict]:
-    """Train every method on every dataset for every seed; summarise."""
+    """Train every method on every dataset for every seed; summarise.
+    The seeds of a method train as one stack (gen_src.stacking) unless
+    alone is true."""
     from . import bench, notebook_publish
     from .workers import pool as worker_pool
 
@@ -119,28 +165,26 @@ def modes(
     for method in methods:
         for dataset in datasets:  # names a bad method or dataset
             method_config(method, dataset, profile)
-    jobs = [
-        (m, d, profile, s)
-        for m in methods
-        for d in datasets
-        for s in range(seeds)
-    ]
+    jobs = jobs_for(methods, datasets, profile, seeds, alone)
+    total = sum(len(job[3]) for job in jobs)
     workers = workers or min(len(jobs), os.cpu_count() or 1)
     started = time.perf_counter()
+    done = 0
     with worker_pool(workers) as pool:  # one thread each
         # not pool.map: on Ctrl-C it cancels futures that Python 3.11's
         # broken-pool handling then fails to fail, with a traceback
         futures = [pool.submit(train_one, job) for job in jobs]
-        for done, future in enumerate(as_completed(futures), 1):
-            r = future.result()  # each run as it ends
-            print(
-                f"{done}/{len(jobs)} {r['method']} {r['dataset']} "
-                f"seed {r['seed']}: {r['modes']} modes, "
-                f"{100 * r['high_quality']:.1f}% high quality, "
-                f"{r['seconds']:.0f} s",
-                flush=True,
-            )
-    results = [future.result() for future in futures]  # in jobs' order
+        for future in as_completed(futures):
+            for r in future.result():  # each stack or run as it ends
+                done += 1
+                print(
+                    f"{done}/{total} {r['method']} {r['dataset']} "
+                    f"seed {r['seed']}: {r['modes']} modes, "
+                    f"{100 * r['high_quality']:.1f}% high quality, "
+                    f"{r['seconds']:.0f} s",
+                    flush=True,
+                )
+    results = [r for future in futures for r in future.result()]
     rows = []
     for method in methods:
         for dataset in datasets:

@@ -85,7 +85,7 @@ def _main(argv: list[str] | None = None) -> int:
     bench = sub.add_parser("bench", help="benchmarks that print numbers")
     bench.add_argument(
         "what",
-        choices=("quality", "build", "modes", "serve"),
+        choices=("quality", "build", "modes", "serve", "speed"),
         nargs="?",
         default="quality",
     )
@@ -110,6 +110,11 @@ def _main(argv: list[str] | None = None) -> int:
     )
     bench.add_argument(
         "--datasets", nargs="+", metavar="DATA", help="modes: only these"
+    )
+    bench.add_argument(
+        "--alone",
+        action="store_true",
+        help="modes: train each seed alone, not the seeds as one stack",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -141,6 +146,14 @@ def _main(argv: list[str] | None = None) -> int:
             from gen_src.builder import bench_serve
 
             bench_serve.serve(args.profile)
+        elif args.what == "speed":
+            from gen_src.builder import bench_speed
+
+            try:
+                bench_speed.speed(args.profile, args.device)
+            except ValueError as err:
+                print(f"error: {err}", file=sys.stderr)
+                return 2
         elif args.what == "modes":
             from gen_src.builder import bench_modes
 
@@ -151,6 +164,7 @@ def _main(argv: list[str] | None = None) -> int:
                     args.workers,
                     args.methods,
                     tuple(args.datasets or bench_modes.DATASETS),
+                    args.alone,
                 )
             except ValueError as err:
                 print(f"error: {err}", file=sys.stderr)

@@ -75,12 +75,17 @@ def train_adversarial(
             f"dataset={config.dataset!r}: a run on the 2-D data brings its "
             "points; pass **toy_training.extras(config), as gan.train does"
         )
-    if batches is None:
-        batches = real_batches(config, dev)
+    batches = real_batches(config, dev) if batches is None else batches.to(dev)
     (run,) = _train(
-        [config], [models], stacking.Alone([G, D], dev), batches,
-        [recording], progress=progress, label=label, game=game,
-    )  # fmt: skip
+        [config],
+        [models],
+        stacking.Alone([G, D], dev),
+        batches,
+        [recording],
+        progress=progress,
+        label=label,
+        game=game,
+    )
     return run
 
 
@@ -122,22 +127,36 @@ def train_stack(
     if len(configs) == 1:
         return [
             train_adversarial(
-                configs[0], models[0], device=device, progress=progress,
-                label=label, game=game, **extras[0],
+                configs[0],
+                models[0],
+                device=device,
+                progress=progress,
+                label=label,
+                game=game,
+                **extras[0],
             )
-        ]  # fmt: skip
-    networks = [[m["G"].to(dev).train(), m["D"].to(dev).train()] for m in models]
+        ]
+    networks = [
+        [m["G"].to(dev).train(), m["D"].to(dev).train()] for m in models
+    ]
     runs = stacking.Stack(networks, generators, dev)
-    batches = stacking.Zipped([e["batches"] for e in extras])
+    batches = stacking.Zipped([e["batches"].to(dev) for e in extras])
     recordings = [e["recording"] for e in extras]
     return _train(
-        configs, models, runs, batches, recordings,
-        progress=progress, label=f"{label} x{len(configs)}", game=game,
-    )  # fmt: skip
+        configs,
+        models,
+        runs,
+        batches,
+        recordings,
+        progress=progress,
+        label=f"{label} x{len(configs)}",
+        game=game,
+    )
 
 
-def _train(configs, models, runs, batches, recordings, *, progress, label,
-           game) -> list[Run]:  # fmt: skip
+def _train(
+    configs, models, runs, batches, recordings, *, progress, label, game
+) -> list[Run]:
     """The loop for one run (stacking.Alone) or a stack of them."""
     config, dev = configs[0], runs.device
     Gs, Ds = [m["G"] for m in models], [m["D"] for m in models]

@@ -170,7 +170,6 @@ def train(
     )
 
 
-
 def train_many(
     configs: list, *, device: str = "auto", progress: bool = True
 ) -> list[Run]:
@@ -184,6 +183,7 @@ def train_many(
         progress=progress,
         label=f"gan-{configs[0].dataset}",
     )
+
 
 score = toy_training.score  # modes on the 2-D data, Fréchet on images
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from torch import nn
 
 Step = Callable[..., dict[str, float]]
+READ_EVERY = 50  # steps between reads of the losses (a GPU waits for each)
 Callback = Callable[["State"], None]
 
 
@@ -38,9 +39,28 @@ class State:
     total_steps: int = 0
     history: dict[str, list[float]] = field(default_factory=dict)
     seconds: float = 0.0
+    # (step, losses) not read yet: a step's losses may stay on the device
+    pending: list = field(default_factory=list)
 
     def last(self, name: str) -> float:
+        self.read_back()
         return self.history[name][-1]
+
+    def read_back(self) -> None:
+        """The losses of the steps since the last read, into history as
+        numbers: read from a GPU in one go, not once a step (each read
+        waits for the device). A non-finite loss stops training."""
+        for name in self.pending[0][1] if self.pending else ():
+            values = _numbers([losses[name] for _, losses in self.pending])
+            for (at, _), value in zip(self.pending, values):
+                for v in value if isinstance(value, list) else [value]:
+                    if not math.isfinite(v):
+                        raise FloatingPointError(
+                            f"loss {name!r} became {v} at step {at}; "
+                            "lower lr or check the data"
+                        )
+            self.history.setdefault(name, []).extend(values)
+        self.pending.clear()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,9 +71,13 @@ class Progress:
     label: str = "train"
     stream: object = None
 
+    def due(self, state: State) -> bool:
+        return not state.step % self.every or state.step == state.total_steps
+
     def __call__(self, state: State) -> None:
-        if state.step % self.every and state.step != state.total_steps:
+        if not self.due(state):
             return
+        state.read_back()
         rate = state.seconds / max(state.step, 1)
         eta = rate * (state.total_steps - state.step)
         losses = " ".join(
@@ -107,32 +131,31 @@ def fit(
                 break
             losses = step(*batch) if isinstance(batch, tuple) else step(batch)
             state.step += 1
-            for name, value in losses.items():
-                value = _number(value)
-                for v in value if isinstance(value, list) else [value]:
-                    if not math.isfinite(v):
-                        raise FloatingPointError(
-                            f"loss {name!r} became {v} at step {state.step}; "
-                            "lower lr or check the data"
-                        )
-                state.history.setdefault(name, []).append(value)
+            state.pending.append((state.step, losses))
+            tensors = any(hasattr(v, "detach") for v in losses.values())
+            if not tensors or not state.step % READ_EVERY:
+                state.read_back()
             state.seconds = time.perf_counter() - start
             for every, callback in on_step:
                 if state.step % every == 0:
                     callback(state)
             if progress is not None:
                 progress(state)
+        state.read_back()
         for callback in on_epoch:
             callback(state)
     state.seconds = time.perf_counter() - start
     return state
 
 
-def _number(value) -> float | list[float]:
-    """A float, or one per run for a stack's values (K,)."""
-    if getattr(value, "ndim", 0):
-        return value.tolist()
-    return float(value)
+def _numbers(values: list) -> list:
+    """Floats, or a list of floats per step for a stack's (K,) values,
+    from floats or tensors (read back together)."""
+    if not hasattr(values[0], "detach"):
+        return [float(v) for v in values]
+    import torch
+
+    return torch.stack([v.detach() for v in values]).tolist()
 
 
 def run_history(history: dict, k: int, size: int) -> dict:

@@ -62,9 +62,10 @@ class Alone:
     def total(self, loss: torch.Tensor) -> torch.Tensor:
         return loss
 
-    def value(self, x: torch.Tensor) -> float:
-        """A number to record: the mean of x."""
-        return x.mean().item()
+    def value(self, x: torch.Tensor) -> torch.Tensor:
+        """What to record: the mean of x, left on the device (the loop
+        reads the numbers back every few steps, not every step)."""
+        return x.detach().mean()
 
 
 class Stack(Alone):
@@ -166,6 +167,6 @@ def check_stackable(configs: list, labels: list[str]) -> None:
             ]
             raise ValueError(
                 f"runs {labels[0]} and {label} cannot train as one stack: "
-                f"their {', '.join(fields)} differ, so their networks or "
+                f"they differ in {', '.join(fields)}, so their networks or "
                 "steps differ; stack only runs that differ by seed"
             )

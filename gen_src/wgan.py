@@ -167,7 +167,6 @@ def train(
     )
 
 
-
 def train_many(
     configs: list, *, device: str = "auto", progress: bool = True
 ) -> list[Run]:
@@ -182,6 +181,7 @@ def train_many(
         label=f"wgan-{configs[0].dataset}",
         game=game(configs[0]),
     )
+
 
 score = toy_training.score  # modes on the 2-D data, Fréchet on images
 

@@ -167,3 +167,35 @@ def test_train_on_images_seeds_before_building_the_network():
         )
         weights.append(run.models["classifier"].head.weight)
     assert torch.equal(*weights)
+
+
+def test_losses_left_as_tensors_are_read_back_in_groups_and_checked():
+    batches = data.Batches(torch.ones(loop.READ_EVERY + 10, 1), batch_size=1)
+    seen = []
+
+    def step(x):
+        return {"loss": torch.tensor(float(len(seen)))}
+
+    def callback(state):
+        seen.append(len(state.history.get("loss", [])))
+
+    state = loop.fit(step, batches, on_step=[(1, callback)])
+    assert seen[0] == 0  # step 1's loss not read yet: no wait per step
+    assert seen[loop.READ_EVERY - 1] == loop.READ_EVERY  # read together
+    assert state.history["loss"] == [float(i) for i in range(len(seen))]
+    values = iter(
+        [torch.tensor(1.0), torch.tensor(float("inf"))]
+        + [torch.tensor(0.0)] * 100
+    )
+    with pytest.raises(
+        FloatingPointError, match="'loss' became inf at step 2"
+    ):
+        loop.fit(lambda x: {"loss": next(values)}, batches)
+
+
+def test_a_stacks_losses_are_kept_per_run():
+    batches = data.Batches(torch.ones(3, 1), batch_size=1)
+    state = loop.fit(lambda x: {"loss": torch.tensor([1.0, 2.0])}, batches)
+    assert state.history["loss"] == [[1.0, 2.0]] * 3
+    assert loop.run_history(state.history, 1, 2) == {"loss": [2.0] * 3}
+    assert loop.run_history(state.history, 0, 1) is state.history

@@ -210,9 +210,10 @@ def make_step(
     g_steps times per round), closer to max over D of min over G. D sees
     the samples in packs of config.pack; game is the GAN's by default.
     runs: this run alone (None), or a stack of runs that differ only by
-    seed (gen_src.stacking), each losing and updating on its own.
+    seed (gen_src.stacking), each with its own loss and its own update.
     """
     runs = runs or stacking.Alone([G, D], device)
+    # runs.parameters(i): the weights of [G, D][i], of one run or stacked
     opt_d = torch.optim.Adam(runs.parameters(1), config.lr, betas=config.betas)
     opt_g = torch.optim.Adam(runs.parameters(0), config.lr, betas=config.betas)
     game = game or gan_game(config.loss, config.r1)
@@ -235,7 +236,7 @@ def make_step(
         loop.update(opt_g, runs.total(loss))
         return runs.value(loss)
 
-    def step(real: torch.Tensor) -> dict[str, float]:
+    def step(real: torch.Tensor) -> dict[str, torch.Tensor]:
         G.train(), D.train()
         batches = real.to(device).chunk(config.d_steps, dim=runs.dim)
         n = batches[0].shape[runs.dim]

@@ -9,8 +9,9 @@ profile's settings and the same number of generator updates for every
 method. It prints mean ± standard deviation of modes, high-quality share,
 reverse KL, the largest mode's share and the seconds per run, and writes
 bench/modes-PROFILE.json, which the GAN page's results table reads. The
-seeds of a method train as one stack (gen_src.stacking), or one at a time
-with --alone; stacks and runs train side by side, one thread each.
+seeds of a method on one dataset train as one stack (gen_src.stacking),
+or each run by itself with --alone (WGAN-GP's always); stacks and runs
+train side by side, one thread each.
 """
 
 from __future__ import annotations

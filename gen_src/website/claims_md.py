@@ -13,7 +13,8 @@ is rewritten instead of left wrong. An operand is one of
 
     bench:PROFILE:METHOD:DATASET:NUMBER[:AGG]   the mode benchmark's
         JSON (bench/modes-PROFILE.json): NUMBER is a number of its runs
-        (modes, high_quality as a share 0-1, reverse_kl, seconds, ...),
+        (modes, high_quality as a share 0-1, reverse_kl, seconds, stacked:
+        the runs of its stack, 1 alone, ...),
         or failed (seeds with under half of their samples of high
         quality); AGG over the seeds is mean (default), min or max;
         METHOD max or min is the largest or smallest over the methods
@@ -85,14 +86,20 @@ def _bench(spec: str, where: str) -> float:
         runs = row["runs"]
         if number == "failed":
             values[row["method"]] = sum(r["high_quality"] < 0.5 for r in runs)
-        elif all(isinstance(r.get(number), (int, float)) for r in runs):
-            got = [r[number] for r in runs]
+        elif all(isinstance(_number(r, number), (int, float)) for r in runs):
+            got = [_number(r, number) for r in runs]
             values[row["method"]] = AGGREGATES[aggregate](got)
     if method in ("max", "min") and values:  # the extreme over methods
         return (max if method == "max" else min)(values.values())
     if method not in values:
         raise ClaimError(f"{where}: no {spec!r} in bench/modes-{profile}.json")
     return values[method]
+
+
+def _number(run: dict, name: str):
+    """A number of one run of the benchmark; runs recorded before stacks
+    (gen_src.stacking) have no `stacked`: they trained alone, 1."""
+    return run.get(name, 1 if name == "stacked" else None)
 
 
 def _paper(spec: str, where: str) -> float:

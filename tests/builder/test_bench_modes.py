@@ -117,3 +117,36 @@ def test_the_benchmark_module_imports_no_torch():
         [sys.executable, "-c", code], capture_output=True, text=True
     )
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_a_methods_seeds_form_one_stack_except_wgan_gps():
+    jobs = bench_modes.jobs_for(
+        ["nonsaturating", "wgan-gp"], ("ring",), "smoke", 3, alone=False
+    )
+    assert jobs == [
+        ("nonsaturating", "ring", "smoke", (0, 1, 2), False),
+        ("wgan-gp", "ring", "smoke", (0,), True),
+        ("wgan-gp", "ring", "smoke", (1,), True),
+        ("wgan-gp", "ring", "smoke", (2,), True),
+    ]
+    alone = bench_modes.jobs_for(["pacgan2"], ("grid",), "smoke", 2, True)
+    assert alone == [
+        ("pacgan2", "grid", "smoke", (0,), True),
+        ("pacgan2", "grid", "smoke", (1,), True),
+    ]
+
+
+def test_a_stacked_job_scores_each_seed_as_the_same_runs_alone():
+    stacked = bench_modes.train_one(
+        ("minimax", "ring", "smoke", (0, 1), False)
+    )
+    alone = [
+        bench_modes.train_one(("minimax", "ring", "smoke", (s,), True))[0]
+        for s in (0, 1)
+    ]
+    assert [r["seed"] for r in stacked] == [0, 1]
+    assert [r["stacked"] for r in stacked] == [2, 2]
+    assert alone[0]["stacked"] == 1
+    for s, a in zip(stacked, alone):
+        assert s["modes"] == a["modes"]
+        assert s["high_quality"] == pytest.approx(a["high_quality"], abs=0.01)

@@ -88,6 +88,8 @@ class Stack(Alone):
             for k, run in enumerate(runs):  # each run's weights: its slice
                 for name, p in run[i].named_parameters():
                     p.data = params[name].data[k]
+                for name, b in run[i].named_buffers():  # batch norm's stats
+                    b.data = buffers[name][k]
             self.base.append(copy.deepcopy(first).to("meta"))
             self.stacked.append((params, buffers))
 
@@ -133,8 +135,8 @@ class _Functional:
 
 def detach(module: nn.Module) -> nn.Module:
     """A run's module with weights of its own again, not a stack's view."""
-    for p in module.parameters():
-        p.data = p.data.clone()
+    for t in (*module.parameters(), *module.buffers()):
+        t.data = t.data.clone()
     return module
 
 

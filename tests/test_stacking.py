@@ -147,3 +147,28 @@ def test_zipped_batches_give_one_row_per_run():
     assert len(zipped) == 2
     rounds = list(zipped)
     assert len(rounds) == 2 and rounds[0].tolist() == [[0.0] * 3, [1.0] * 3]
+
+
+def test_batch_norms_statistics_are_each_runs_own_and_kept():
+    def net():
+        return torch.nn.Sequential(
+            torch.nn.Linear(2, 4), torch.nn.BatchNorm1d(4, momentum=0.5)
+        )
+
+    torch.manual_seed(0)
+    networks = [[net()], [net()]]
+    x = torch.randn(2, 8, 2)
+    expected = []
+    for k, run in enumerate(networks):
+        twin = net()
+        twin.load_state_dict(run[0].state_dict())
+        twin(x[k])
+        expected.append(twin[1].running_mean.clone())
+    stack = stacking.Stack(networks, [], torch.device("cpu"))
+    stack.each(lambda n, v: n(v), x)
+    for k, run in enumerate(networks):
+        torch.testing.assert_close(run[0][1].running_mean, expected[k])
+        kept = stacking.detach(run[0])[1].running_mean
+        assert (
+            kept.data_ptr() != stack.stacked[0][1]["1.running_mean"].data_ptr()
+        )

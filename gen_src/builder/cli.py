@@ -12,7 +12,7 @@ import signal
 import sys
 import time
 
-from gen_src.builder import stopping
+from gen_src.builder import bench_command, stopping
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,40 +82,7 @@ def _main(argv: list[str] | None = None) -> int:
     )
     keys.add_argument("--profile", choices=("smoke", "quick", "full"))
     keys.add_argument("--cache-dir")
-    bench = sub.add_parser("bench", help="benchmarks that print numbers")
-    bench.add_argument(
-        "what",
-        choices=("quality", "build", "modes", "serve", "speed"),
-        nargs="?",
-        default="quality",
-    )
-    bench.add_argument(
-        "--profile", default="quick", choices=("smoke", "quick", "full")
-    )
-    bench.add_argument("--device", default="auto")
-    bench.add_argument(
-        "--fresh",
-        action="store_true",
-        help="train everything again in an empty cache",
-    )
-    bench.add_argument("--repeat", type=int, default=3)
-    bench.add_argument(
-        "--seeds", type=int, default=5, help="modes: seeds 0..N-1"
-    )
-    bench.add_argument(
-        "--workers", type=int, help="modes: runs side by side (cores)"
-    )
-    bench.add_argument(
-        "--methods", nargs="+", metavar="METHOD", help="modes: only these"
-    )
-    bench.add_argument(
-        "--datasets", nargs="+", metavar="DATA", help="modes: only these"
-    )
-    bench.add_argument(
-        "--alone",
-        action="store_true",
-        help="modes: train each seed alone, not the seeds as one stack",
-    )
+    bench_command.add_parser(sub)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
@@ -138,39 +105,7 @@ def _main(argv: list[str] | None = None) -> int:
 
         return shards.merge_command(args.sources, args.into)
     elif args.command == "bench":
-        from gen_src.builder import bench as benchmarks
-
-        if args.what == "quality":
-            benchmarks.quality(args.profile, args.fresh, args.device)
-        elif args.what == "serve":
-            from gen_src.builder import bench_serve
-
-            bench_serve.serve(args.profile)
-        elif args.what == "speed":
-            from gen_src.builder import bench_speed
-
-            try:
-                bench_speed.speed(args.profile, args.device)
-            except ValueError as err:
-                print(f"error: {err}", file=sys.stderr)
-                return 2
-        elif args.what == "modes":
-            from gen_src.builder import bench_modes
-
-            try:
-                bench_modes.modes(
-                    args.profile,
-                    args.seeds,
-                    args.workers,
-                    args.methods,
-                    tuple(args.datasets or bench_modes.DATASETS),
-                    args.alone,
-                )
-            except ValueError as err:
-                print(f"error: {err}", file=sys.stderr)
-                return 2
-        else:
-            benchmarks.build(args.repeat)
+        return bench_command.run(args)
     return 0
 
 

@@ -20,6 +20,8 @@ is rewritten instead of left wrong. An operand is one of
         METHOD max or min is the largest or smallest over the methods
     paper:PAPER:METHOD:DATASET:NUMBER           a published row
         (published_modes.toml; high_quality as a share, like the bench)
+    protocol:METHOD:DATASET:NUMBER              PacGAN's Table 1 under
+        its own protocol (bench/pacgan-protocol.json; protocol:epochs)
     RUN FIELD                                   a field of the record of
         a run of this build, as in {{ value RUN FIELD }}
     a number
@@ -116,6 +118,29 @@ def _paper(spec: str, where: str) -> float:
     )
 
 
+def _protocol(spec: str, where: str) -> float:
+    """protocol:METHOD:DATASET:NUMBER, a row of PacGAN's Table 1 under
+    its own protocol (bench/pacgan-protocol.json): the trials' mean, or
+    epochs / trials for the whole run (protocol:epochs)."""
+    from gen_src.website import protocol_md
+
+    parts = spec.split(":")[1:]
+    try:
+        data = protocol_md.load()
+    except benchmark_md.TableError as err:
+        raise ClaimError(f"{where}: {err}") from None
+    if parts in (["epochs"], ["trials"]):
+        return data[parts[0]]
+    for row in data["rows"]:
+        if len(parts) == 3 and [row["method"], row["dataset"]] == parts[:2]:
+            mean = row.get(parts[2], {}).get("mean", math.nan)
+            return math.inf if mean is None else mean
+    raise ClaimError(
+        f"{where}: no {spec!r} in bench/pacgan-protocol.json "
+        "(protocol:METHOD:DATASET:NUMBER, or protocol:epochs)"
+    )
+
+
 def _operands(tokens: list[str], where: str) -> tuple[list, str, list]:
     ops = [i for i, t in enumerate(tokens) if t in OPERATORS]
     if len(ops) != 1:
@@ -142,6 +167,8 @@ def evaluate(claim: str, where: str, pipe, check_runs: bool) -> None:
             values.append(_bench(side[0], where))
         elif len(side) == 1 and side[0].startswith("paper:"):
             values.append(_paper(side[0], where))
+        elif len(side) == 1 and side[0].startswith("protocol:"):
+            values.append(_protocol(side[0], where))
         else:
             try:
                 values.append(float(" ".join(side)))

@@ -39,6 +39,7 @@ from gen_src.website import (
     math_svg,
     math_text,
     notebook_pages,
+    protocol_md,
     search_index,
     session,
     values_md,
@@ -49,7 +50,14 @@ from gen_src.website.page_context import DirectiveError
 log = logging.getLogger("mkdocs.hooks.gen_src")
 ROOT = runtime.REPOSITORY
 # Page directives, in the order they expand (each: referenced, expand)
-DIRECTIVES = (widgets, values_md, benchmark_md, claims_md, figures_md)
+DIRECTIVES = (
+    widgets,
+    values_md,
+    benchmark_md,
+    protocol_md,
+    claims_md,
+    figures_md,
+)
 # The build session: made in on_startup, shared by the events that follow
 _session = session.Session()
 

@@ -196,3 +196,27 @@ def build(repeat: int = 3) -> dict:
     )
     print(f"written: {_write('build', result)}")
     return result
+
+
+def code_committed() -> bool | None:
+    """Was gen_src/ as committed at the revision recorded? (None: no git)
+    A benchmark run from uncommitted code cannot be reproduced from it."""
+    import subprocess
+
+    try:
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--", "gen_src"],
+            cwd=runtime.home(),
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if changed:
+        print(
+            "bench: gen_src/ has uncommitted changes, so the JSON's "
+            "revision does not reproduce it (code_committed: false)"
+        )
+    return not changed

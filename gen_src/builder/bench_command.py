@@ -14,7 +14,7 @@ def add_parser(sub) -> None:
     bench = sub.add_parser("bench", help="benchmarks that print numbers")
     bench.add_argument(
         "what",
-        choices=("quality", "build", "modes", "serve", "speed"),
+        choices=("quality", "build", "modes", "ablations", "serve", "speed"),
         nargs="?",
         default="quality",
     )
@@ -39,6 +39,12 @@ def add_parser(sub) -> None:
     )
     bench.add_argument(
         "--datasets", nargs="+", metavar="DATA", help="modes: only these"
+    )
+    bench.add_argument(
+        "--first-seed",
+        type=int,
+        default=0,
+        help="modes: seeds from this one (5: held out from seeds 0-4)",
     )
     bench.add_argument(
         "--protocol",
@@ -100,6 +106,17 @@ def _run(args) -> None:
             args.methods,
             tuple(args.datasets or bench_modes.DATASETS),
             args.alone,
+            first_seed=args.first_seed,
+        )
+    elif args.what == "ablations":
+        bench_modes.modes(
+            args.profile,
+            args.seeds,
+            args.workers,
+            args.methods,
+            tuple(args.datasets or bench_modes.DATASETS),
+            args.alone,
+            table="ablations",
         )
     else:
         bench.build(args.repeat)

@@ -45,40 +45,58 @@ NUMBERS = (
 )
 
 
-def method_config(method: str, dataset: str, profile: str, seed: int = 0):
+def methods_of(table: str) -> dict:
+    """The methods of a benchmark: modes (METHODS) or ablations
+    (bench_ablations.VARIANTS)."""
+    if table == "ablations":
+        from . import bench_ablations
+
+        return bench_ablations.VARIANTS
+    return METHODS
+
+
+def method_config(
+    method: str, dataset: str, profile: str, seed: int = 0, table="modes"
+):
     """The config a method trains with: the family's profile preset."""
     import importlib
 
     from .. import config as cfg
 
-    cfg.check_choice("method", method, tuple(METHODS))
+    cfg.check_choice("method", method, tuple(methods_of(table)))
     cfg.check_choice("dataset", dataset, DATASETS)
-    module, overrides = METHODS[method]
+    module, overrides = methods_of(table)[method]
     family = importlib.import_module(f"gen_src.{module}")
     if isinstance(overrides, str):
         overrides = getattr(family, overrides)
+    elif callable(overrides):  # settings that depend on the profile
+        overrides = overrides(profile)
     return family.config_for(profile, dataset=dataset, seed=seed, **overrides)
 
 
-def stated_config(method: str, dataset: str, profile: str) -> dict:
+def stated_config(
+    method: str, dataset: str, profile: str, table: str = "modes"
+) -> dict:
     """The settings every seed shares, as JSON gives them back (the
     page states them; a test compares them with today's code)."""
     from .. import config as cfg
 
-    config = cfg.as_dict(method_config(method, dataset, profile))
+    config = cfg.as_dict(method_config(method, dataset, profile, 0, table))
     config.pop("seed")
     return json.loads(json.dumps(config))
 
 
-def train_one(job: tuple[str, str, str, tuple[int, ...], bool]) -> list:
+def train_one(job: tuple) -> list:
     """Runs of the benchmark (in a worker process): the seeds of one
     method on one dataset, as one stack (family.train_many) or one at a
     time (alone); their scores."""
     import importlib
 
-    method, dataset, profile, seeds, alone = job
-    configs = [method_config(method, dataset, profile, s) for s in seeds]
-    family = importlib.import_module(f"gen_src.{METHODS[method][0]}")
+    method, dataset, profile, seeds, alone, table = job
+    configs = [
+        method_config(method, dataset, profile, s, table) for s in seeds
+    ]
+    family = importlib.import_module(f"gen_src.{methods_of(table)[method][0]}")
     started = time.perf_counter()
     if alone:
         runs = [family.train(c, device="cpu", progress=False) for c in configs]
@@ -107,33 +125,37 @@ def train_one(job: tuple[str, str, str, tuple[int, ...], bool]) -> list:
     return results
 
 
-def jobs_for(methods, datasets, profile: str, seeds: int, alone: bool):
+def jobs_for(
+    methods, datasets, profile, seeds, alone, table="modes", first_seed=0
+):
     """One job per stack: a method's seeds on one dataset; one job per
     run where it trains alone (--alone, or a game that cannot stack)."""
-    jobs = []
+    jobs, seeds = [], tuple(range(first_seed, first_seed + seeds))
     for method in methods:
         for dataset in datasets:
-            if alone or not stackable(method, dataset, profile):
+            if alone or not stackable(method, dataset, profile, table):
                 jobs += [
-                    (method, dataset, profile, (s,), True)
-                    for s in range(seeds)
+                    (method, dataset, profile, (s,), True, table)
+                    for s in seeds
                 ]
             else:
-                jobs.append(
-                    (method, dataset, profile, tuple(range(seeds)), False)
-                )
+                jobs.append((method, dataset, profile, seeds, False, table))
     return jobs
 
 
-def stackable(method: str, dataset: str, profile: str) -> bool:
-    """Can the method's seeds train as one stack? (WGAN-GP's cannot.)"""
+def stackable(method, dataset, profile, table="modes") -> bool:
+    """Can the method's seeds train as one stack? (WGAN-GP's cannot,
+    nor a family that says STACKS = False.)"""
     import importlib
 
-    family = importlib.import_module(f"gen_src.{METHODS[method][0]}")
+    family = importlib.import_module(f"gen_src.{methods_of(table)[method][0]}")
     game = getattr(family, "game", None)
+    if not getattr(family, "STACKS", True):
+        return False
     if game is None:
         return True
-    return game(method_config(method, dataset, profile)).unstackable is None
+    config = method_config(method, dataset, profile, 0, table)
+    return game(config).unstackable is None
 
 
 def _summary(values: list[float]) -> dict:
@@ -154,19 +176,28 @@ def modes(
     methods: list[str] | None = None,
     datasets: tuple[str, ...] = DATASETS,
     alone: bool = False,
+    table: str = "modes",
+    first_seed: int = 0,
 ) -> list[dict]:
     """Train every method on every dataset for every seed; summarise.
     The seeds of a method train as one stack (gen_src.stacking) unless
-    alone is true."""
+    alone is true. table: modes (METHODS) or ablations; first_seed: the
+    seeds are first_seed.. (held out from those settings were chosen on),
+    and the JSON's name says so."""
     from . import bench, notebook_publish
     from .workers import pool as worker_pool
 
     runtime.check_profile(profile)
-    methods = methods or list(METHODS)
+    from .. import config as cfg
+
+    cfg.check_int("first_seed", first_seed, 0)
+    methods = methods or list(methods_of(table))
     for method in methods:
         for dataset in datasets:  # names a bad method or dataset
-            method_config(method, dataset, profile)
-    jobs = jobs_for(methods, datasets, profile, seeds, alone)
+            method_config(method, dataset, profile, 0, table)
+    jobs = jobs_for(
+        methods, datasets, profile, seeds, alone, table, first_seed
+    )
     total = sum(len(job[3]) for job in jobs)
     workers = workers or min(len(jobs), os.cpu_count() or 1)
     started = time.perf_counter()
@@ -197,7 +228,7 @@ def modes(
             row = {
                 "method": method,
                 "dataset": dataset,
-                "config": stated_config(method, dataset, profile),
+                "config": stated_config(method, dataset, profile, table),
                 "seeds": [r["seed"] for r in mine],
                 "num_modes": mine[0]["num_modes"],
                 "generator_updates": mine[0]["generator_updates"],
@@ -205,21 +236,24 @@ def modes(
             }
             row.update({k: _summary([r[k] for r in mine]) for k in NUMBERS})
             rows.append(row)
-    _print(rows, profile, seeds, time.perf_counter() - started)
+    wall = time.perf_counter() - started
+    _print(rows, profile, range(first_seed, first_seed + seeds), wall)
     revision = notebook_publish.revision()
-    clean = _code_committed()
+    clean = bench.code_committed()
     for row in rows:
         row["revision"] = revision
         row["code_committed"] = clean
-    out = bench.out_dir() / f"modes-{profile}.json"
+    held_out = f"-seeds{first_seed}" if first_seed else ""
+    out = bench.out_dir() / f"{table}-{profile}{held_out}.json"
     out.parent.mkdir(exist_ok=True)
-    rows = _merged(out, rows, seeds)
+    rows = _merged(out, rows, seeds, list(methods_of(table)))
     tmp = out.with_suffix(".json.tmp")
     tmp.write_text(
         json.dumps(
             {
                 "profile": profile,
                 "seeds": seeds,
+                "first_seed": first_seed,
                 "revision": revision,
                 "date": time.strftime("%Y-%m-%d", time.gmtime()),
                 "rows": rows,
@@ -232,33 +266,9 @@ def modes(
     return rows
 
 
-def _code_committed() -> bool | None:
-    """Was gen_src/ as committed at the revision recorded? (None: no git)
-    A benchmark run from uncommitted code cannot be reproduced from it."""
-    import subprocess
-
-    try:
-        changed = subprocess.run(
-            ["git", "status", "--porcelain", "--", "gen_src"],
-            cwd=runtime.home(),
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if changed:
-        print(
-            "bench modes: gen_src/ has uncommitted changes, so the JSON's "
-            "revision does not reproduce it (code_committed: false)"
-        )
-    return not changed
-
-
-def _merged(out, rows: list[dict], seeds: int) -> list[dict]:
+def _merged(out, rows: list[dict], seeds: int, order: list) -> list[dict]:
     """Rows of the methods and datasets not rerun are kept from out, when
-    they were measured over as many seeds; in METHODS order."""
+    they were measured over as many seeds; in the table's order."""
     if not out.exists():
         return rows
     old = json.loads(out.read_text())
@@ -266,7 +276,6 @@ def _merged(out, rows: list[dict], seeds: int) -> list[dict]:
         return rows
     rerun = {(r["method"], r["dataset"]) for r in rows}
     kept = [r for r in old["rows"] if (r["method"], r["dataset"]) not in rerun]
-    order = list(METHODS)
     return sorted(
         kept + rows,
         key=lambda r: (order.index(r["method"]), DATASETS.index(r["dataset"])),
@@ -282,9 +291,9 @@ def _cell(summary: dict, scale: float = 1.0, digits: int = 1) -> str:
     )
 
 
-def _print(rows: list[dict], profile: str, seeds: int, wall: float) -> None:
+def _print(rows: list[dict], profile: str, seeds: range, wall: float) -> None:
     print(
-        f"mode benchmark, {profile} profile, seeds 0..{seeds - 1} "
+        f"mode benchmark, {profile} profile, seeds {seeds[0]}..{seeds[-1]} "
         f"(mean ± std; {wall:.0f} s wall)"
     )
     print(

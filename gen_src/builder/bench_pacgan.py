@@ -72,10 +72,13 @@ def _summary(values: list[float]) -> dict:
 
 
 def _paper(method: str, dataset: str) -> dict:
-    from ..website import benchmark_md
+    """Lin et al.'s row, from the table the site's pages cite
+    (gen_src/website/published_modes.toml)."""
+    import tomllib
 
+    path = runtime.PACKAGE / "website" / "published_modes.toml"
     name = "GAN" if method == "gan" else method.replace("pacgan", "PacGAN")
-    for row in benchmark_md.published()["rows"]:
+    for row in tomllib.loads(path.read_text("utf-8"))["rows"]:
         if row["paper"] == "lin2018" and row["method"] == name:
             found = row[dataset]
             return {
@@ -100,7 +103,7 @@ def reproduce(
     overrides: settings that differ from the paper's (tests: smaller)."""
     from .. import config as cfg
     from .. import pacgan_protocol as protocol
-    from . import bench, bench_modes, notebook_publish
+    from . import bench, notebook_publish
     from .workers import pool as worker_pool
 
     cfg.check_int("epochs", epochs, 1)
@@ -168,7 +171,7 @@ def reproduce(
         "stacked": not alone,
         "wall_seconds": wall,
         "revision": notebook_publish.revision(),
-        "code_committed": bench_modes._code_committed(),
+        "code_committed": bench.code_committed(),
         "date": time.strftime("%Y-%m-%d", time.gmtime()),
         "settings": settings,
         "rows": rows,

@@ -18,6 +18,8 @@ is rewritten instead of left wrong. An operand is one of
         or failed (seeds with under half of their samples of high
         quality); AGG over the seeds is mean (default), min or max;
         METHOD max or min is the largest or smallest over the methods
+    ablation:PROFILE:VARIANT:DATASET:NUMBER[:AGG]   the same, from the
+        ablations (bench/ablations-PROFILE.json)
     paper:PAPER:METHOD:DATASET:NUMBER           a published row
         (published_modes.toml; high_quality as a share, like the bench)
     protocol:METHOD:DATASET:NUMBER              PacGAN's Table 1 under
@@ -75,7 +77,15 @@ def _bench(spec: str, where: str) -> float:
             f"NUMBER[:mean|min|max]"
         )
     profile, method, dataset, number, aggregate = parts
-    data = benchmark_md.load_bench(profile)
+    if spec.startswith("ablation:"):
+        from gen_src.website import ablation_md
+
+        try:
+            data = ablation_md.load(profile)
+        except benchmark_md.TableError as err:
+            raise ClaimError(f"{where}: {err}") from None
+    else:
+        data = benchmark_md.load_bench(profile)
     if data is None:
         raise ClaimError(
             f"{where}: bench/modes-{profile}.json is missing; run python "
@@ -163,7 +173,7 @@ def evaluate(claim: str, where: str, pipe, check_runs: bool) -> None:
                 return
             record = values_md._record(pipe, side[0], where)
             values.append(values_md.lookup(record, side[1], where))
-        elif len(side) == 1 and side[0].startswith("bench:"):
+        elif len(side) == 1 and side[0].startswith(("bench:", "ablation:")):
             values.append(_bench(side[0], where))
         elif len(side) == 1 and side[0].startswith("paper:"):
             values.append(_paper(side[0], where))

@@ -29,6 +29,7 @@ from mkdocs.plugins import event_priority
 from gen_src import runtime
 from gen_src.builder import settings, stopping, strings
 from gen_src.website import (
+    ablation_md,
     assets,
     background,
     benchmark_md,
@@ -55,6 +56,7 @@ DIRECTIVES = (
     values_md,
     benchmark_md,
     protocol_md,
+    ablation_md,
     claims_md,
     figures_md,
 )

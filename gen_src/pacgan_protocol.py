@@ -1,12 +1,13 @@
 """PacGAN's toy experiment as its authors' code runs it (Lin et al. 2018,
 Table 1), to hold the site's numbers against the paper's on equal terms.
 
-Every setting below was read in fjxmlzn/PacGAN, synthetic_data_experiments:
-2DRing_GAN&PacGAN/config.py and 2DGrid_GAN&PacGAN/config.py (the
-numbers), 2DGrid_GAN&PacGAN/pacgan_task.py (the networks, the batch norm
-updates, the sampler of the scored points), PacGAN/pacgan/bricks.py (the
-losses), PacGAN/pacgan/datasets.py (the packed data) and ALI's
-ali/algorithms.py (the update):
+Read in fjxmlzn/PacGAN, synthetic_data_experiments: the numbers in
+2DRing_GAN&PacGAN/config.py and 2DGrid_GAN&PacGAN/config.py; the networks
+and batch norm's updates in 2DGrid_GAN&PacGAN/pacgan_task.py; the losses
+in PacGAN/pacgan/bricks.py; the packed data in PacGAN/pacgan/datasets.py
+and streams.py; z in distributions.py; the scored points (GraphLogger)
+and the 3-standard-deviation rule (MetricLogger) in extensions.py; and
+the update in ALI's ali/algorithms.py (ali_algorithm):
 
 - G: 4 hidden layers of 400 units, each linear without bias, batch norm
   (epsilon 1e-4, blocks' default), ReLU; a linear output with bias. z is
@@ -15,7 +16,9 @@ ali/algorithms.py (the update):
   output: a logit. D judges a pack of m points at once.
 - Weights drawn from N(0, 0.02^2), biases 0.
 - Adam with learning rate 1e-4 and beta1 0.8 (beta2 0.999, epsilon 1e-8:
-  blocks' defaults), for both networks.
+  blocks' defaults), for both networks. (Blocks changed the meaning of
+  beta1 in January 2017, to today's; their code is of 2018 and pins no
+  version, so 0.8 is read in today's sense.)
 - The data: 100,000 points of the mixture, drawn once; a training
   example is a pack of m of them, each slot drawn with replacement from
   the 100,000. A batch is 100 packs, an epoch 1,000 batches, 400 epochs.
@@ -28,11 +31,15 @@ ali/algorithms.py (the update):
 - The 2,500 scored points come from G with the population statistics
   (eval mode), after the last epoch; 10 trials.
 
-Two things differ, both small: blocks updates the population statistics
-once a step, with the mean of the m slots' statistics, where torch's
-batch norm updates them once per slot; and torch keeps the unbiased
-variance where blocks keeps the biased one. The scoring is the site's
-(gen_src.metrics.modes), the same 3-standard-deviation rule as theirs.
+Four things differ: blocks updates the population statistics once a
+step, with the mean of the m slots' statistics, where torch's batch norm
+updates them once per slot; blocks averages the standard deviation
+sqrt(biased variance + epsilon), torch the unbiased variance; at the end
+of every epoch their code moves the statistics 50 more times on 50
+batches at the final weights before it draws the scored points; and
+their scored z is one draw (seed 2333) shared by every trial, ours one
+per trial. The scoring is the site's (gen_src.metrics.modes), the same
+rule as theirs.
 """
 
 from __future__ import annotations

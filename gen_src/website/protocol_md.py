@@ -15,6 +15,7 @@ import re
 
 from gen_src import runtime
 from gen_src.builder import strings
+from gen_src.website import provenance
 from gen_src.website.benchmark_md import DATASETS, NUMBERS, TableError
 from gen_src.website.page_context import PageContext
 
@@ -88,7 +89,12 @@ def table_html(lang: str) -> str:
         paper_epochs=data["paper_epochs"],
         steps=f"{steps:,}",
         trials=data["trials"],
-        device=esc(data["device"]),
+        last=max(r["seed"] for r in data["rows"][0]["runs"]),
+        device=esc(
+            provenance.device(
+                data["device"], strings.table(lang)["provenance"]
+            )
+        ),
         date=data["date"],
         revision=esc(str(data["revision"])[:7]),
     )

@@ -64,3 +64,25 @@ def test_bad_input_gets_one_line_and_status_2(words, named, capsys):
 
 def test_the_protocols_are_site_and_pacgan():
     assert bench_command.PROTOCOLS == ("site", "pacgan")
+
+
+def test_the_committed_reproduction_holds_todays_settings():
+    """The page shows bench/pacgan-protocol.json: if the protocol's
+    settings change, it must be run again."""
+    from gen_src import config as cfg
+    from gen_src import pacgan_protocol, runtime
+
+    path = runtime.home() / "bench" / "pacgan-protocol.json"
+    data = json.loads(path.read_text())
+    now = cfg.as_dict(pacgan_protocol.ProtocolConfig(epochs=data["epochs"]))
+    for field in ("dataset", "pack", "seed"):
+        now.pop(field)
+    assert data["settings"] == json.loads(json.dumps(now)), (
+        "bench/pacgan-protocol.json trained with other settings than "
+        "today's; run python -m gen_src bench modes --protocol pacgan"
+    )
+    assert {(r["method"], r["dataset"]) for r in data["rows"]} == {
+        (m, d) for m in ("gan", "pacgan2", "pacgan3", "pacgan4")
+        for d in ("ring", "grid")
+    }  # fmt: skip
+    assert all(len(r["runs"]) == data["trials"] for r in data["rows"])

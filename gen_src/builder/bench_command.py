@@ -98,7 +98,7 @@ def _run(args) -> None:
             args.alone,
             tuple(args.datasets or bench_modes.DATASETS),
         )
-    elif args.what == "modes":
+    elif args.what in ("modes", "ablations"):
         bench_modes.modes(
             args.profile,
             args.seeds,
@@ -106,17 +106,8 @@ def _run(args) -> None:
             args.methods,
             tuple(args.datasets or bench_modes.DATASETS),
             args.alone,
+            table=args.what,
             first_seed=args.first_seed,
-        )
-    elif args.what == "ablations":
-        bench_modes.modes(
-            args.profile,
-            args.seeds,
-            args.workers,
-            args.methods,
-            tuple(args.datasets or bench_modes.DATASETS),
-            args.alone,
-            table="ablations",
         )
     else:
         bench.build(args.repeat)

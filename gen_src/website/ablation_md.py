@@ -10,10 +10,8 @@ a caption generated from the JSON. Nothing in it is typed into a page.
 from __future__ import annotations
 
 import html
-import json
 import re
 
-from gen_src import runtime
 from gen_src.builder import bench_ablations, strings
 from gen_src.website.benchmark_md import (
     DATASETS,
@@ -21,6 +19,11 @@ from gen_src.website.benchmark_md import (
     TableError,
     _best,
     _site_cell,
+    expand_tables,
+    head_html,
+    load_bench,
+    row_html,
+    table_div,
 )
 from gen_src.website.page_context import PageContext
 
@@ -35,22 +38,13 @@ def referenced(markdown: str) -> bool:
 
 
 def load(profile: str = PROFILE) -> dict:
-    path = runtime.home() / "bench" / f"ablations-{profile}.json"
-    how = f"python -m gen_src bench ablations --profile {profile} --seeds 5"
-    if not path.exists():
+    data = load_bench(profile, "ablations")
+    if data is None:
         raise TableError(
-            f"bench/ablations-{profile}.json is missing; run {how}"
+            f"bench/ablations-{profile}.json is missing; run python -m "
+            f"gen_src bench ablations --profile {profile} --seeds 5"
         )
-    try:
-        data = json.loads(path.read_text())
-        for row in data["rows"]:
-            for number in NUMBERS:
-                row[number] = [r[number] for r in row["runs"]]
-        return data
-    except (ValueError, KeyError, TypeError) as err:
-        raise TableError(
-            f"{path}: not an ablation ({err!r}); run {how}"
-        ) from err
+    return data
 
 
 def table_html(group: str, lang: str) -> str:
@@ -79,27 +73,7 @@ def table_html(group: str, lang: str) -> str:
         rows.append({"method": t["variants"][variant], "cells": cells})
     best = _best(rows)
     esc = html.escape
-    head = (
-        '<thead><tr><th rowspan="2"></th>'
-        + "".join(f'<th colspan="3">{esc(names[d])}</th>' for d in DATASETS)
-        + "</tr><tr>"
-        + "".join(
-            f"<th>{esc(names[n])}</th>" for _ in DATASETS for n in NUMBERS
-        )
-        + "</tr></thead>"
-    )
-    body = []
-    for r in rows:
-        cells = []
-        for key in ((d, n) for d in DATASETS for n in NUMBERS):
-            value, text = r["cells"][key]
-            strong = value == best.get(key)
-            cells.append(
-                f"<td><strong>{esc(text)}</strong></td>"
-                if strong
-                else f"<td>{esc(text)}</td>"
-            )
-        body.append(f"<tr><th>{esc(r['method'])}</th>{''.join(cells)}</tr>")
+    head = head_html(names)
     first = data.get("first_seed", 0)
     caption = t["caption"].format(
         profile=data["profile"],
@@ -107,21 +81,10 @@ def table_html(group: str, lang: str) -> str:
         last=first + data["seeds"] - 1,
         revision=esc(str(data["revision"])[:7]),
     )
-    return (
-        '<div class="modes-table"><table>'
-        + head
-        + "<tbody>"
-        + "".join(body)
-        + "</tbody></table>"
-        + f'<p class="settings-caption">{caption}</p></div>'
-    )
+    return table_div(head, [row_html(r, best) for r in rows], caption)
 
 
 def expand(markdown: str, page: PageContext) -> str:
-    def table(match: re.Match) -> str:
-        try:
-            return table_html(match["group"], page.lang)
-        except TableError as err:
-            return page.fail(f"{page.where}: {err}", TableError, "p")
-
-    return DIRECTIVE.sub(table, markdown)
+    return expand_tables(
+        DIRECTIVE, lambda m, lang: table_html(m["group"], lang), markdown, page
+    )

@@ -39,13 +39,14 @@ def referenced(markdown: str) -> bool:
     return bool(DIRECTIVE.search(markdown))
 
 
-def bench_file(profile: str) -> Path:
-    return runtime.home() / "bench" / f"modes-{profile}.json"
+def bench_file(profile: str, table: str = "modes") -> Path:
+    return runtime.home() / "bench" / f"{table}-{profile}.json"
 
 
-def load_bench(profile: str) -> dict | None:
-    """The benchmark of profile, or None if it was never run."""
-    path = bench_file(profile)
+def load_bench(profile: str, table: str = "modes") -> dict | None:
+    """The benchmark of profile (table: modes or ablations), each row's
+    numbers as lists over its seeds, or None if it was never run."""
+    path = bench_file(profile, table)
     if not path.exists():
         return None
     try:
@@ -56,8 +57,8 @@ def load_bench(profile: str) -> dict | None:
         return data
     except (ValueError, KeyError, TypeError) as err:
         raise TableError(
-            f"{path}: not a benchmark of `python -m gen_src bench modes` "
-            f"({err!r}); run it again: python -m gen_src bench modes "
+            f"{path}: not a benchmark of `python -m gen_src bench {table}` "
+            f"({err!r}); run it again: python -m gen_src bench {table} "
             f"--profile {profile} --seeds 5"
         ) from err
 
@@ -172,13 +173,7 @@ def table_html(lang: str) -> str:
         )
     best = _best(all_rows)
     esc = html.escape
-    head = (
-        '<thead><tr><th rowspan="2"></th>'
-        + "".join(f'<th colspan="3">{esc(t[d])}</th>' for d in DATASETS)
-        + "</tr><tr>"
-        + "".join(f"<th>{esc(t[n])}</th>" for _ in DATASETS for n in NUMBERS)
-        + "</tr></thead>"
-    )
+    head = head_html(t)
     body, group = [], None
     for r in all_rows:
         if r["group"] != group:
@@ -187,34 +182,64 @@ def table_html(lang: str) -> str:
                 f'<tr class="modes-group"><th colspan="7">'
                 f"{esc(group)}</th></tr>"
             )
-        cells = []
-        for dataset in DATASETS:
-            for number in NUMBERS:
-                value, text = r["cells"].get((dataset, number), (None, "—"))
-                strong = value is not None and value == best.get(
-                    (dataset, number)
-                )
-                cells.append(
-                    f"<td><strong>{esc(text)}</strong></td>"
-                    if strong
-                    else f"<td>{esc(text)}</td>"
-                )
-        body.append(f"<tr><th>{esc(r['method'])}</th>{''.join(cells)}</tr>")
+        body.append(row_html(r, best))
+    return table_div(head, body, t["caption"])
+
+
+def head_html(t: dict) -> str:
+    """Two header rows: the data sets, then their numbers (t: names)."""
+    esc = html.escape
+    return (
+        '<thead><tr><th rowspan="2"></th>'
+        + "".join(f'<th colspan="3">{esc(t[d])}</th>' for d in DATASETS)
+        + "</tr><tr>"
+        + "".join(f"<th>{esc(t[n])}</th>" for _ in DATASETS for n in NUMBERS)
+        + "</tr></thead>"
+    )
+
+
+def row_html(row: dict, best: dict) -> str:
+    """One method's row: a cell per data set and number, the best bold."""
+    esc = html.escape
+    cells = []
+    for dataset in DATASETS:
+        for number in NUMBERS:
+            value, text = row["cells"].get((dataset, number), (None, "—"))
+            strong = value is not None and value == best.get((dataset, number))
+            cells.append(
+                f"<td><strong>{esc(text)}</strong></td>"
+                if strong
+                else f"<td>{esc(text)}</td>"
+            )
+    return f"<tr><th>{esc(row['method'])}</th>{''.join(cells)}</tr>"
+
+
+def table_div(head: str, body: list[str], caption: str) -> str:
+    """A results table of the site's style, with its caption."""
     return (
         '<div class="modes-table"><table>'
         + head
         + "<tbody>"
         + "".join(body)
         + "</tbody></table>"
-        + f'<p class="settings-caption">{t["caption"]}</p></div>'
+        + f'<p class="settings-caption">{caption}</p></div>'
     )
 
 
-def expand(markdown: str, page: PageContext) -> str:
+def expand_tables(directive, render, markdown: str, page: PageContext) -> str:
+    """Each match of directive replaced by render(match, lang), or by an
+    error the page shows (serve) or the build stops on."""
+
     def table(match: re.Match) -> str:
         try:
-            return table_html(page.lang)
+            return render(match, page.lang)
         except TableError as err:
             return page.fail(f"{page.where}: {err}", TableError, "p")
 
-    return DIRECTIVE.sub(table, markdown)
+    return directive.sub(table, markdown)
+
+
+def expand(markdown: str, page: PageContext) -> str:
+    return expand_tables(
+        DIRECTIVE, lambda match, lang: table_html(lang), markdown, page
+    )

@@ -16,7 +16,13 @@ import re
 from gen_src import runtime
 from gen_src.builder import strings
 from gen_src.website import provenance
-from gen_src.website.benchmark_md import DATASETS, NUMBERS, TableError
+from gen_src.website.benchmark_md import (
+    DATASETS,
+    NUMBERS,
+    TableError,
+    expand_tables,
+    table_div,
+)
 from gen_src.website.page_context import PageContext
 
 DIRECTIVE = re.compile(
@@ -98,21 +104,10 @@ def table_html(lang: str) -> str:
         date=data["date"],
         revision=esc(str(data["revision"])[:7]),
     )
-    return (
-        '<div class="modes-table"><table>'
-        + head
-        + "<tbody>"
-        + "".join(body)
-        + "</tbody></table>"
-        + f'<p class="settings-caption">{caption}</p></div>'
-    )
+    return table_div(head, body, caption)
 
 
 def expand(markdown: str, page: PageContext) -> str:
-    def table(match: re.Match) -> str:
-        try:
-            return table_html(page.lang)
-        except TableError as err:
-            return page.fail(f"{page.where}: {err}", TableError, "p")
-
-    return DIRECTIVE.sub(table, markdown)
+    return expand_tables(
+        DIRECTIVE, lambda match, lang: table_html(lang), markdown, page
+    )

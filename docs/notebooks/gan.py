@@ -37,7 +37,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from gen_src import adversarial, gan, loop, toy
+from gen_src import adversarial, gan, loop, stacking, toy
 from gen_src.adversarial import Game, gan_game, pack  # used by make_step
 from gen_src.builder import pipeline
 from gen_src.metrics import modes

@@ -200,7 +200,7 @@ verdicts("start")
 out = step(real)  # one round: D's update(s), then G's
 for hook in hooks:
     hook.remove()
-print({key: round(value, 4) for key, value in out.items()})
+print({key: round(float(value), 4) for key, value in out.items()})
 
 # %% [markdown]
 # ## Counting modes: the PacGAN protocol

@@ -71,7 +71,7 @@ def table_html(lang: str) -> str:
     data = load()
     esc = html.escape
     head = (
-        '<thead><tr><th rowspan="2"></th><th rowspan="2"></th>'
+        '<thead><tr><th rowspan="2"></th>'
         + "".join(f'<th colspan="2">{esc(names[n])}</th>' for n in NUMBERS)
         + "</tr><tr>"
         + f"<th>{esc(t['ours'])}</th><th>{esc(t['paper'])}</th>" * 3
@@ -79,6 +79,10 @@ def table_html(lang: str) -> str:
     )
     body = []
     for dataset in DATASETS:
+        body.append(
+            f'<tr class="modes-group"><th colspan="7">'
+            f"{esc(names[dataset])}</th></tr>"
+        )
         for row in (r for r in data["rows"] if r["dataset"] == dataset):
             cells = "".join(
                 f"<td>{esc(_cell(n, row[n]['mean'], row[n]['se']))}</td>"
@@ -86,8 +90,7 @@ def table_html(lang: str) -> str:
                 for n in NUMBERS
             )
             body.append(
-                f"<tr><th>{esc(names[dataset])}</th>"
-                f"<th>{esc(t['methods'][row['method']])}</th>{cells}</tr>"
+                f"<tr><th>{esc(t['methods'][row['method']])}</th>{cells}</tr>"
             )
     steps = data["rows"][0]["runs"][0]["steps"]
     caption = t["caption"].format(

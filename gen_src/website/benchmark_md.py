@@ -45,10 +45,17 @@ def bench_file(profile: str, table: str = "modes") -> Path:
 
 def load_bench(profile: str, table: str = "modes") -> dict | None:
     """The benchmark of profile (table: modes or ablations), each row's
-    numbers as lists over its seeds, or None if it was never run."""
+    numbers as lists over its seeds, or None if it was never run. Read
+    once per version of the file (a page's claims ask for it hundreds of
+    times a build); the caller must not change what it gets."""
     path = bench_file(profile, table)
     if not path.exists():
         return None
+    return _parsed(path, path.stat().st_mtime_ns, profile, table)
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(path: Path, mtime: int, profile: str, table: str) -> dict:
     try:
         data = json.loads(path.read_text())
         for row in data["rows"]:

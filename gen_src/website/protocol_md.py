@@ -9,9 +9,11 @@ which device, at which revision: nothing in it is typed into a page.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
+from pathlib import Path
 
 from gen_src import runtime
 from gen_src.builder import strings
@@ -35,12 +37,19 @@ def referenced(markdown: str) -> bool:
 
 
 def load() -> dict:
+    """The reproduction, read once per version of the file (the caller
+    must not change it)."""
     path = runtime.home() / "bench" / "pacgan-protocol.json"
     if not path.exists():
         raise TableError(
             "bench/pacgan-protocol.json is missing; run python -m gen_src "
-            "bench modes --protocol pacgan (on a CPU: add --epochs 2)"
+            "bench modes --protocol pacgan (on a CPU: add --epochs 1)"
         )
+    return _parsed(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=2)
+def _parsed(path: Path, mtime: int) -> dict:
     try:
         data = json.loads(path.read_text())
         for row in data["rows"]:

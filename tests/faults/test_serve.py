@@ -124,11 +124,14 @@ def _rss_mb(pid: int) -> float:
 def test_memory_stays_bounded_over_many_rebuilds(serve, project, tools):
     """An author edits a page again and again: the server's memory settles
     (the pipeline keeps the latest run, figure and key of each name only;
-    the registry's caches are bounded)."""
+    the registry's caches are bounded). The first ten rebuilds warm up:
+    the allocator's high-water mark rises with the largest page's build
+    (the remedies page's tables and 220 claims) before it levels off; a
+    leak grows on through the fourteen after them."""
     page = project / "docs" / "about.md"
     text = page.read_text()
     sizes = []
-    for i in range(20):
+    for i in range(24):
         page.write_text(f"{text}\n\nEdit number {i}.\n")
         tools.wait_for(
             lambda i=i: (
@@ -138,5 +141,5 @@ def test_memory_stays_bounded_over_many_rebuilds(serve, project, tools):
             f"rebuild {i}",
         )
         sizes.append(_rss_mb(serve.process.pid))
-    growth = sizes[-1] - sizes[4]
+    growth = sizes[-1] - sizes[9]
     assert growth < 25, f"RSS in MB after each rebuild: {sizes}"

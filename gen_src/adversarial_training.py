@@ -13,7 +13,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from . import adversarial, data, loop, runtime, stacking
+from . import adversarial, cuda_graphs, data, loop, runtime, stacking
 from .adversarial import Game
 from .loop import Progress, Run, fit
 
@@ -161,6 +161,8 @@ def _train(
     config, dev = configs[0], runs.device
     Gs, Ds = [m["G"] for m in models], [m["D"] for m in models]
     step = adversarial.make_step(Gs[0], Ds[0], config, dev, game, runs)
+    # on a GPU, each round replayed as one CUDA graph (gen_src.cuda_graphs)
+    step = cuda_graphs.graphed(step, dev, getattr(runs, "generators", ()))
     epochs = 1 if config.is_toy else config.num_epochs
     total = len(batches) * epochs
     schedules = cooldown(step, config, total)

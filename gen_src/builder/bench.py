@@ -81,9 +81,10 @@ def quality(
     cold = {"trained": lacking, "wall_seconds": round(wall, 1)}
     before = _read(f"quality-{settings.profile}")
     if lacking:
+        side = workers.workers_for(len(lacking), settings.device)
         print(
             f"cold: {len(lacking)} runs trained in {wall:.1f} s wall "
-            f"({workers.workers_for(len(lacking))} side by side)"
+            f"({side} side by side)"
         )
     elif before.get("trained"):  # warm: the last cold timing is kept
         cold = {k: before[k] for k in cold}

@@ -229,7 +229,9 @@ def _train_one(settings: Settings, name: str) -> str:
 def train_side_by_side(settings: Settings, names: list[str]) -> dict:
     """Train runs missing from the cache in workers (workers.py); the runs
     that failed, with their errors."""
-    return workers.train(functools.partial(_train_one, settings), names)
+    return workers.train(
+        functools.partial(_train_one, settings), names, device=settings.device
+    )
 
 
 # -- for notebooks and scripts ----------------------------------------------

@@ -139,7 +139,10 @@ def warm(
     pipe = pipeline.Pipeline(settings)
     lacking, _ = lacking_runs(pipe)  # the serve says why the others fail
     progress = Progress(
-        progress_path, pipe, lacking, workers.workers_for(len(lacking))
+        progress_path,
+        pipe,
+        lacking,
+        workers.workers_for(len(lacking), settings.device),
     )
     progress.write()
     needs = {n: set(registry.figure(n).runs) for n in registry.figures()}
@@ -158,7 +161,7 @@ def warm(
         progress.done(run, error)
 
     task = functools.partial(pipeline._train_one, settings)
-    failed = workers.train(task, lacking, done=done)
+    failed = workers.train(task, lacking, done=done, device=settings.device)
     results = {}
     if notebooks_too:
         progress.stage = "notebooks"

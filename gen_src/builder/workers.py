@@ -48,10 +48,21 @@ def missing(pipe, figures: list[str]) -> list[str]:
     return lacking
 
 
-def workers_for(jobs: int) -> int:
-    """GEN_WORKERS if set, else one worker per core, at most one per job."""
-    wanted = settings.workers_setting() or os.cpu_count() or 1
+def workers_for(jobs: int, device: str = "cpu") -> int:
+    """GEN_WORKERS if set; else one worker per core, or on a GPU (device:
+    the build's setting) one process, which owns it (a context per worker
+    time-slicing one GPU wastes it); at most one per job."""
+    wanted = settings.workers_setting()
+    if wanted is None:
+        wanted = 1 if on_gpu(device) else os.cpu_count() or 1
     return max(1, min(wanted, jobs))
+
+
+def on_gpu(device: str) -> bool:
+    """Whether the device setting (auto, cpu, cuda, mps) trains on a GPU."""
+    from .. import runtime
+
+    return device != "cpu" and runtime.resolve_device(device).type != "cpu"
 
 
 def _start(threads: int, parent: int) -> None:
@@ -64,13 +75,15 @@ def _start(threads: int, parent: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
 
-def train(task, names: list[str], done=None) -> dict[str, Exception]:
+def train(
+    task, names: list[str], done=None, device: str = "cpu"
+) -> dict[str, Exception]:
     """task(name) trains a run (missing from the cache) into the cache:
     run them side by side, costliest first; return the runs that failed,
-    with their errors. With one worker, train here. done(name, error or
-    None) is called as each run ends."""
+    with their errors. With one worker (and on a GPU), train here.
+    done(name, error or None) is called as each run ends."""
     queue = order(names)
-    if workers_for(len(queue)) == 1:
+    if workers_for(len(queue), device) == 1:
         failed: dict[str, Exception] = {}
         for name in queue:
             try:

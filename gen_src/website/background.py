@@ -142,7 +142,7 @@ class Background:
         path = self.progress(pipe)
         path.parent.mkdir(parents=True, exist_ok=True)
         runs = sorted(run for run, _ in wanted)
-        slots = workers.workers_for(len(runs))
+        slots = workers.workers_for(len(runs), pipe.settings.device)
         warm_up.Progress(path, pipe, runs, slots).write()
         s = pipe.settings
         command = [

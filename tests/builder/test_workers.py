@@ -112,6 +112,36 @@ def test_without_gen_workers_there_is_one_worker_per_core(monkeypatch):
     assert workers.workers_for(10) == 1
 
 
+def test_on_a_gpu_one_process_trains_unless_gen_workers_says(monkeypatch):
+    monkeypatch.delenv("GEN_WORKERS", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 16)
+    monkeypatch.setattr(workers, "on_gpu", lambda device: device == "cuda")
+    assert workers.workers_for(10, "cuda") == 1
+    assert workers.workers_for(10, "cpu") == 10
+    monkeypatch.setenv("GEN_WORKERS", "4")
+    assert workers.workers_for(10, "cuda") == 4
+
+
+def test_the_device_setting_says_whether_the_build_is_on_a_gpu():
+    import torch
+
+    assert not workers.on_gpu("cpu")
+    assert workers.on_gpu("auto") == torch.cuda.is_available()
+
+
+def test_on_a_gpu_the_runs_train_here_one_after_another(monkeypatch):
+    monkeypatch.delenv("GEN_WORKERS", raising=False)
+    monkeypatch.setattr(workers, "on_gpu", lambda device: True)
+    monkeypatch.setattr(workers, "side_by_side", _never)
+    trained = []
+    assert workers.train(trained.append, ["vae", "ae"], device="cuda") == {}
+    assert sorted(trained) == ["ae", "vae"]
+
+
+def _never(*args, **kwargs):
+    raise AssertionError("no workers on a GPU")
+
+
 # -- order and train, with one worker ----------------------------------
 
 

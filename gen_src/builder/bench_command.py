@@ -1,8 +1,8 @@
 """`python -m gen_src bench ...`: the benchmarks' command line.
 
-quality, build, serve, speed and modes (the site's protocol, or
---protocol pacgan); each prints its numbers, and modes writes the JSON
-the pages read. A bad setting gets one line naming it, exit status 2.
+quality, build, serve, speed, shards and modes (the site's protocol,
+or --protocol pacgan); each prints its numbers, and modes writes the
+JSON the pages read. A bad setting gets one line naming it, exit status 2.
 """
 
 from __future__ import annotations
@@ -14,7 +14,15 @@ def add_parser(sub) -> None:
     bench = sub.add_parser("bench", help="benchmarks that print numbers")
     bench.add_argument(
         "what",
-        choices=("quality", "build", "modes", "ablations", "serve", "speed"),
+        choices=(
+            "quality",
+            "build",
+            "modes",
+            "ablations",
+            "serve",
+            "speed",
+            "shards",
+        ),
         nargs="?",
         default="quality",
     )
@@ -59,6 +67,9 @@ def add_parser(sub) -> None:
         "--trials", type=int, help="modes --protocol pacgan: (paper: 10)"
     )
     bench.add_argument(
+        "--shards", type=int, default=3, help="shards: the workflow's N"
+    )
+    bench.add_argument(
         "--alone",
         action="store_true",
         help="modes: train each seed alone, not the seeds as one stack",
@@ -87,6 +98,10 @@ def _run(args) -> None:
         from gen_src.builder import bench_speed
 
         bench_speed.speed(args.profile, args.device)
+    elif args.what == "shards":
+        from gen_src.builder import bench_shards
+
+        bench_shards.shards(args.profile, args.shards)
     elif args.what == "modes" and _protocol(args) == "pacgan":
         from gen_src.builder import bench_pacgan
 

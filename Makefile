@@ -19,13 +19,14 @@ PYTEST_ARGS ?=
 APT := $(shell if [ "$$(id -u)" = 0 ]; then echo apt-get; \
 	elif sudo -n true 2>/dev/null; then echo "sudo -n apt-get"; fi)
 
-.PHONY: setup serve build test lint bench figures data clean help
+.PHONY: setup serve build test lint bench figures data offline clean help
 
 help:
 	@echo "make serve   set up, then serve the site at http://$(ADDR)"
 	@echo "make test    set up, then run the whole test suite"
 	@echo "make build   set up, then write the static site to site/"
 	@echo "make bench   quality and speed benchmarks (quick profile)"
+	@echo "make offline set up, then write site-offline.zip: the site to open from disk"
 	@echo "make setup   only set up (.venv, node + MathJax, dataset, chromium, CJK font)"
 	@echo "make data    prepare Fashion-MNIST again (e.g. after deleting a damaged file)"
 	@echo "make lint    ruff: formatting and lint"
@@ -111,5 +112,14 @@ figures: setup
 	$(PY) -m gen_src figures $(if $(SHARD),--shard $(SHARD)) \
 	  $(if $(FROM),--from $(FROM)) $(if $(OUT),--out $(OUT))
 
+# The whole site as one archive to open from disk (file://): a second build
+# of the same pages with Material's offline plugin (its training is the
+# build's cache), zipped and read back (gen_src/builder/offline_zip.py).
+# `make build` after it links the archive and copies it into site/.
+offline: setup
+	rm -rf site-offline
+	GEN_OFFLINE=true $(VENV)/bin/mkdocs build --strict --site-dir site-offline
+	$(PY) -m gen_src zip site-offline site-offline.zip
+
 clean:
-	rm -rf site .cache .pytest_cache .coverage
+	rm -rf site site-offline site-offline.zip .cache .pytest_cache .coverage

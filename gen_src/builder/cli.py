@@ -1,4 +1,5 @@
-"""Command line: `python -m gen_src {data,figures,notebooks,keys,bench}`.
+"""Command line: `python -m gen_src {data,figures,notebooks,merge,zip,keys,
+bench}`.
 
 The figure pipeline runs here without MkDocs, so figures can be made
 ahead of a build, on another machine, or by a future site generator.
@@ -75,6 +76,11 @@ def _main(argv: list[str] | None = None) -> int:
     )
     merge.add_argument("sources", nargs="+", metavar="CACHE")
     merge.add_argument("--into", required=True, metavar="CACHE")
+    archive = sub.add_parser(
+        "zip", help="the offline site as one archive, read back and checked"
+    )
+    archive.add_argument("site", metavar="SITE_DIR")
+    archive.add_argument("target", metavar="ARCHIVE")
     keys = sub.add_parser(
         "keys",
         help="print the cache key of every run, figure and notebook "
@@ -104,6 +110,10 @@ def _main(argv: list[str] | None = None) -> int:
         from gen_src.builder import shards
 
         return shards.merge_command(args.sources, args.into)
+    elif args.command == "zip":
+        from gen_src.builder import offline_zip
+
+        return offline_zip.command(args.site, args.target)
     elif args.command == "bench":
         return bench_command.run(args)
     return 0

@@ -40,6 +40,7 @@ from gen_src.website import (
     math_svg,
     math_text,
     notebook_pages,
+    offline,
     protocol_md,
     search_index,
     session,
@@ -59,6 +60,7 @@ DIRECTIVES = (
     ablation_md,
     claims_md,
     figures_md,
+    offline,
 )
 # The build session: made in on_startup, shared by the events that follow
 _session = session.Session()
@@ -82,6 +84,9 @@ def on_config(config):
     if getattr(plugin, "current_language", None) in (None, default):
         _session.new_cycle()  # static-i18n builds the others next
         _session.typesetter(config).begin_cycle()
+    _session.offline = offline.enabled(config)
+    if _session.offline:
+        offline.local_shim(config)  # not unpkg's
     problems = i18n.check_twins(Path(config.docs_dir), default, langs)
     for problem in problems:
         # A warning fails the strict build and names the file to fix.
@@ -95,7 +100,9 @@ def on_config(config):
 def on_files(files, config):
     try:
         assets.add_vendor_files(files, config, _session.typesetter(config))
-    except assets.MissingAssetError as err:
+        if _session.offline:
+            offline.add_shim(files, config)
+    except (assets.MissingAssetError, offline.MissingShimError) as err:
         raise PluginError(str(err)) from err
     _session.files(files, config)
     return files
@@ -106,7 +113,10 @@ def on_pre_page(page, config, files):
         repository = session.repository(config)
         revision = _session.revision or "main"
         page.render = lambda config, files: notebook_pages.render(
-            page, repository, revision
+            page,
+            repository,
+            revision,
+            None if config.use_directory_urls else files,
         )
     return page
 
@@ -154,7 +164,9 @@ def on_page_context(context, page, config, nav):
 def on_post_page(output, page, config):
     default, langs = i18n.i18n_plugin_config(config)
     ordered = [default, *(lang for lang in langs if lang != default)]
-    output = i18n.search_language_script(output, page.url, ordered)
+    output = i18n.search_language_script(
+        output, page.url, ordered, after_shim=_session.offline
+    )
     output = search_index.without_math_text(output)
     return i18n.strip_head_alternates(output)
 
@@ -189,6 +201,10 @@ def on_post_build(config):
     typesetter.close()  # a rebuild under serve starts another if needed
     typesetter.stats = math_svg.Stats()
     search_index.compact(Path(config.site_dir), tuple(strings.languages()[1:]))
+    if _session.offline:  # the plugin inlined an index not final then
+        offline.write_search_script(Path(config.site_dir))
+    else:
+        offline.copy_archive(Path(config.site_dir))
 
 
 def on_serve(server, config, builder):

@@ -109,17 +109,26 @@ def strip_head_alternates(html: str) -> str:
 SEARCH_SCRIPT = "assets/search-language.js"
 
 
-def search_language_script(html: str, page_url: str, langs: list[str]) -> str:
+def search_language_script(
+    html: str, page_url: str, langs: list[str], after_shim: bool = False
+) -> str:
     """Load docs/assets/search-language.js first thing in <head>.
 
     It must run before Material's bundle creates the search worker, whose
     results it ranks by the page's language; langs lists the default
-    language first.
+    language first. after_shim (the offline build): right after the
+    worker shim's script instead, so that it wraps the shim's worker.
     """
     from mkdocs.utils import get_relative_url
 
+    from gen_src.website import offline
+
     src = get_relative_url(SEARCH_SCRIPT, page_url or ".")
     tag = f'<script src="{src}" data-languages="{" ".join(langs)}"></script>'
+    if after_shim:
+        placed = offline.after_shim(html, tag)
+        if placed is not None:
+            return placed
     head, sep, rest = html.partition("<head>")
     if not sep:
         return html

@@ -14,6 +14,7 @@ an "Open in Colab" link and the snippet files the notebook embeds.
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,14 +106,17 @@ def install(
         here = f"{_prefix(lang, default)}notebooks/{name}/"
         page.dest_path = here + "index.html"
         page.abs_dest_path = str(Path(config.site_dir) / page.dest_path)
-        page.url = here
+        # the offline build's URLs name the file (use_directory_urls off)
+        page.url = here + _index(config)
         page.result = result  # serve: an error, shown on the page
         page.locale = suffix or default
         page.localization = suffix
         page.locale_alternate_of = lang
         page.norm_src_uri = f"notebooks/{name}.py"
         page.alternates = {
-            other: Alternate(f"{_prefix(other, default)}notebooks/{name}/")
+            other: Alternate(
+                f"{_prefix(other, default)}notebooks/{name}/" + _index(config)
+            )
             for other in langs
         }
         files.append(page)
@@ -143,17 +147,23 @@ def install(
             _publish(files, config, CSS_URI, css)
 
 
+def _index(config) -> str:
+    return "" if config.use_directory_urls else "index.html"
+
+
 def _publish(files, config, uri: str, src: Path) -> None:
     if files.get_file_from_path(uri) is None:
         files.append(File.generated(config, uri, abs_src_path=str(src)))
 
 
 def colab_url(repository: str, page_url: str, filename: str) -> str:
-    """Colab opens a notebook from GitHub: the published branch's copy."""
+    """Colab opens a notebook from GitHub: the published branch's copy
+    (in the page's folder, whether its URL names index.html or not)."""
     path = urlparse(repository).path.strip("/").removesuffix(".git")
+    folder = page_url.removesuffix("index.html")
     return (
         f"https://colab.research.google.com/github/{path}/blob/"
-        f"{PUBLISHED_BRANCH}/{page_url}{filename}"
+        f"{PUBLISHED_BRANCH}/{folder}{filename}"
     )
 
 
@@ -195,9 +205,11 @@ def header(page, repository: str) -> str:
 OUTPUT_TEXT = re.compile(r'(<div class="jp-RenderedText[^>]*>\s*)<pre>')
 
 
-def render(page, repository: str, revision: str = "main") -> None:
+def render(page, repository: str, revision: str = "main", files=None) -> None:
     """Fill the page from the cached HTML instead of Markdown; the set-up
-    cell shown installs the commit the site was built from."""
+    cell shown installs the commit the site was built from. files: the
+    build's, when its URLs name files (the offline build), whose pages
+    the notebook's links to folders ("../../vae/") are turned into."""
     result = page.file.result
     if isinstance(result, StillTraining):  # serve, training: a note
         page.content = result.box(page.file.locale)
@@ -217,5 +229,39 @@ def render(page, repository: str, revision: str = "main") -> None:
     )
     # logs and arrays stay out of the search index; prose and code stay in
     body = OUTPUT_TEXT.sub(r"\1<pre data-search-exclude>", body)
+    if files is not None:
+        body = file_links(body, page.file.url, files)
     page.content = header(page, repository) + "\n" + body
     page.toc = get_toc(result.record["toc"])
+
+
+FOLDER_LINK = re.compile(
+    r'href="(?![a-z][a-z0-9+.-]*:|[#/])([^"#?]*/)(?=[#"?])'
+)
+
+
+def file_links(body: str, page_url: str, files) -> str:
+    """Links to a page's folder ("../../vae/", as the notebook's text
+    cells write them for the published site) as links to the page's file
+    ("../../vae.html"), for a build whose URLs name files."""
+    pages = {}
+    for file in files:
+        if file.is_documentation_page() or isinstance(file, NotebookFile):
+            url = file.url
+            folder = (
+                url.removesuffix("index.html")
+                if url.endswith("index.html")
+                else url.removesuffix(".html") + "/"
+            )
+            pages[folder] = url
+    here = posixpath.dirname(page_url)
+
+    def to_file(match: re.Match) -> str:
+        target = posixpath.normpath(posixpath.join(here, match[1]))
+        target = "" if target == "." else target + "/"
+        url = pages.get(target)
+        if url is None:
+            return match[0]
+        return f'href="{posixpath.relpath(url, here or ".")}'
+
+    return FOLDER_LINK.sub(to_file, body)

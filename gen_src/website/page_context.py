@@ -29,6 +29,7 @@ class PageContext:
     exports: dict | None = None  # run -> Export or exception
     # serve: the runs still training in the background (run -> why)
     waiting: dict = field(default_factory=dict)
+    offline: bool = False  # the copy opened from disk (website/offline.py)
 
     @property
     def where(self) -> str:

@@ -85,6 +85,7 @@ class Session:
     # run -> StillTraining or its error; None: not looked at this cycle
     waiting: dict | None = None
     notebooks_waiting: Any = None  # StillTraining while notebooks wait
+    offline: bool = False  # the build of the copy opened from disk
 
     @property
     def serve(self) -> bool:
@@ -125,6 +126,7 @@ class Session:
             results=self.results,
             exports=self.exports if on else None,
             waiting=(self.waiting or {}) if on else {},
+            offline=self.offline,
         )
 
     # -- on_files: figures, exports, notebook pages -----------------------
@@ -227,7 +229,7 @@ class Session:
                 if isinstance(err, Exception) and run not in waiting
             ],
         )
-        widgets.publish(files, config, exports)
+        widgets.publish(files, config, exports, script_only=self.offline)
         log.info(
             "gen_src: %d exports for the live figures (%d made now) in %.1f s",
             len(exports),

@@ -70,12 +70,16 @@ def referenced(markdown: str) -> list[str]:
     return [m["name"] for m in WIDGET_REF.finditer(markdown)]
 
 
-def publish(files, config, exports: dict) -> None:
-    """Add every export's files to the site under widgets/."""
+def publish(files, config, exports: dict, script_only=False) -> None:
+    """Add every export's files to the site under widgets/; script_only
+    (the copy opened from disk, where widgets.js loads only the script):
+    its .js, not the manifest and data fetched over http."""
     for result in exports.values():
         if isinstance(result, Exception):
             continue
         for name, src in result.files().items():
+            if script_only and not name.endswith(".js"):
+                continue
             uri = f"{export.FOLDER}/{name}"
             if files.get_file_from_path(uri) is None:
                 files.append(

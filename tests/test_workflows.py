@@ -201,3 +201,14 @@ def test_publish_trains_in_shards_and_merges_them_before_the_build():
     steps = [s.get("run", "") for s in build["steps"]]
     merge = next(i for i, r in enumerate(steps) if "gen_src merge" in r)
     assert merge < next(i for i, r in enumerate(steps) if "make build" in r)
+
+
+def test_publish_builds_the_offline_copy_first_and_publishes_it():
+    """make offline before make build, in the full profile: the build
+    links the archive with its size and copies it into site/."""
+    steps = [s for s in load("publish.yml")["jobs"]["build"]["steps"]]
+    runs = [s.get("run", "") for s in steps]
+    offline = next(i for i, r in enumerate(runs) if "make offline" in r)
+    build = next(i for i, r in enumerate(runs) if "make build" in r)
+    assert offline < build
+    assert steps[offline].get("env", {}).get("GEN_PROFILE") == "full"

@@ -6,10 +6,11 @@ It runs what each job of .github/workflows/publish.yml runs, each in an
 empty cache of its own as a fresh runner has: the judge
 (figures --shard judge), then every shard (figures --shard i/N --from
 the judge), then the build job (merge the judge's and the shards' runs,
-then mkdocs build). The tests, a job of their own, are not timed here.
-It prints each job's wall time and the longest, and writes
-bench/shards-PROFILE.json. On one machine the jobs run one after
-another: on the workflow's runners, the shards run side by side.
+build and zip the offline copy, then mkdocs build). The tests, a job of
+their own, are not timed here. It prints each job's wall time and the
+longest, and writes bench/shards-PROFILE.json. On one machine the jobs
+run one after another: on the workflow's runners, the shards run side by
+side.
 """
 
 from __future__ import annotations
@@ -70,9 +71,14 @@ def shards(profile: str = "full", count: int = 3) -> dict:
         merge = [python, "-m", "gen_src", "merge", *outs]
         merge += ["--into", build_env["GEN_CACHE_DIR"]]
         mkdocs = [python, "-m", "mkdocs", "build", "--strict"]
+        offline = [*mkdocs, "--site-dir", str(root / "site-offline")]
+        archive = [python, "-m", "gen_src", "zip", str(root / "site-offline")]
+        archive += [str(root / "site-offline.zip")]
         mkdocs += ["--site-dir", str(root / "site")]
         started = time.perf_counter()
         _timed("merge", merge, build_env)
+        _timed("offline", offline, {**build_env, "GEN_OFFLINE": "true"})
+        _timed("zip", archive, build_env)
         _timed("mkdocs build", mkdocs, build_env)
         jobs.append(
             {

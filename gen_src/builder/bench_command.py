@@ -123,6 +123,7 @@ def _run(args) -> None:
             args.alone,
             table=args.what,
             first_seed=args.first_seed,
+            device=args.device,
         )
     else:
         bench.build(args.repeat)

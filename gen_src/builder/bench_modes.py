@@ -92,16 +92,19 @@ def train_one(job: tuple) -> list:
     time (alone); their scores."""
     import importlib
 
-    method, dataset, profile, seeds, alone, table = job
+    method, dataset, profile, seeds, alone, table, *device = job
+    device = device[0] if device else "cpu"
     configs = [
         method_config(method, dataset, profile, s, table) for s in seeds
     ]
     family = importlib.import_module(f"gen_src.{methods_of(table)[method][0]}")
     started = time.perf_counter()
     if alone:
-        runs = [family.train(c, device="cpu", progress=False) for c in configs]
+        runs = [
+            family.train(c, device=device, progress=False) for c in configs
+        ]
     else:
-        runs = family.train_many(configs, device="cpu", progress=False)
+        runs = family.train_many(configs, device=device, progress=False)
     seconds = (time.perf_counter() - started) / len(runs)
     results = []
     for config, run in zip(configs, runs):
@@ -158,6 +161,23 @@ def stackable(method, dataset, profile, table="modes") -> bool:
     return game(config).unstackable is None
 
 
+def _trained(jobs: list, dev, workers: int):
+    """Each job's results as it ends: in workers of one thread each on a
+    CPU; here, one after another, on a GPU (one process owns it)."""
+    if dev.type != "cpu":
+        for job in jobs:
+            yield train_one(job)
+        return
+    from .workers import pool as worker_pool
+
+    with worker_pool(workers) as pool:
+        # not pool.map: on Ctrl-C it cancels futures that Python 3.11's
+        # broken-pool handling then fails to fail, with a traceback
+        futures = [pool.submit(train_one, job) for job in jobs]
+        for future in as_completed(futures):
+            yield future.result()
+
+
 def _summary(values: list[float]) -> dict:
     """Mean and population standard deviation; None where a value is
     infinite (a reverse KL when no sample is of high quality)."""
@@ -178,14 +198,15 @@ def modes(
     alone: bool = False,
     table: str = "modes",
     first_seed: int = 0,
+    device: str = "cpu",
 ) -> list[dict]:
     """Train every method on every dataset for every seed; summarise.
     The seeds of a method train as one stack (gen_src.stacking) unless
     alone is true. table: modes (METHODS) or ablations; first_seed: the
     seeds are first_seed.. (held out from those settings were chosen on),
-    and the JSON's name says so."""
-    from . import bench, notebook_publish
-    from .workers import pool as worker_pool
+    and the JSON's name says so. On a GPU (device) the jobs run here, one
+    after another: one process owns it."""
+    from . import bench, bench_modes_report, notebook_publish
 
     runtime.check_profile(profile)
     from .. import config as cfg
@@ -198,25 +219,23 @@ def modes(
     jobs = jobs_for(
         methods, datasets, profile, seeds, alone, table, first_seed
     )
+    dev = runtime.resolve_device(device)
+    jobs = [(*job, dev.type) for job in jobs]
     total = sum(len(job[3]) for job in jobs)
     workers = workers or min(len(jobs), os.cpu_count() or 1)
     started = time.perf_counter()
-    done = 0
-    with worker_pool(workers) as pool:  # one thread each
-        # not pool.map: on Ctrl-C it cancels futures that Python 3.11's
-        # broken-pool handling then fails to fail, with a traceback
-        futures = [pool.submit(train_one, job) for job in jobs]
-        for future in as_completed(futures):
-            for r in future.result():  # each stack or run as it ends
-                done += 1
-                print(
-                    f"{done}/{total} {r['method']} {r['dataset']} "
-                    f"seed {r['seed']}: {r['modes']} modes, "
-                    f"{100 * r['high_quality']:.1f}% high quality, "
-                    f"{r['seconds']:.0f} s",
-                    flush=True,
-                )
-    results = [r for future in futures for r in future.result()]
+    results = []
+    for finished in _trained(jobs, dev, workers):  # each stack or run
+        for r in finished:
+            results.append(r)
+            print(
+                f"{len(results)}/{total} {r['method']} {r['dataset']} "
+                f"seed {r['seed']}: {r['modes']} modes, "
+                f"{100 * r['high_quality']:.1f}% high quality, "
+                f"{r['seconds']:.0f} s",
+                flush=True,
+            )
+    results.sort(key=lambda r: r["seed"])
     rows = []
     for method in methods:
         for dataset in datasets:
@@ -237,7 +256,8 @@ def modes(
             row.update({k: _summary([r[k] for r in mine]) for k in NUMBERS})
             rows.append(row)
     wall = time.perf_counter() - started
-    _print(rows, profile, range(first_seed, first_seed + seeds), wall)
+    seeds_run = range(first_seed, first_seed + seeds)
+    bench_modes_report.print_table(rows, profile, seeds_run, wall)
     revision = notebook_publish.revision()
     clean = bench.code_committed()
     for row in rows:
@@ -246,7 +266,9 @@ def modes(
     held_out = f"-seeds{first_seed}" if first_seed else ""
     out = bench.out_dir() / f"{table}-{profile}{held_out}.json"
     out.parent.mkdir(exist_ok=True)
-    rows = _merged(out, rows, seeds, list(methods_of(table)))
+    rows = bench_modes_report.merged(
+        out, rows, seeds, methods_of(table), DATASETS
+    )
     tmp = out.with_suffix(".json.tmp")
     tmp.write_text(
         json.dumps(
@@ -254,6 +276,7 @@ def modes(
                 "profile": profile,
                 "seeds": seeds,
                 "first_seed": first_seed,
+                "device": runtime.device_name(dev),
                 "revision": revision,
                 "date": time.strftime("%Y-%m-%d", time.gmtime()),
                 "rows": rows,
@@ -264,48 +287,3 @@ def modes(
     os.replace(tmp, out)
     print(f"written: {out}")
     return rows
-
-
-def _merged(out, rows: list[dict], seeds: int, order: list) -> list[dict]:
-    """Rows of the methods and datasets not rerun are kept from out, when
-    they were measured over as many seeds; in the table's order."""
-    if not out.exists():
-        return rows
-    old = json.loads(out.read_text())
-    if old.get("seeds") != seeds:
-        return rows
-    rerun = {(r["method"], r["dataset"]) for r in rows}
-    kept = [r for r in old["rows"] if (r["method"], r["dataset"]) not in rerun]
-    return sorted(
-        kept + rows,
-        key=lambda r: (order.index(r["method"]), DATASETS.index(r["dataset"])),
-    )
-
-
-def _cell(summary: dict, scale: float = 1.0, digits: int = 1) -> str:
-    if summary["mean"] is None:
-        return "inf"
-    return (
-        f"{scale * summary['mean']:.{digits}f} ± "
-        f"{scale * summary['std']:.{digits}f}"
-    )
-
-
-def _print(rows: list[dict], profile: str, seeds: range, wall: float) -> None:
-    print(
-        f"mode benchmark, {profile} profile, seeds {seeds[0]}..{seeds[-1]} "
-        f"(mean ± std; {wall:.0f} s wall)"
-    )
-    print(
-        f"{'method':<17} {'data':<5} {'modes':>12} {'high quality %':>15} "
-        f"{'reverse KL':>15} {'largest mode %':>15} {'s/run':>6}"
-    )
-    for r in rows:
-        print(
-            f"{r['method']:<17} {r['dataset']:<5} "
-            f"{_cell(r['modes']):>12} "
-            f"{_cell(r['high_quality'], 100):>15} "
-            f"{_cell(r['reverse_kl'], digits=3):>15} "
-            f"{_cell(r['largest_mode_share'], 100):>15} "
-            f"{r['seconds']['mean']:6.1f}"
-        )

@@ -154,3 +154,18 @@ def test_a_stacked_job_scores_each_seed_as_the_same_runs_alone():
     for s, a in zip(stacked, alone):
         assert abs(s["modes"] - a["modes"]) <= 1
         assert s["high_quality"] == pytest.approx(a["high_quality"], abs=0.1)
+
+
+def test_on_a_gpu_the_jobs_train_here_one_after_another(monkeypatch):
+    import torch
+
+    from gen_src.builder import workers
+
+    def no_pool(*args):
+        raise AssertionError("no workers on a GPU: one process owns it")
+
+    monkeypatch.setattr(workers, "pool", no_pool)
+    monkeypatch.setattr(bench_modes, "train_one", lambda job: [job])
+    jobs = [("a",), ("b",), ("c",)]
+    trained = list(bench_modes._trained(jobs, torch.device("cuda"), 4))
+    assert trained == [[("a",)], [("b",)], [("c",)]]

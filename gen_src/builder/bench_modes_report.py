@@ -1,0 +1,58 @@
+"""The mode benchmark's report: its table printed, its JSON's rows merged
+with those of methods not rerun (gen_src/builder/bench_modes.py)."""
+
+from __future__ import annotations
+
+import json
+
+
+def merged(out, rows: list[dict], seeds: int, methods, datasets) -> list[dict]:
+    """Rows of the methods and datasets not rerun are kept from out, when
+    they were measured over as many seeds; in the order of methods, then
+    datasets."""
+    if not out.exists():
+        return rows
+    old = json.loads(out.read_text())
+    if old.get("seeds") != seeds:
+        return rows
+    rerun = {(r["method"], r["dataset"]) for r in rows}
+    kept = [r for r in old["rows"] if (r["method"], r["dataset"]) not in rerun]
+    methods, datasets = list(methods), list(datasets)
+    return sorted(
+        kept + rows,
+        key=lambda r: (
+            methods.index(r["method"]),
+            datasets.index(r["dataset"]),
+        ),
+    )
+
+
+def _cell(summary: dict, scale: float = 1.0, digits: int = 1) -> str:
+    if summary["mean"] is None:
+        return "inf"
+    return (
+        f"{scale * summary['mean']:.{digits}f} ± "
+        f"{scale * summary['std']:.{digits}f}"
+    )
+
+
+def print_table(
+    rows: list[dict], profile: str, seeds: range, wall: float
+) -> None:
+    print(
+        f"mode benchmark, {profile} profile, seeds {seeds[0]}..{seeds[-1]} "
+        f"(mean ± std; {wall:.0f} s wall)"
+    )
+    print(
+        f"{'method':<17} {'data':<5} {'modes':>12} {'high quality %':>15} "
+        f"{'reverse KL':>15} {'largest mode %':>15} {'s/run':>6}"
+    )
+    for r in rows:
+        print(
+            f"{r['method']:<17} {r['dataset']:<5} "
+            f"{_cell(r['modes']):>12} "
+            f"{_cell(r['high_quality'], 100):>15} "
+            f"{_cell(r['reverse_kl'], digits=3):>15} "
+            f"{_cell(r['largest_mode_share'], 100):>15} "
+            f"{r['seconds']['mean']:6.1f}"
+        )

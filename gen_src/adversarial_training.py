@@ -50,6 +50,19 @@ def cooldown(step, config, total: int) -> list:
     ]
 
 
+def verdict_gap(history: dict, share: float = 0.1) -> dict[str, float]:
+    """How far D tells real from generated, at the start and at the end
+    of training: the mean of D(x) - D(G(z)) over the first and the last
+    tenth of the rounds (a GAN's probabilities; a critic's scores, whose
+    gap estimates the Wasserstein distance)."""
+    gap = [r - f for r, f in zip(history["d_real"], history["d_fake"])]
+    m = max(1, int(len(gap) * share))
+    return {
+        "d_gap_start": sum(gap[:m]) / m,
+        "d_gap_end": sum(gap[-m:]) / m,
+    }
+
+
 def train_adversarial(
     config,
     models: dict[str, nn.Module],
@@ -195,16 +208,18 @@ def _train(
         zip(configs, models, recordings)
     ):
         tensors = {} if recording is None else recording.finish(state)
+        history = loop.run_history(state.history, k, runs.size)
         if runs.size > 1:
             nets = {name: stacking.detach(m) for name, m in nets.items()}
         out.append(
             Run(
                 config=config,
                 models={name: m.eval().cpu() for name, m in nets.items()},
-                history=loop.run_history(state.history, k, runs.size),
+                history=history,
                 metrics={
                     "steps": state.step,
                     "seconds_per_step": seconds / max(state.step, 1),
+                    **verdict_gap(history),
                 },
                 tensors=tensors,
                 seconds=seconds,

@@ -23,7 +23,27 @@ def test_the_cool_down_drives_both_optimisers():
     config = gan.config_for("smoke", num_steps=10, lr_cooldown=0.5)
     run = gan.train(config, device="cpu", progress=False)
     assert run.metrics["steps"] == 10
-    assert set(run.metrics) == {"steps", "seconds_per_step"}  # no score
+    # no score: the loop's own numbers only
+    assert set(run.metrics) == {
+        "steps",
+        "seconds_per_step",
+        "d_gap_start",
+        "d_gap_end",
+    }
+
+
+def test_the_verdict_gap_is_d_real_minus_d_fake_at_each_end():
+    history = {
+        "d_real": [0.9] * 10 + [0.5] * 80 + [0.6] * 10,
+        "d_fake": [0.1] * 10 + [0.5] * 80 + [0.4] * 10,
+    }
+    gap = at.verdict_gap(history)
+    assert gap["d_gap_start"] == pytest.approx(0.8)
+    assert gap["d_gap_end"] == pytest.approx(0.2)
+    assert at.verdict_gap({"d_real": [1.0], "d_fake": [3.0]}) == {
+        "d_gap_start": -2.0,
+        "d_gap_end": -2.0,
+    }
 
 
 def test_real_batches_on_images_are_scaled_for_tanh_and_sized_for_k():

@@ -26,6 +26,8 @@ HIDDEN_METRICS = frozenset(
         "seconds_per_step",
         "test_kl",
         "test_mse_pixel",
+        "d_gap_start",
+        "d_gap_end",
     }
 )
 # ... and families of them: the importance-weighted bounds of the VAE

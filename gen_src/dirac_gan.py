@@ -10,7 +10,8 @@ with plain gradient steps, from the same start, simultaneously (both
 players step from the same point) and alternately (D, then G; Algorithm
 1). Their section 2 shows that the unregularised GAN does not converge;
 WGAN with clipping and WGAN-GP neither; instance noise and R1 do. Taught
-on the page docs/gan_remedies.md, section "Which training converges".
+on the page docs/gan_remedies.md, section "Which training converges: the
+Dirac GAN".
 """
 
 from __future__ import annotations

@@ -14,8 +14,12 @@ A *family* is a module of gen_src (gan.py, vae.py, ...) that trains runs:
                                                   None for the others
     COST = {"vae": 3}                             optional: a run's training
                                                   time against a toy GAN's
-                                                  on the ring (1); the
-                                                  costliest train first
+                                                  on the ring (1), under
+                                                  quick; or one per
+                                                  profile, {"vae": {"quick":
+                                                  3, "full": 1.2}}; the
+                                                  costliest train first,
+                                                  and shards balance it
     explorer(run) -> Explorer                     optional: the run's 2-D
                                                   latent plane can be
                                                   explored live on the site

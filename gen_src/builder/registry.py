@@ -31,6 +31,12 @@ class RunSpec:
     module: str  # e.g. "vae" for gen_src.vae
     scored: bool  # the module has score(); on images it needs the judge
     cost: float = 1.0  # training time against a toy GAN's (family COST)
+    # the same under a profile where it differs: ((profile, cost), ...)
+    costs: tuple = ()
+
+    def cost_under(self, profile: str) -> float:
+        """The run's cost under profile (its own declared, or cost)."""
+        return dict(self.costs).get(profile, self.cost)
 
 
 @dataclass(frozen=True)
@@ -192,10 +198,22 @@ def _runs(stamp: tuple) -> dict[str, RunSpec]:
         name: ast.literal_eval(value)
         for _, name, value in entries(declaring("COST", stamp), "COST")
     }
-    return {
-        name: RunSpec(
-            name, module, _defines(module, "score"), costs.get(name, 1.0)
+
+    def spec(module: str, name: str) -> RunSpec:
+        """COST gives a number, or one per profile ({"quick": 6,
+        "full": 11}): the quick one is the run's cost elsewhere."""
+        cost = costs.get(name, 1.0)
+        if isinstance(cost, dict):
+            by_profile = tuple(sorted(cost.items()))
+            cost = cost.get("quick", 1.0)
+        else:
+            by_profile = ()
+        return RunSpec(
+            name, module, _defines(module, "score"), cost, by_profile
         )
+
+    return {
+        name: spec(module, name)
         for module, name, _ in entries(family_modules(), "RUNS")
     }
 

@@ -4,8 +4,9 @@
     python -m gen_src merge CACHE [CACHE ...] --into .cache/gen_src
 
 A shard is every N-th share of the runs the figures need, balanced by
-each run's declared cost (its family's COST): the costliest run goes to
-the shard with the least cost so far. Each job of the publishing workflow
+each run's cost as measured under the profile and declared in its
+family's COST: the costliest run goes to the shard with the least cost
+so far. Each job of the publishing workflow
 trains one shard into its cache; the last job merges the caches and
 builds. A run scored on images needs the judge to train: they go to one
 shard together, so the judge is trained once (two machines need not
@@ -57,17 +58,19 @@ def runs_of_figures() -> list[str]:
     return sorted({r for f in registry.figures().values() for r in f.runs})
 
 
-def assign(runs: list[str], n: int, together=()) -> list[list[str]]:
-    """The runs in n shards of about equal cost (costliest first, each to
-    the lightest shard so far; ties by name and shard number); the runs
-    in `together` go to one shard, as one."""
+def assign(
+    runs: list[str], n: int, together=(), profile: str = "quick"
+) -> list[list[str]]:
+    """The runs in n shards of about equal cost under profile (costliest
+    first, each to the lightest shard so far; ties by name and shard
+    number); the runs in `together` go to one shard, as one."""
     specs = registry.runs()
     units = [[r] for r in runs if r not in together]
     group = sorted(r for r in runs if r in together)
     units += [group] if group else []
 
     def cost(unit):
-        return sum(specs[r].cost for r in unit)
+        return sum(specs[r].cost_under(profile) for r in unit)
 
     shards: list[list[str]] = [[] for _ in range(n)]
     loads = [0.0] * n
@@ -98,7 +101,8 @@ def shard(text: str, pipe) -> list[str]:
     i, n = parse(text)
     runs = runs_of_figures()
     judged = pipe.cached(registry.CLASSIFIER_RUN)
-    return assign(runs, n, () if judged else with_judge(pipe, runs))[i - 1]
+    together = () if judged else with_judge(pipe, runs)
+    return assign(runs, n, together, pipe.settings.profile)[i - 1]
 
 
 def merge(sources: list[Path], into: Path) -> dict[str, int]:

@@ -37,8 +37,9 @@ class DiracConfig(cfg.Config):
     the authors' own Dirac GAN code, except WGAN-GP's target slope, which
     is the site's (1, not their 0.3)."""
 
+    dataset: str = cfg.choice("dirac", ("dirac",))  # one point, x = 0
     lr: float = cfg.real(0.1, above=0)  # h, the step of both players
-    steps: int = cfg.integer(1000, 1)  # steps of each player
+    num_steps: int = cfg.integer(1000, 1)  # steps of each player
     start: tuple[float, float] = cfg.reals((1.0, 1.0), -5, 5, length=2)
     clip: float = cfg.real(0.3, above=0)  # WGAN: |psi| <= clip
     gp_weight: float = cfg.real(1.0, 0)  # WGAN-GP's lambda
@@ -114,7 +115,8 @@ def game(method: str, config: DiracConfig) -> adversarial.Game:
 
 # --8<-- [start:play]
 def play(method: str, mode: str, config: DiracConfig) -> torch.Tensor:
-    """(theta, psi) after each step, from the start: (steps + 1, 2)."""
+    """(theta, psi) after each step, from the start: (num_steps + 1,
+    2)."""
     cfg.check_choice("mode", mode, MODES)
     torch.manual_seed(config.seed)
     nets = build(config)
@@ -132,7 +134,7 @@ def play(method: str, mode: str, config: DiracConfig) -> torch.Tensor:
         return rules.generator(D, G(z))
 
     path = [torch.cat([G.theta, D.weight.flatten()]).detach()]
-    for _ in range(config.steps):
+    for _ in range(config.num_steps):
         if mode == "simultaneous":  # both gradients at the same point
             grads = [
                 torch.autograd.grad(d_loss(), D.weight)[0],

@@ -33,10 +33,16 @@ HIDDEN_METRICS = frozenset(
 # ... and families of them: the importance-weighted bounds of the VAE
 # (iwae_k1, iwae_k10, ...), shown on the evaluation page instead.
 HIDDEN_PREFIXES = ("iwae_",)
+# ... and the Dirac GAN's per-method numbers, which its page states
+HIDDEN_SUFFIXES = ("_distance", "_converged")
 
 
 def hidden(metric: str) -> bool:
-    return metric in HIDDEN_METRICS or metric.startswith(HIDDEN_PREFIXES)
+    return (
+        metric in HIDDEN_METRICS
+        or metric.startswith(HIDDEN_PREFIXES)
+        or metric.endswith(HIDDEN_SUFFIXES)
+    )
 
 
 @functools.lru_cache(maxsize=1)

@@ -14,6 +14,7 @@ import torch
 
 from ..metrics import modes
 from .common import figure, tr
+from .gan_toy import method_label
 
 SMOOTH = 25  # rounds in each running mean
 
@@ -65,7 +66,7 @@ def curves(*runs):
             )
             ax.axhline(0.5, color="0.3", lw=0.8, ls=":")
             ax.set_ylim(0.2, 0.8)
-        ax.set_title(f"{run.config.method} ({run.config.dataset})", fontsize=9)
+        ax.set_title(method_label(run.config), fontsize=9)
         ax.set_xlabel(tr("round"), fontsize=8)
         ax.tick_params(labelsize=7)
         ax.legend(fontsize=7, loc="upper right")

@@ -59,8 +59,9 @@ def paths(run):
             ax.plot(*path[0], "o", color="black", ms=3)
             ax.plot(0, 0, "*", color="tab:green", ms=9)
             end = run.metrics[f"{key}_{mode}_distance"]
+            shown = f"{end:.2f}" if end >= 0.01 else "< 0.01"
             ax.set_title(
-                f"{tr(TITLES[method])}\n{tr('final distance')} {end:.2g}",
+                f"{tr(TITLES[method])}\n{tr('final distance')} {shown}",
                 fontsize=8,
             )
             ax.set_xlim(-2, 2)

@@ -40,13 +40,15 @@ def describe_run(record: dict, lang: str) -> str:
     dataset = config.get("dataset", "fashion-mnist")
     if dataset in TOY:
         parts.append(t["toy"].format(t[dataset]))
+    elif dataset == "dirac":  # the Dirac GAN's one real point
+        parts.append(t["dirac"])
     else:
         size = config.get("train_size") or FULL_TRAIN_SIZE
         name = "Fashion-MNIST" if dataset == "fashion-mnist" else dataset
         parts.append(f"{name}, " + t["images"].format(_number(size, t)))
     profile = record.get("profile", "?")
     parts.append(t["profile"].format(f"<code>{profile}</code>"))
-    if dataset in TOY and "num_steps" in config:
+    if (dataset in TOY or dataset == "dirac") and "num_steps" in config:
         parts.append(t["steps"].format(_number(config["num_steps"], t)))
     elif "num_epochs" in config:
         n = config["num_epochs"]

@@ -15,7 +15,7 @@ NAMES = {"torch", "CPU", "Fashion-MNIST", "MNIST", "ELBO", "KL", "Fréchet"}
 # two letters or more ("T 恤" is Chinese)
 LATIN_WORD = r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f-]+"
 # ... and on a figure: the methods' names
-FIGURE_NAMES = {"GAN", "PacGAN", "WGAN-GP", "EMA", "VAE"}
+FIGURE_NAMES = {"GAN", "PacGAN", "WGAN", "WGAN-GP", "EMA", "VAE"}
 
 
 def _worded(site) -> set[str]:

@@ -121,17 +121,18 @@ def test_the_online_site_links_the_archive_with_its_size(archive):
     archive.write_bytes(b"x" * 2_345_678)
     page = PageContext(src="about.zh.md", url="zh/about/", lang="zh")
     out = offline.expand("a {{ offline_download }} b", page)
-    assert "[site-offline.zip](../../site-offline.zip)（2.3 MB）" in out
+    link = '<a href="../../site-offline.zip" download>site-offline.zip</a>'
+    assert link + "（2.3 MB）" in out
     page = PageContext(src="index.md", url="", lang="en")
-    assert "(site-offline.zip) (2.3 MB)" in offline.expand(
-        "{{offline_download}}", page
+    assert '"site-offline.zip" download>site-offline.zip</a> (2.3 MB)' in (
+        offline.expand("{{offline_download}}", page)
     )
 
 
 def test_without_the_archive_the_page_says_how_to_build_it(archive):
     page = PageContext(src="index.md", url="", lang="en")
     out = offline.expand("{{ offline_download }}", page)
-    assert "`make offline`" in out and "](" not in out
+    assert "`make offline`" in out and "href" not in out
 
 
 def test_the_offline_copy_says_what_it_is(archive):
@@ -140,7 +141,7 @@ def test_the_offline_copy_says_what_it_is(archive):
         src="index.zh.md", url="zh/index.html", lang="zh", offline=True
     )
     out = offline.expand("{{ offline_download }}", page)
-    assert "离线副本" in out and "](" not in out
+    assert "离线副本" in out and "href" not in out
 
 
 def test_the_archive_is_copied_into_the_online_site(archive, tmp_path):

@@ -146,6 +146,9 @@ def explorer(run: loop.Run) -> family.Explorer:
     )
 
 
+# training time against a toy GAN's on the ring, as measured under each
+# profile (full: two runs side by side on 2 cores, 2026-12-05)
+COST = {"ae": {"full": 2.2}, "ae2d": {"full": 2.7}}
 RUNS = {
     "ae2d": lambda profile: config_for(profile),
     "ae": lambda profile: config_for(profile, latent_dim=20),

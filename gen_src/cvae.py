@@ -199,6 +199,9 @@ def explorer(run: loop.Run) -> family.Explorer:
     )
 
 
+# training time against a toy GAN's on the ring, as measured under each
+# profile (full: two runs side by side on 2 cores, 2026-12-05)
+COST = {"cvae2d": {"full": 1.9}}
 RUNS = {
     "cvae": lambda profile: config_for(profile),
     # 2-D style: the latent explorer on the CVAE page moves z by hand

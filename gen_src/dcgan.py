@@ -145,5 +145,7 @@ def train(
 
 score = adversarial.frechet_scores  # with the real-vs-real floor
 
-COST = {"dcgan": 6}  # training time against a toy GAN's, as measured
+# training time against a toy GAN's on the ring, as measured under each
+# profile (full: two runs side by side on 2 cores, 2026-12-05)
+COST = {"dcgan": {"quick": 6, "full": 12}}
 RUNS = {"dcgan": lambda p: config_for(p)}

@@ -205,7 +205,17 @@ def g_heavy_config(profile: str) -> GANConfig:
     )
 
 
-COST = {"toy_grid_r1": 3}  # training time against a toy GAN's, as measured
+# training time against a toy GAN's on the ring, as measured under each
+# profile (full: two runs side by side on 2 cores, 2026-12-05)
+COST = {
+    "toy_grid_r1": 3,
+    "toy_ring_k3_mm": {"full": 1.8},
+    "toy_ring_k3_ns": {"full": 1.8},
+    "toy_ring_gfirst": {"full": 1.4},
+    "toy_grid_mm": {"full": 0.7},
+    "toy_grid_ns": {"full": 0.6},
+    "toy_grid_pac4": {"full": 0.6},
+}
 RUNS = {
     "toy_ring_ns": lambda p: config_for(p, dataset="ring"),
     # D ahead of G (k = 3 updates per round, as Algorithm 1 allows): D then

@@ -290,7 +290,9 @@ def explorer(run: loop.Run) -> family.Explorer:
     )
 
 
-COST = {"vae": 3}  # training time against a toy GAN's, as measured
+# training time against a toy GAN's on the ring, as measured under each
+# profile (full: two runs side by side on 2 cores, 2026-12-05)
+COST = {"vae": {"quick": 3, "full": 1.2}, "vae2d": {"full": 1.3}}
 RUNS = {
     "vae": lambda profile: config_for(profile),
     "vae2d": lambda profile: config_for(profile, latent_dim=2, iwae_samples=0),

@@ -106,8 +106,8 @@ def referenced(markdown: str) -> bool:
 def expand(markdown: str, page) -> str:
     """{{ offline_download }} -> a sentence: the link with the archive's
     size (an HTML link: MkDocs would look for the archive among the
-    pages' files); in the offline copy itself, that this is it; when the archive
-    was not built, how to build it. page: a PageContext."""
+    pages' files); in the offline copy itself, that this is it; when the
+    archive was not built, how to build it. page: a PageContext."""
     text = strings.table(page.lang)["offline"]
     archive = archive_path()
     if page.offline:

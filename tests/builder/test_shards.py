@@ -28,15 +28,28 @@ def test_a_bad_shard_is_refused_in_one_line(text, says):
     assert f"--shard {text}" in str(err.value) and "\n" not in str(err.value)
 
 
-def test_every_run_is_in_one_shard_and_the_shards_are_balanced():
+@pytest.mark.parametrize("profile", ["quick", "full"])
+def test_every_run_is_in_one_shard_and_the_shards_are_balanced(profile):
     runs = shards.runs_of_figures()
-    costs = registry.runs()
+    costs = {r: s.cost_under(profile) for r, s in registry.runs().items()}
     for n in (1, 2, 3, 5):
-        parts = shards.assign(runs, n)
+        parts = shards.assign(runs, n, (), profile)
         assert sorted(r for part in parts for r in part) == sorted(runs)
-        loads = [sum(costs[r].cost for r in part) for part in parts]
-        assert max(loads) - min(loads) <= max(c.cost for c in costs.values())
-        assert parts == shards.assign(list(reversed(runs)), n)  # fixed
+        loads = [sum(costs[r] for r in part) for part in parts]
+        assert max(loads) - min(loads) <= max(costs.values())
+        again = shards.assign(list(reversed(runs)), n, (), profile)
+        assert parts == again  # fixed
+
+
+def test_under_full_the_two_longest_image_runs_train_apart():
+    """Their full cost, not their quick one: in one shard, side by side,
+    they made it the slowest job by far (27 min against 7)."""
+    parts = shards.assign(shards.runs_of_figures(), 3, (), "full")
+    (home,) = [part for part in parts if "dcgan" in part]
+    assert "wgan_fmnist" not in home
+    specs = registry.runs()
+    assert specs["dcgan"].cost_under("full") > specs["dcgan"].cost
+    assert specs["toy_ring_ns"].cost_under("full") == 1.0
 
 
 def test_the_judge_trains_in_the_shard_of_every_run_that_needs_it():

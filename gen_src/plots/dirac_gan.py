@@ -64,8 +64,8 @@ def paths(run):
                 f"{tr(TITLES[method])}\n{tr('final distance')} {shown}",
                 fontsize=8,
             )
-            ax.set_xlim(-2, 2)
-            ax.set_ylim(-2, 2)
+            ax.set_xlim(-dirac_gan.LIMIT, dirac_gan.LIMIT)
+            ax.set_ylim(-dirac_gan.LIMIT, dirac_gan.LIMIT)
             ax.set_aspect("equal")
             ax.tick_params(labelsize=7)
             if row == len(modes) - 1:

@@ -81,7 +81,7 @@ def build(config: DiracConfig) -> dict[str, nn.Module]:
 # --8<-- [start:games]
 def with_instance_noise(game: adversarial.Game, std: float):
     """D sees every point, real or generated, with Gaussian noise added
-    (Sonderby et al. 2016; Arjovsky & Bottou 2017)."""
+    (Sonderby et al. 2017; Arjovsky & Bottou 2017)."""
 
     def blur(x):
         return x + std * torch.randn_like(x)

@@ -11,8 +11,8 @@ players step from the same point) and alternately (D, then G; Algorithm
 1). Their section 2 shows that the unregularised GAN does not converge,
 their section 3 that WGAN with clipping and WGAN-GP do not either while
 instance noise does, and section 4 that R1 does. Taught
-on the page docs/gan_remedies.md, section "Which training converges: the
-Dirac GAN".
+on the page docs/gan_convergence.md, section "Which training converges:
+the Dirac GAN".
 """
 
 from __future__ import annotations
@@ -160,7 +160,7 @@ def play(method: str, mode: str, config: DiracConfig) -> torch.Tensor:
 LIMIT = 3.0  # the field is drawn over [-LIMIT, LIMIT]^2
 
 
-def field(method: str, config: DiracConfig, size: int = 15) -> torch.Tensor:
+def field(method: str, config: DiracConfig, size: int = 11) -> torch.Tensor:
     """The direction each player's gradient step takes, -grad, on a
     size x size grid over [-LIMIT, LIMIT]^2: (size, size, 4) of theta,
     psi, d theta, d psi."""

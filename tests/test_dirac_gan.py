@@ -95,7 +95,7 @@ def test_the_run_records_each_path_and_its_distance():
     run = dirac_gan.train(_config(num_steps=20, batch_size=10), progress=False)
     for method in dirac_gan.METHODS:
         key = method.replace("-", "_")
-        assert run.tensors[f"field_{key}"].shape == (15, 15, 4)
+        assert run.tensors[f"field_{key}"].shape == (11, 11, 4)
         for mode in dirac_gan.MODES:
             path = run.tensors[f"path_{key}_{mode}"]
             tail = path.norm(dim=1)[-2:]  # the last tenth of 21 points

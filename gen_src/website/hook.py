@@ -116,7 +116,7 @@ def on_pre_page(page, config, files):
             page,
             repository,
             revision,
-            None if config.use_directory_urls else files,
+            None if getattr(config, "use_directory_urls", True) else files,
         )
     return page
 

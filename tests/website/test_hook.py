@@ -139,7 +139,9 @@ def test_a_notebook_page_is_rendered_from_its_notebook(
     monkeypatch.setattr(
         notebook_pages,
         "render",
-        lambda page, repo, rev: rendered.append((page, repo, rev)) or "html",
+        lambda page, repo, rev, files: (
+            rendered.append((page, repo, rev, files)) or "html"
+        ),
     )
     config = make_config(tmp_path)
     config.extra["repository"] = "https://example.org/repo"
@@ -154,9 +156,10 @@ def test_a_notebook_page_is_rendered_from_its_notebook(
     fresh.revision = "abc123"
     hook.on_pre_page(page, config, Files([]))
     page.render(config, Files([]))
+    # the served site's URLs name folders: the notebook's links stay
     assert rendered == [
-        (page, "https://example.org/repo", "main"),
-        (page, "https://example.org/repo", "abc123"),
+        (page, "https://example.org/repo", "main", None),
+        (page, "https://example.org/repo", "abc123", None),
     ]
     markdown = "第一\n第二 ![x](fig:no_such_figure)"
     assert hook.on_page_markdown(markdown, page, config, None) == markdown

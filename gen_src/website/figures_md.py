@@ -97,7 +97,10 @@ def expand(markdown: str, page: PageContext) -> str:
             f'<figure class="trained-figure" markdown="span">\n'
             f"![{caption}]({rel}){attrs}\n"
             f'<figcaption markdown="span">{caption}'
-            f'<span class="provenance">{prov}</span></figcaption>\n'
+            # the provenance line stays out of the search index: every
+            # figure repeats it, and every page loads the index
+            f'<span class="provenance" data-search-exclude>{prov}</span>'
+            "</figcaption>\n"
             f"</figure>"
         )
 

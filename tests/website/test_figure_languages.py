@@ -69,7 +69,9 @@ def test_chinese_provenance_has_no_english_words(built_site):
     lines = []
     for page in (built_site / "zh").rglob("index.html"):
         html = page.read_text("utf-8")
-        lines += re.findall(r'<span class="provenance"[^>]*>(.*?)</span>', html)
+        lines += re.findall(
+            r'<span class="provenance"[^>]*>(.*?)</span>', html
+        )
     assert len(lines) > 20
     for line in lines:
         text = re.sub(r"<code>.*?</code>", " ", line)  # run and profile

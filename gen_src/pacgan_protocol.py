@@ -31,15 +31,17 @@ the update in ALI's ali/algorithms.py (ali_algorithm):
 - The 2,500 scored points come from G with the population statistics
   (eval mode), after the last epoch; 10 trials.
 
-Four things differ: blocks updates the population statistics once a
-step, with the mean of the m slots' statistics, where torch's batch norm
-updates them once per slot; blocks averages the standard deviation
-sqrt(biased variance + epsilon), torch the unbiased variance; at the end
-of every epoch their code moves the statistics 50 more times on 50
-batches at the final weights before it draws the scored points; and
-their scored z is one draw (seed 2333) shared by every trial, ours one
-per trial. The scoring is the site's (gen_src.metrics.modes), the same
-rule as theirs.
+As theirs, the population statistics move 50 more times on 50 batches
+at the final weights before the scored points are drawn (their code does
+so at the end of every epoch; the statistics of earlier epochs have faded
+by 0.95^1000 when the last is scored), and the 2,500 scored z are one
+draw (seed 2333) shared by every trial and every m: theirs from numpy's
+generator, ours from torch's, so the draws differ. Two things differ:
+blocks updates the population statistics once a step, with the mean of
+the m slots' statistics, where torch's batch norm updates them once per
+slot; and blocks averages the standard deviation sqrt(biased variance +
+epsilon), torch the unbiased variance. The scoring is the site's
+(gen_src.metrics.modes), the same rule as theirs.
 """
 
 from __future__ import annotations
@@ -75,6 +77,8 @@ class ProtocolConfig(cfg.Config):
     betas: tuple[float, float] = cfg.reals((0.8, 0.999), 0, 1, length=2)
     bn_momentum: float = cfg.real(0.05, 0, 1)
     num_samples: int = cfg.integer(modes.NUM_SAMPLES, 1)  # scored
+    scored_seed: int = cfg.integer(2333, 0)  # one z for every trial
+    bn_refreshes: int = cfg.integer(50, 0)  # before the points are scored
     seed: int = cfg.integer(0, 0)
 
     @property
@@ -222,7 +226,8 @@ def train_many(
     for k, (config, (G, D)) in enumerate(zip(configs, nets)):
         if runs.size > 1:
             G, D = stacking.detach(G), stacking.detach(D)
-        z = adversarial.fixed_noise(config.num_samples, 2, config.seed + 1)
+        refresh_statistics(G, config, dev)
+        z = adversarial.fixed_noise(config.num_samples, 2, config.scored_seed)
         samples = adversarial.generate(G, z)  # eval: population statistics
         out.append(
             loop.Run(
@@ -239,6 +244,17 @@ def train_many(
             )
         )
     return out
+
+
+@torch.no_grad()
+def refresh_statistics(G: nn.Module, config: ProtocolConfig, device) -> None:
+    """Move G's batch norm statistics bn_refreshes times, each on a batch
+    of batch_size z at the final weights, as their code does before it
+    scores."""
+    gen = torch.Generator(device).manual_seed(config.seed)
+    G.train()
+    for _ in range(config.bn_refreshes):
+        G(torch.randn(config.batch_size, 2, generator=gen, device=device))
 
 
 def train(config: ProtocolConfig, **kwargs) -> loop.Run:

@@ -90,6 +90,39 @@ def test_a_stack_of_trials_is_each_trial_alone_up_to_rounding():
     assert torch.equal(one.tensors["samples"], alone[0].tensors["samples"])
 
 
+def test_every_trial_is_scored_on_one_shared_z(monkeypatch):
+    seen = []
+    generate = adversarial.generate
+
+    def spy(G, z):
+        seen.append(z.clone())
+        return generate(G, z)
+
+    monkeypatch.setattr(adversarial, "generate", spy)
+    for seed, pack in ((0, 1), (1, 2)):
+        config = protocol.ProtocolConfig(pack=pack, seed=seed, **SMALL)
+        protocol.train(config, device="cpu", progress=False)
+    assert len(seen) == 2 and torch.equal(seen[0], seen[1])
+    assert torch.equal(seen[0], adversarial.fixed_noise(2500, 2, 2333))
+
+
+def test_the_statistics_are_refreshed_at_the_final_weights():
+    config = protocol.ProtocolConfig(**SMALL)
+    G = protocol.build(config)["G"]
+    first = G[1]  # the batch norm after z's linear layer
+    true_var = G[0].weight.pow(2).sum(1)  # of w . z, z standard normal
+    protocol.refresh_statistics(
+        G, dataclasses.replace(config, bn_refreshes=0), "cpu"
+    )
+    assert torch.equal(first.running_var, torch.ones_like(true_var))
+    protocol.refresh_statistics(G, config, "cpu")
+    kept = 0.95**50  # momentum 0.05, 50 batches
+    expected = kept + (1 - kept) * true_var
+    ratio = (first.running_var / expected).mean().item()
+    assert ratio == pytest.approx(1.0, abs=0.05)
+    assert first.num_batches_tracked.item() == 50
+
+
 @pytest.mark.parametrize(
     "field, value",
     [

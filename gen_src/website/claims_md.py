@@ -12,12 +12,15 @@ serve`: an error box) and names the page and the claim, so the sentence
 is rewritten instead of left wrong. An operand is one of
 
     bench:PROFILE:METHOD:DATASET:NUMBER[:AGG]   the mode benchmark's
-        JSON (bench/modes-PROFILE.json): NUMBER is a number of its runs
+        JSON on the held-out seeds the site's table shows
+        (bench/modes-PROFILE-seeds5.json): NUMBER is a number of its runs
         (modes, high_quality as a share 0-1, reverse_kl, seconds, stacked:
         the runs of its stack, 1 alone, ...),
         or failed (seeds with under half of their samples of high
         quality); AGG over the seeds is mean (default), min or max;
         METHOD max or min is the largest or smallest over the methods
+    tuning:PROFILE:METHOD:DATASET:NUMBER[:AGG]   the same, on seeds 0-4,
+        which the settings were chosen on (bench/modes-PROFILE.json)
     ablation:PROFILE:VARIANT:DATASET:NUMBER[:AGG]   the same, from the
         ablations (bench/ablations-PROFILE.json)
     paper:PAPER:METHOD:DATASET:NUMBER           a published row
@@ -85,12 +88,14 @@ def _bench(spec: str, where: str) -> float:
         except benchmark_md.TableError as err:
             raise ClaimError(f"{where}: {err}") from None
     else:
-        data = benchmark_md.load_bench(profile)
-    if data is None:
-        raise ClaimError(
-            f"{where}: bench/modes-{profile}.json is missing; run python "
-            f"-m gen_src bench modes --profile {profile} --seeds 5"
-        )
+        held_out = not spec.startswith("tuning:")
+        data = benchmark_md.load_bench(profile, held_out=held_out)
+        if data is None:
+            path = benchmark_md.bench_file(profile, held_out=held_out)
+            raise ClaimError(
+                f"{where}: bench/{path.name} is missing; run "
+                f"{benchmark_md.rerun_command(profile, held_out=held_out)}"
+            )
     values = {}  # method -> the number, aggregated over its seeds
     for row in data["rows"]:
         if row["dataset"] != dataset:
@@ -104,7 +109,7 @@ def _bench(spec: str, where: str) -> float:
     if method in ("max", "min") and values:  # the extreme over methods
         return (max if method == "max" else min)(values.values())
     if method not in values:
-        raise ClaimError(f"{where}: no {spec!r} in bench/modes-{profile}.json")
+        raise ClaimError(f"{where}: no {spec!r} in its benchmark's JSON")
     return values[method]
 
 
@@ -173,7 +178,9 @@ def evaluate(claim: str, where: str, pipe, check_runs: bool) -> None:
                 return
             record = values_md._record(pipe, side[0], where)
             values.append(values_md.lookup(record, side[1], where))
-        elif len(side) == 1 and side[0].startswith(("bench:", "ablation:")):
+        elif len(side) == 1 and side[0].startswith(
+            ("bench:", "tuning:", "ablation:")
+        ):
             values.append(_bench(side[0], where))
         elif len(side) == 1 and side[0].startswith("paper:"):
             values.append(_paper(side[0], where))

@@ -41,7 +41,8 @@ def home(tmp_path, monkeypatch):
 
 
 def _write(home, profile, data):
-    (home / "bench" / f"modes-{profile}.json").write_text(json.dumps(data))
+    path = benchmark_md.bench_file(profile)  # the held-out seeds
+    path.write_text(json.dumps(data))
 
 
 RUNS = {
@@ -113,9 +114,10 @@ def test_no_benchmark_names_the_command(home):
 
 
 def test_a_damaged_benchmark_names_the_file_and_the_fix(home):
-    (home / "bench" / "modes-quick.json").write_text('{"rows": [{}]}')
+    (home / "bench" / "modes-quick-seeds5.json").write_text('{"rows": [{}]}')
     with pytest.raises(
-        benchmark_md.TableError, match="modes-quick.json.*--profile quick"
+        benchmark_md.TableError,
+        match="modes-quick-seeds5.json.*--profile quick --seeds 5 --first-seed 5",
     ):
         benchmark_md.table_html("en")
 
@@ -130,22 +132,27 @@ def test_under_serve_a_fault_is_an_error_box(home):
 # -- the committed benchmarks ------------------------------------------------
 
 
+@pytest.mark.parametrize("held_out", [True, False], ids=["held-out", "tuning"])
 @pytest.mark.parametrize("profile", benchmark_md.PROFILES)
-def test_committed_benchmarks_hold_todays_settings(profile):
+def test_committed_benchmarks_hold_todays_settings(profile, held_out):
     """The page states the settings the benchmark trained with: if the
-    code's defaults change, the benchmark must be run again."""
-    data = benchmark_md.load_bench(profile)
-    assert data is not None, (
-        f"bench/modes-{profile}.json is not committed: run python -m "
-        f"gen_src bench modes --profile {profile} --seeds 5"
-    )
+    code's defaults change, the benchmark must be run again. The table
+    shows seeds 5-9; the settings were chosen on seeds 0-4."""
+    data = benchmark_md.load_bench(profile, held_out=held_out)
+    name = benchmark_md.bench_file(profile, held_out=held_out).name
+    rerun = benchmark_md.rerun_command(profile, held_out=held_out)
+    assert data is not None, f"bench/{name} is not committed: run {rerun}"
     assert data["seeds"] >= 5
+    first = benchmark_md.HELD_OUT if held_out else 0
+    assert data.get("first_seed", 0) == first
+    assert all(
+        r["seeds"] == list(range(first, first + 5)) for r in data["rows"]
+    )
     for row in data["rows"]:
         now = bench_modes.stated_config(row["method"], row["dataset"], profile)
         assert row["config"] == now, (
-            f"bench/modes-{profile}.json: {row['method']} on "
-            f"{row['dataset']} trained with other settings than today's; "
-            f"run python -m gen_src bench modes --profile {profile} --seeds 5"
+            f"bench/{name}: {row['method']} on {row['dataset']} trained "
+            f"with other settings than today's; run {rerun}"
         )
     methods = {r["method"] for r in data["rows"]}
     assert methods == set(bench_modes.METHODS)

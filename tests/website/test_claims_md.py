@@ -99,7 +99,9 @@ def test_benchmark_and_paper_operands(tmp_path, monkeypatch):
     monkeypatch.setattr(
         benchmark_md,
         "load_bench",
-        lambda profile: {"rows": rows} if profile == "full" else None,
+        lambda profile, held_out=True: (
+            {"rows": rows} if profile == "full" and held_out else None
+        ),
     )
 
     def holds(claim):
@@ -118,8 +120,11 @@ def test_benchmark_and_paper_operands(tmp_path, monkeypatch):
     holds("paper:lin2018:PacGAN4:grid:high_quality == 0.936")
     with pytest.raises(claims_md.ClaimError, match="is not <"):
         holds("bench:full:pacgan4:grid:modes < paper:lin2018:GAN:grid:modes")
-    with pytest.raises(claims_md.ClaimError, match="modes-quick.json"):
+    with pytest.raises(claims_md.ClaimError, match="modes-quick-seeds5.json"):
         holds("bench:quick:pacgan4:grid:modes > 1")
+    # tuning: the seeds the settings were chosen on, another file
+    with pytest.raises(claims_md.ClaimError, match=r"modes-full\.json is"):
+        holds("tuning:full:pacgan4:grid:modes > 1")
     with pytest.raises(claims_md.ClaimError, match="no published number"):
         holds("paper:lin2018:PacGAN9:grid:modes > 1")
     with pytest.raises(claims_md.ClaimError, match="LEFT OP RIGHT"):

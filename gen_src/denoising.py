@@ -1,0 +1,159 @@
+"""What diffusion (diffusion.py) and flow matching (flow_matching.py)
+share on 2-D data: a network of a point and a time, the data's scale,
+and the training loop around each family's loss.
+
+Both families learn a vector field over (x, t) by regression on pairs
+made from a data point and a draw of Gaussian noise, then sample by
+integrating from noise to data in many small steps. The network is an
+MLP that reads the point and an embedding of t. Taught on the page
+docs/diffusion.md.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from . import data, loop, runtime, toy
+from . import config as cfg
+from .metrics import modes
+
+
+# --8<-- [start:network]
+class TimeEmbedding(nn.Module):
+    """t in [0, 1] -> sines and cosines of t at frequencies from 1 to
+    max_frequency (geometric), so the MLP can tell nearby times apart."""
+
+    def __init__(self, size: int = 32, max_frequency: float = 1000.0):
+        super().__init__()
+        freqs = torch.exp(
+            torch.linspace(0, math.log(max_frequency), size // 2)
+        )
+        self.register_buffer("freqs", freqs)
+
+    def forward(self, t: torch.Tensor) -> torch.Tensor:
+        angles = t[:, None] * self.freqs  # (N, size / 2)
+        return torch.cat([angles.sin(), angles.cos()], dim=1)
+
+
+class TimeMLP(nn.Module):
+    """f(x, t): a point x (N, dim) and its time t (N,) -> a vector like x
+    (the noise in x for diffusion, the velocity for flow matching)."""
+
+    def __init__(self, dim: int = 2, hidden=(256, 256, 256), embed: int = 32):
+        super().__init__()
+        self.embed = TimeEmbedding(embed)
+        layers, width = [], dim + embed
+        for h in hidden:
+            layers += [nn.Linear(width, h), nn.SiLU()]
+            width = h
+        self.net = nn.Sequential(*layers, nn.Linear(width, dim))
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+        return self.net(torch.cat([x, self.embed(t)], dim=1))
+
+
+# --8<-- [end:network]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ToyDenoisingConfig(cfg.Config):
+    """The settings both families share on the ring and the grid."""
+
+    dataset: str = cfg.choice("ring", toy.TOY_DATASETS)
+    hidden: tuple[int, ...] = cfg.integers((256, 256, 256))
+    num_steps: int = cfg.integer(3000, 1)  # training updates
+    batch_size: int = cfg.integer(512, 1)
+    lr: float = cfg.real(2e-3, above=0)
+    lr_cooldown: float = cfg.real(0.3, 0, 1)  # last share: lr falls to 0
+    sample_steps: int = cfg.integer(100, 1)  # the sampler's steps
+    num_samples: int = cfg.integer(modes.NUM_SAMPLES, 1)  # scored
+    trajectory_points: int = cfg.integer(500, 1)  # paths kept for figures
+    seed: int = cfg.integer(0, 0)
+
+    @property
+    def is_toy(self) -> bool:
+        return True
+
+
+PRESETS = {
+    "smoke": dict(num_steps=60, batch_size=64, sample_steps=10),
+    "quick": dict(num_steps=3000),
+    "full": dict(num_steps=10000),
+}
+
+
+def data_scale(dataset: str) -> float:
+    """The data's root mean square coordinate: the models see the points
+    divided by it, so that data and noise have about unit variance."""
+    centres = toy.modes(dataset)
+    return float(centres.pow(2).mean().sqrt())
+
+
+def real_batches(config: ToyDenoisingConfig) -> data.Batches:
+    """num_steps batches of fresh points, in the model's units."""
+    gen = torch.Generator().manual_seed(config.seed)
+    n = config.num_steps * config.batch_size
+    points = toy.sample(config.dataset, n, gen) / data_scale(config.dataset)
+    return data.Batches(points, batch_size=config.batch_size, generator=gen)
+
+
+def cooldown(config: ToyDenoisingConfig, optimizer) -> object:
+    """lr constant, then falling linearly to 0 over the last share."""
+    start = int(config.num_steps * (1 - config.lr_cooldown))
+    span = max(1, config.num_steps - start)
+
+    def factor(step: int) -> float:
+        return (
+            1.0 if step < start else max(0.0, (config.num_steps - step) / span)
+        )
+
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+
+
+def fit(
+    config: ToyDenoisingConfig,
+    model: nn.Module,
+    loss: Callable[[nn.Module, torch.Tensor], torch.Tensor],
+    *,
+    device: str = "auto",
+    progress: bool = True,
+    label: str = "denoising",
+) -> tuple[loop.State, torch.device]:
+    """Adam on the family's loss over fresh batches of the data."""
+    dev = runtime.resolve_device(device)
+    model.to(dev).train()
+    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    schedule = cooldown(config, optimizer)
+
+    def step(x0: torch.Tensor) -> dict[str, torch.Tensor]:
+        value = loss(model, x0)
+        loop.update(optimizer, value)
+        schedule.step()
+        return {"loss": value.detach()}
+
+    state = loop.fit(
+        step,
+        real_batches(config).to(dev),
+        progress=loop.Progress(
+            every=max(1, config.num_steps // 10), label=label
+        )
+        if progress
+        else None,
+    )
+    return state, dev
+
+
+def noise(config: ToyDenoisingConfig, n: int | None = None) -> torch.Tensor:
+    """The fixed starting noise of the scored samples (seed + 1)."""
+    gen = torch.Generator().manual_seed(config.seed + 1)
+    return torch.randn(n or config.num_samples, 2, generator=gen)
+
+
+def scored(samples: torch.Tensor, dataset: str) -> dict[str, float]:
+    """The PacGAN protocol's scores of samples in the model's units."""
+    return modes.score(samples * data_scale(dataset), dataset)

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from . import data, loop, runtime, toy
 from . import config as cfg
+from . import data, loop, runtime, toy
 from .metrics import modes
 
 

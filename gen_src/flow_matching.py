@@ -92,27 +92,35 @@ def train(
 ) -> Run:
     runtime.set_seed(config.seed)
     model = build(config)["velocity"]
-    state, dev = denoising.fit(
+    state, dev, model = denoising.fit(
         config, model, loss, device=device, progress=progress,
         label=f"flow-{config.dataset}",
     )  # fmt: skip
-    model.eval().cpu()
     z = denoising.noise(config)
-    paths = sample(model, z, config.sample_steps, config.sampler, path=True)
-    scale = denoising.data_scale(config.dataset)
+    steps, sampler = config.sample_steps, config.sampler
+    paths = sample(model, z, steps, sampler, path=True)
+    other = "heun" if sampler == "euler" else "euler"
+    metrics, tensors = denoising.outcome(
+        config, paths, {other: sample(model, z, steps, other, path=True)}
+    )
+    swept = denoising.sweep(
+        config,
+        {
+            name: (lambda s, name=name: sample(model, z, s, name))
+            for name in SAMPLERS
+        },
+    )
+    metrics.update(swept[0]), tensors.update(swept[1])
     return Run(
         config=config,
         models={"velocity": model},
         history=state.history,
         metrics={
             "steps": state.step,
-            "evaluations": evaluations(config.sample_steps, config.sampler),
-            **denoising.scored(paths[-1], config.dataset),
+            "evaluations": evaluations(steps, sampler),
+            **metrics,
         },
-        tensors={
-            "samples": paths[-1] * scale,
-            "paths": paths[:, : config.trajectory_points] * scale,
-        },
+        tensors=tensors,
         seconds=state.seconds,
         device=runtime.device_name(dev),
     )

@@ -46,6 +46,13 @@ def test_the_schedule_runs_from_data_to_noise(schedule):
     assert abar[-1] < 1e-3  # x_T is all but pure noise
 
 
+@pytest.mark.parametrize("profile", ["quick", "full"])
+def test_the_runs_use_the_schedule_the_page_names(profile):
+    """docs/diffusion.md: the runs train with the cosine schedule."""
+    for name in ("diffusion_ring", "diffusion_grid"):
+        assert diffusion.RUNS[name](profile).schedule == "cosine"
+
+
 def test_the_forward_process_has_its_closed_form_moments():
     abar = diffusion.alpha_bar("linear", 1000)
     x0 = torch.full((50000, 2), 2.0)

@@ -32,9 +32,11 @@ HIDDEN_METRICS = frozenset(
 )
 # ... and families of them: the importance-weighted bounds of the VAE
 # (iwae_k1, iwae_k10, ...), shown on the evaluation page instead.
-HIDDEN_PREFIXES = ("iwae_",)
-# ... and the Dirac GAN's per-method numbers, which its page states
-HIDDEN_SUFFIXES = ("_distance", "_converged")
+# and the samplers' quality against their steps (diffusion, flow matching)
+HIDDEN_PREFIXES = ("iwae_", "sweep_")
+# ... and the Dirac GAN's per-method numbers, and the other samplers'
+# straightness, which their pages state
+HIDDEN_SUFFIXES = ("_distance", "_converged", "_straightness")
 
 
 def hidden(metric: str) -> bool:

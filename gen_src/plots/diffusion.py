@@ -4,7 +4,9 @@ diffusion_forward: real points of the ring noised by the closed-form
 forward process at several times (a formula: nothing is trained).
 diffusion_paths: particles carried from the same starting noise to the
 data by the trained models, a row per data set: DDPM's ancestral chain
-(curved, jittered by its noise) beside flow matching's Euler steps.
+(jittered by its noise), DDIM's deterministic steps on the same network,
+and flow matching's Euler steps. diffusion_steps: the high-quality share
+against the network evaluations a sample costs, per sampler.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import torch
 from .. import diffusion, toy
 from .common import figure, tr
 
-SHOWN = 150  # paths drawn per panel
+SHOWN = 60  # paths drawn per panel
 
 
 def forward(run):
@@ -24,7 +26,7 @@ def forward(run):
     scale = diffusion.denoising.data_scale("ring")
     x0 = toy.sample("ring", 1000, gen) / scale
     eps = torch.randn(x0.shape, generator=gen)
-    times = [0, config.T // 20, config.T // 10, config.T // 4, config.T]
+    times = [0, config.T // 10, config.T // 4, config.T // 2, config.T]
     fig, axes = figure(2.0 * len(times), 2.3, ncols=len(times), squeeze=False)
     for ax, t in zip(axes[0], times):
         xt = diffusion.forward_sample(x0, torch.full((1000,), t), eps, abar)
@@ -38,34 +40,81 @@ def forward(run):
     return fig
 
 
+def _panel(ax, run, paths, name, evaluations, metrics) -> None:
+    p = paths[:, :SHOWN]  # (steps + 1, n, 2)
+    ax.plot(p[:, :, 0], p[:, :, 1], color="0.55", lw=0.4, alpha=0.5)
+    ax.scatter(*p[0].T, s=2, color="0.4", label=tr("noise"))
+    ax.scatter(*p[-1].T, s=3, color="tab:orange", label=tr("sample"))
+    centres = toy.modes(run.config.dataset)
+    ax.scatter(*centres.T, s=12, marker="x", color="black", lw=0.8)
+    title = tr("{name}, {n} steps\nstraightness {s:.2f}")
+    if metrics is not None:
+        title += tr(", {hq:.0%} high quality").format(
+            hq=metrics["high_quality"]
+        )
+    ax.set_title(
+        title.format(name=name, n=evaluations, s=_straight(p)), fontsize=8
+    )
+    lim = toy.LIMITS[run.config.dataset] * 1.6
+    ax.set_xlim(-lim, lim), ax.set_ylim(-lim, lim)
+    ax.set_aspect("equal"), ax.tick_params(labelsize=7)
+
+
+def _straight(p) -> float:
+    from ..denoising import straightness
+
+    return straightness(p)
+
+
 def paths(diffusion_ring, flow_ring, diffusion_grid, flow_grid):
     rows = ((diffusion_ring, flow_ring), (diffusion_grid, flow_grid))
-    fig, axes = figure(6.4, 6.4, nrows=2, ncols=2, squeeze=False)
-    for row, runs in zip(axes, rows):
-        for ax, run in zip(row, runs):
-            p = run.tensors["paths"][:, :SHOWN]  # (steps + 1, n, 2)
-            ax.plot(p[:, :, 0], p[:, :, 1], color="0.6", lw=0.4, alpha=0.6)
-            ax.scatter(*p[0].T, s=2, color="0.4", label=tr("noise"))
-            ax.scatter(*p[-1].T, s=3, color="tab:orange", label=tr("sample"))
-            centres = toy.modes(run.config.dataset)
-            ax.scatter(*centres.T, s=12, marker="x", color="black", lw=0.8)
-            m = run.metrics
-            name = "DDPM" if "eps" in run.models else tr("flow matching")
-            title = tr(
-                "{name}: {modes}/{num} modes, {hq:.0%} high quality\n"
-                "{n} network evaluations a sample"
-            )
-            ax.set_title(
-                title.format(
-                    name=name, modes=m["modes"], num=m["num_modes"],
-                    hq=m["high_quality"], n=m["evaluations"],
-                ),
-                fontsize=8,
-            )  # fmt: skip
-            lim = toy.LIMITS[run.config.dataset] * 1.6
-            ax.set_xlim(-lim, lim), ax.set_ylim(-lim, lim)
-            ax.set_aspect("equal"), ax.tick_params(labelsize=7)
+    fig, axes = figure(9.0, 6.2, nrows=2, ncols=3, squeeze=False)
+    for row, (diff, flow) in zip(axes, rows):
+        steps = diff.config.sample_steps
+        _panel(
+            row[0], diff, diff.tensors["paths"], "DDPM", steps, diff.metrics
+        )
+        _panel(row[1], diff, diff.tensors["ddim_paths"], "DDIM", steps, None)
+        _panel(
+            row[2], flow, flow.tensors["paths"], tr("flow matching (Euler)"),
+            flow.config.sample_steps, flow.metrics,
+        )  # fmt: skip
     axes[0, 0].legend(fontsize=7, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+SAMPLER_NAMES = {
+    "ddpm": "DDPM",
+    "ddim": "DDIM",
+    "euler": "flow matching, Euler",
+    "heun": "flow matching, Heun",
+}
+
+
+def steps(diffusion_ring, flow_ring, diffusion_grid, flow_grid):
+    """High-quality share against network evaluations per sample."""
+    fig, axes = figure(8.0, 3.2, ncols=2, squeeze=False)
+    pairs = ((diffusion_ring, flow_ring), (diffusion_grid, flow_grid))
+    for ax, runs in zip(axes[0], pairs):
+        for run in runs:
+            for name in SAMPLER_NAMES:
+                key = f"sweep_{name}_high_quality"
+                if key not in run.tensors:
+                    continue
+                n = run.tensors[f"sweep_{name}_steps"]
+                cost = n * (2 if name == "heun" else 1)
+                ax.plot(
+                    cost, 100 * run.tensors[key], "o-", ms=3, lw=1,
+                    label=tr(SAMPLER_NAMES[name]),
+                )  # fmt: skip
+        ax.set_xscale("log")
+        ax.set_ylim(0, 100)
+        ax.set_title(tr(runs[0].config.dataset), fontsize=9)
+        ax.set_xlabel(tr("network evaluations per sample"), fontsize=8)
+        ax.tick_params(labelsize=7)
+    axes[0, 0].set_ylabel(tr("high quality (%)"), fontsize=8)
+    axes[0, 0].legend(fontsize=7)
     fig.tight_layout()
     return fig
 
@@ -75,5 +124,9 @@ FIGURES = {
     "diffusion_paths": (
         ("diffusion_ring", "flow_ring", "diffusion_grid", "flow_grid"),
         paths,
+    ),
+    "diffusion_steps": (
+        ("diffusion_ring", "flow_ring", "diffusion_grid", "flow_grid"),
+        steps,
     ),
 }

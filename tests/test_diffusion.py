@@ -77,6 +77,24 @@ def test_the_reverse_chain_of_the_ideal_model_reaches_the_data(
     assert x.mean(0).abs().max() < 0.01
 
 
+def test_the_clip_keeps_a_slightly_wrong_first_step_in_range():
+    """At t = T the cosine schedule's abar is ~2e-9: x0's estimate divides
+    by its root, so a noise prediction 1% off throws DDIM far away."""
+    abar = diffusion.alpha_bar("cosine", 1000)
+
+    class OffByOnePercent(torch.nn.Module):
+        def forward(self, x, t):
+            return 0.99 * IdealNoise(abar)(x, t)
+
+    wild = diffusion.sample(OffByOnePercent(), _noise(), abar, 100, "ddim")
+    kept = diffusion.sample(
+        OffByOnePercent(), _noise(), abar, 100, "ddim", clip=1.0
+    )
+    assert wild.std().item() > 3 * S
+    assert kept.abs().max() <= 1.0 + 1e-6
+    assert kept.std().item() == pytest.approx(S, abs=0.05)
+
+
 def test_fewer_steps_are_coarser_and_the_path_is_kept():
     abar = diffusion.alpha_bar("cosine", 1000)
     paths = diffusion.sample(

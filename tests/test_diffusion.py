@@ -154,6 +154,13 @@ def test_a_short_run_learns_the_ring_and_is_scored(family):
     assert run.history["loss"][-1] < run.history["loss"][0]
 
 
+def test_straightness_is_one_for_lines_and_less_for_bends():
+    line = torch.linspace(0, 1, 11)[:, None, None] * torch.ones(1, 3, 2)
+    assert denoising.straightness(line) == pytest.approx(1.0)
+    corner = torch.tensor([[[0.0, 0.0]], [[1.0, 0.0]], [[1.0, 1.0]]])
+    assert denoising.straightness(corner) == pytest.approx(2**0.5 / 2)
+
+
 def test_the_scale_gives_the_data_unit_variance():
     for name in ("ring", "grid"):
         x = denoising.real_batches(

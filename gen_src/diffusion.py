@@ -135,7 +135,8 @@ def sample(
         if sampler == "ddpm" and prev > 0:
             var = (1 - a_prev) / (1 - a_t) * (1 - a_t / a_prev)
             direction = math.sqrt(1 - a_prev - var) * eps
-            kick = math.sqrt(var) * _randn(x, generator)
+            fresh = torch.randn(x.shape, generator=generator, device=x.device)
+            kick = math.sqrt(var) * fresh
         else:  # DDIM, and the last step of both: to x_0's estimate's time
             direction, kick = math.sqrt(1 - a_prev) * eps, 0.0
         x = math.sqrt(a_prev) * x0 + direction + kick
@@ -144,10 +145,6 @@ def sample(
 
 
 # --8<-- [end:sample]
-
-
-def _randn(x: torch.Tensor, generator) -> torch.Tensor:
-    return torch.randn(x.shape, generator=generator, device=x.device)
 
 
 def build(config: DiffusionConfig) -> dict[str, nn.Module]:

@@ -187,13 +187,15 @@ SWEEP = (1, 2, 5, 10, 20, 50, 100)  # sampler steps, for quality vs cost
 def sweep(config, samplers: dict[str, Callable[[int], torch.Tensor]]):
     """(metrics, tensors): each sampler's high-quality share and modes
     for each of SWEEP's step counts (those the config allows), as
-    metrics sweep_SAMPLER_STEPS_hq and as tensors (len,) for figures."""
+    metrics sweep_SAMPLER_STEPS_hq and _modes, and as tensors (len,) for
+    figures."""
     steps = [s for s in SWEEP if s <= getattr(config, "T", s)]
     metrics, tensors = {}, {}
     for name, draw in samplers.items():
         scores = [scored(draw(s), config.dataset) for s in steps]
         for n, score in zip(steps, scores):
             metrics[f"sweep_{name}_{n}_hq"] = score["high_quality"]
+            metrics[f"sweep_{name}_{n}_modes"] = score["modes"]
         tensors[f"sweep_{name}_steps"] = torch.tensor(steps)
         for key in ("high_quality", "modes"):
             tensors[f"sweep_{name}_{key}"] = torch.tensor(

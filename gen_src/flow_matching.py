@@ -59,7 +59,9 @@ def sample(
 ) -> torch.Tensor:
     """Integrate dx/dt = v(x, t) from z at t = 0 to t = 1 in `steps`
     equal steps. Heun's step averages the slope at its start with the
-    slope at the Euler step's end. path: every step's points."""
+    slope at the Euler step's end; its last step is Euler's (as in Karras
+    et al. 2022), since at t = 1 the field is v(x, 1) = x, which pulls
+    towards no mode. path: every step's points."""
     cfg.check_int("sample_steps", steps, 1)
     cfg.check_choice("sampler", sampler, SAMPLERS)
     h = 1.0 / steps
@@ -67,7 +69,7 @@ def sample(
     for k in range(steps):
         t = torch.full((len(x),), k * h, device=x.device)
         v = model(x, t)
-        if sampler == "heun":
+        if sampler == "heun" and k < steps - 1:
             guess = x + h * v
             v = (v + model(guess, t + h)) / 2
         x = x + h * v
@@ -79,8 +81,8 @@ def sample(
 
 
 def evaluations(steps: int, sampler: str) -> int:
-    """Network evaluations per sample."""
-    return steps * (2 if sampler == "heun" else 1)
+    """Network evaluations per sample (Heun's last step is Euler's)."""
+    return 2 * steps - 1 if sampler == "heun" else steps
 
 
 def build(config: FlowConfig) -> dict[str, nn.Module]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import torch
 
-from .. import diffusion, toy
+from .. import diffusion, flow_matching, toy
 from .common import figure, tr
 
 SHOWN = 60  # paths drawn per panel
@@ -40,7 +40,7 @@ def forward(run):
     return fig
 
 
-def _panel(ax, run, paths, name, evaluations, metrics) -> None:
+def _panel(ax, run, paths, name, evaluations, straight, metrics) -> None:
     p = paths[:, :SHOWN]  # (steps + 1, n, 2)
     ax.plot(p[:, :, 0], p[:, :, 1], color="0.55", lw=0.4, alpha=0.5)
     ax.scatter(*p[0].T, s=2, color="0.4", label=tr("noise"))
@@ -53,17 +53,11 @@ def _panel(ax, run, paths, name, evaluations, metrics) -> None:
             hq=metrics["high_quality"]
         )
     ax.set_title(
-        title.format(name=name, n=evaluations, s=_straight(p)), fontsize=8
+        title.format(name=name, n=evaluations, s=straight), fontsize=8
     )
     lim = toy.LIMITS[run.config.dataset] * 1.6
     ax.set_xlim(-lim, lim), ax.set_ylim(-lim, lim)
     ax.set_aspect("equal"), ax.tick_params(labelsize=7)
-
-
-def _straight(p) -> float:
-    from ..denoising import straightness
-
-    return straightness(p)
 
 
 def paths(diffusion_ring, flow_ring, diffusion_grid, flow_grid):
@@ -103,7 +97,7 @@ def steps(diffusion_ring, flow_ring, diffusion_grid, flow_grid):
                 if key not in run.tensors:
                     continue
                 n = run.tensors[f"sweep_{name}_steps"]
-                cost = n * (2 if name == "heun" else 1)
+                cost = [flow_matching.evaluations(int(k), name) for k in n]
                 ax.plot(
                     cost, 100 * run.tensors[key], "o-", ms=3, lw=1,
                     label=tr(SAMPLER_NAMES[name]),

@@ -85,7 +85,9 @@ class ToyDenoisingConfig(cfg.Config):
 
 
 PRESETS = {
-    "smoke": dict(num_steps=60, batch_size=64, sample_steps=10),
+    "smoke": dict(
+        num_steps=60, batch_size=64, sample_steps=10, num_samples=500
+    ),
     "quick": dict(num_steps=6000),
     "full": dict(num_steps=20000),
 }

@@ -64,14 +64,18 @@ def paths(diffusion_ring, flow_ring, diffusion_grid, flow_grid):
     rows = ((diffusion_ring, flow_ring), (diffusion_grid, flow_grid))
     fig, axes = figure(9.0, 6.2, nrows=2, ncols=3, squeeze=False)
     for row, (diff, flow) in zip(axes, rows):
-        steps = diff.config.sample_steps
+        steps, m, f = diff.config.sample_steps, diff.metrics, flow.metrics
         _panel(
-            row[0], diff, diff.tensors["paths"], "DDPM", steps, diff.metrics
-        )
-        _panel(row[1], diff, diff.tensors["ddim_paths"], "DDIM", steps, None)
+            row[0], diff, diff.tensors["paths"], "DDPM", steps,
+            m["straightness"], m,
+        )  # fmt: skip
+        _panel(
+            row[1], diff, diff.tensors["ddim_paths"], "DDIM", steps,
+            m["ddim_straightness"], None,
+        )  # fmt: skip
         _panel(
             row[2], flow, flow.tensors["paths"], tr("flow matching (Euler)"),
-            flow.config.sample_steps, flow.metrics,
+            flow.config.sample_steps, f["straightness"], f,
         )  # fmt: skip
     axes[0, 0].legend(fontsize=7, loc="lower left")
     fig.tight_layout()

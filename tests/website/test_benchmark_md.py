@@ -99,10 +99,10 @@ def test_the_best_value_of_each_column_is_bold(home):
 
 def test_both_profiles_each_under_its_own_heading(home):
     _write(home, "quick", _bench("quick", RUNS))
-    _write(home, "full", _bench("full", RUNS, seeds=3))
+    _write(home, "full", {**_bench("full", RUNS, seeds=3), "first_seed": 5})
     groups = [r["group"] for r in benchmark_md.rows("zh")]
-    assert "本站，quick 配置，种子 0–2" in groups
-    assert "本站，full 配置，种子 0–2" in groups
+    assert "本站，quick 配置，留出种子 0–2" in groups
+    assert "本站，full 配置，留出种子 5–7" in groups
 
 
 def test_no_benchmark_names_the_command(home):

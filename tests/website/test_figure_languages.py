@@ -14,8 +14,9 @@ FIGURE_IMG = re.compile(
 NAMES = {"torch", "CPU", "Fashion-MNIST", "MNIST", "ELBO", "KL", "Fréchet"}
 # two letters or more ("T 恤" is Chinese)
 LATIN_WORD = r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f-]+"
-# ... and on a figure: the methods' names
+# ... and on a figure: the methods' names, and Heun's (Heun 法)
 FIGURE_NAMES = {"GAN", "PacGAN", "WGAN", "WGAN-GP", "EMA", "VAE"}
+FIGURE_NAMES |= {"DDPM", "DDIM", "Heun"}
 
 
 def _worded(site) -> set[str]:

@@ -35,8 +35,9 @@ As theirs, the population statistics move 50 more times on 50 batches
 at the final weights before the scored points are drawn (their code does
 so at the end of every epoch; the statistics of earlier epochs have faded
 by 0.95^1000 when the last is scored), and the 2,500 scored z are one
-draw (seed 2333) shared by every trial and every m: theirs from numpy's
-generator, ours from torch's, so the draws differ. Two things differ:
+draw (seed 2333) shared by every trial and every m: theirs from Theano's
+MRG generator (MRG_RandomStreams), ours from torch's, so the draws
+differ. Two things differ:
 blocks updates the population statistics once a step, with the mean of
 the m slots' statistics, where torch's batch norm updates them once per
 slot; and blocks averages the standard deviation sqrt(biased variance +

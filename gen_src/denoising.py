@@ -206,17 +206,40 @@ def sweep(config, samplers: dict[str, Callable[[int], torch.Tensor]]):
     return metrics, tensors
 
 
-def outcome(config, paths: torch.Tensor, extra_paths: dict) -> tuple:
-    """(metrics, tensors) of a trained toy run from its scored sampler's
-    paths (model units) and other samplers' paths by name."""
-    scale = data_scale(config.dataset)
-    keep = config.trajectory_points
+def finish(
+    config, state, dev, models: dict, draw, samplers, evaluations: int
+) -> loop.Run:
+    """The Run of a trained toy model. draw(steps, sampler, path) gives
+    samples, in the model's units, from the fixed noise: config.sampler's
+    are scored, every sampler's paths at config.sample_steps are kept
+    (with their straightness), and each sampler's steps are swept."""
+    scale, keep = data_scale(config.dataset), config.trajectory_points
+    paths = {name: draw(config.sample_steps, name, True) for name in samplers}
+    scored_paths = paths[config.sampler]
     metrics = {
-        **scored(paths[-1], config.dataset),
-        "straightness": straightness(paths[:, :keep]),
+        "steps": state.step,
+        "evaluations": evaluations,
+        **scored(scored_paths[-1], config.dataset),
+        "straightness": straightness(scored_paths[:, :keep]),
     }
-    tensors = {"samples": paths[-1] * scale, "paths": paths[:, :keep] * scale}
-    for name, other in extra_paths.items():
-        metrics[f"{name}_straightness"] = straightness(other[:, :keep])
-        tensors[f"{name}_paths"] = other[:, :keep] * scale
-    return metrics, tensors
+    tensors = {
+        "samples": scored_paths[-1] * scale,
+        "paths": scored_paths[:, :keep] * scale,
+    }
+    for name, other in paths.items():
+        if name != config.sampler:
+            metrics[f"{name}_straightness"] = straightness(other[:, :keep])
+            tensors[f"{name}_paths"] = other[:, :keep] * scale
+    swept = sweep(
+        config, {n: (lambda s, n=n: draw(s, n, False)) for n in samplers}
+    )
+    metrics.update(swept[0]), tensors.update(swept[1])
+    return loop.Run(
+        config=config,
+        models=models,
+        history=state.history,
+        metrics=metrics,
+        tensors=tensors,
+        seconds=state.seconds,
+        device=runtime.device_name(dev),
+    )

@@ -166,38 +166,19 @@ def train(
         label=f"diffusion-{config.dataset}",
     )
     z = denoising.noise(config)
+    bound = denoising.data_bound(config.dataset)
 
-    def draw(steps, sampler=config.sampler, path=False):
+    def draw(steps, sampler, path):
         gen = torch.Generator().manual_seed(config.seed + 2)
-        bound = denoising.data_bound(config.dataset)
         return sample(
             model, z, abar, steps, sampler,
             clip=bound, generator=gen, path=path,
         )  # fmt: skip
 
-    paths = draw(config.sample_steps, path=True)
-    other = "ddim" if config.sampler == "ddpm" else "ddpm"
-    metrics, tensors = denoising.outcome(
-        config, paths, {other: draw(config.sample_steps, other, True)}
-    )
-    swept = denoising.sweep(
-        config,
-        {name: (lambda s, name=name: draw(s, name)) for name in SAMPLERS},
-    )
-    metrics.update(swept[0]), tensors.update(swept[1])
-    return Run(
-        config=config,
-        models={"eps": model},
-        history=state.history,
-        metrics={
-            "steps": state.step,
-            "evaluations": config.sample_steps,
-            **metrics,
-        },
-        tensors=tensors,
-        seconds=state.seconds,
-        device=runtime.device_name(dev),
-    )
+    return denoising.finish(
+        config, state, dev, {"eps": model}, draw, SAMPLERS,
+        config.sample_steps,
+    )  # fmt: skip
 
 
 # measured: 20.5 s under quick (toy_ring_ns: 7.8), 45.7 s under full (68.6)

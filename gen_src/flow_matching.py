@@ -99,33 +99,14 @@ def train(
         label=f"flow-{config.dataset}",
     )  # fmt: skip
     z = denoising.noise(config)
-    steps, sampler = config.sample_steps, config.sampler
-    paths = sample(model, z, steps, sampler, path=True)
-    other = "heun" if sampler == "euler" else "euler"
-    metrics, tensors = denoising.outcome(
-        config, paths, {other: sample(model, z, steps, other, path=True)}
-    )
-    swept = denoising.sweep(
-        config,
-        {
-            name: (lambda s, name=name: sample(model, z, s, name))
-            for name in SAMPLERS
-        },
-    )
-    metrics.update(swept[0]), tensors.update(swept[1])
-    return Run(
-        config=config,
-        models={"velocity": model},
-        history=state.history,
-        metrics={
-            "steps": state.step,
-            "evaluations": evaluations(steps, sampler),
-            **metrics,
-        },
-        tensors=tensors,
-        seconds=state.seconds,
-        device=runtime.device_name(dev),
-    )
+
+    def draw(steps, sampler, path):
+        return sample(model, z, steps, sampler, path=path)
+
+    return denoising.finish(
+        config, state, dev, {"velocity": model}, draw, SAMPLERS,
+        evaluations(config.sample_steps, config.sampler),
+    )  # fmt: skip
 
 
 # measured: 15.4 s under quick (toy_ring_ns: 7.8), 44.3 s under full (68.6)

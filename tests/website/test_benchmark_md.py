@@ -134,6 +134,22 @@ def test_under_serve_a_fault_is_an_error_box(home):
 
 @pytest.mark.parametrize("held_out", [True, False], ids=["held-out", "tuning"])
 @pytest.mark.parametrize("profile", benchmark_md.PROFILES)
+def test_the_benchmarks_the_pages_read_are_not_ignored(profile, held_out):
+    """A JSON that .gitignore hides is missing from every fresh clone."""
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None or not (runtime.home() / ".git").exists():
+        pytest.skip("not a git checkout")
+    path = benchmark_md.bench_file(profile, held_out=held_out)
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", str(path)], cwd=runtime.home()
+    )
+    assert ignored.returncode == 1, f"{path.name} is ignored by .gitignore"
+
+
+@pytest.mark.parametrize("held_out", [True, False], ids=["held-out", "tuning"])
+@pytest.mark.parametrize("profile", benchmark_md.PROFILES)
 def test_committed_benchmarks_hold_todays_settings(profile, held_out):
     """The page states the settings the benchmark trained with: if the
     code's defaults change, the benchmark must be run again. The table

@@ -199,10 +199,10 @@ def header(page, repository: str) -> str:
     return "\n".join(parts)
 
 
-# Printed outputs: <div class="jp-RenderedText ..."><pre>...</pre>. The
-# attribute goes on the <pre>: Material's search parser compares elements by
-# tag, so an excluded <div> stops counting at the first nested </div>.
-OUTPUT_TEXT = re.compile(r'(<div class="jp-RenderedText[^>]*>\s*)<pre>')
+# A notebook page's body stays out of the search index. Material's search
+# parser compares elements by tag, so an excluded <div>
+# would stop counting at the first nested </div>: the body is wrapped in a
+# <section>, a tag that nbconvert's HTML does not use.
 
 
 def render(page, repository: str, revision: str = "main", files=None) -> None:
@@ -227,8 +227,10 @@ def render(page, repository: str, revision: str = "main", files=None) -> None:
     body = notebook_publish.pinned(
         result.html.read_text(encoding="utf-8"), revision
     )
-    # logs and arrays stay out of the search index; prose and code stay in
-    body = OUTPUT_TEXT.sub(r"\1<pre data-search-exclude>", body)
+    # Out of the search index but for its title: the index is loaded by
+    # every page, and its growth put the heaviest pages over their 0.8 MB
+    # budget; a notebook's code is its page's code, found there
+    body = f"<section data-search-exclude>{body}</section>"
     if files is not None:
         body = file_links(body, page.file.url, files)
     page.content = header(page, repository) + "\n" + body

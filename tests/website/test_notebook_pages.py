@@ -18,7 +18,6 @@ from gen_src.builder import (
     notebook_kernel,
     notebook_publish,
     notebooks,
-    strings,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,38 +99,29 @@ def _output_only_lines(nb) -> list[str]:
     return found
 
 
-def test_search_finds_prose_and_code_but_not_outputs(built_site):
+def test_search_finds_a_notebook_by_its_title_only(built_site):
+    """The index, which every page loads, keeps a notebook page's title;
+    its prose, code and outputs stay out (its code is its page's)."""
     index = json.loads(
         (built_site / "search" / "search_index.json").read_text(
             encoding="utf-8"
         )
     )
-    checked = 0
     for source in SOURCES:
         url = page_dir(built_site, source).relative_to(built_site)
-        text = " ".join(
-            doc["text"] + " " + doc["title"]
+        docs = [
+            doc
             for doc in index["docs"]
             if doc["location"].startswith(f"{url.as_posix()}/")
-        )
-        assert text, f"{url} is not in the search index"
+        ]
+        assert docs and docs[0]["title"], f"{url} is not in the search index"
         nb = nbformat.read(
             page_dir(built_site, source) / source.filename, as_version=4
         )
-        # code is found once: not the copy button's hidden copy, "Copied!"
-        # or prompts; and only in the default language, whose page shows
-        # the same code (search_index.compact)
-        translation = url.parts[0] in strings.languages()[1:]
         setup = next(c for c in nb.cells if c.cell_type == "code").source
-        first = setup.splitlines()[0]
-        assert text.count(first) == (0 if translation else 1), (url, first)
-        assert translation or "pipeline" in text
+        text = " ".join(doc["text"] for doc in docs)
+        assert setup.splitlines()[0] not in text, url
         assert "Copied!" not in text and "In [1]:" not in text, url
-        for line in _output_only_lines(nb):
-            words = re.sub(r"\s+", " ", line)
-            assert words not in re.sub(r"\s+", " ", text), (url, line)
-            checked += 1
-    assert checked, "no notebook prints any number"
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=ids)

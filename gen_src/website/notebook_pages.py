@@ -199,10 +199,12 @@ def header(page, repository: str) -> str:
     return "\n".join(parts)
 
 
-# A notebook page's body stays out of the search index. Material's search
-# parser compares elements by tag, so an excluded <div>
-# would stop counting at the first nested </div>: the body is wrapped in a
-# <section>, a tag that nbconvert's HTML does not use.
+# A notebook page's text stays out of the search index, its headings stay
+# in: the index is loaded by every page, and its growth put the heaviest
+# pages over their 0.8 MB budget; a notebook's code is its page's code,
+# found there. (Material's search parser matches an excluded element's end
+# by tag name, so the mark goes on elements that do not nest in themselves.)
+NOTEBOOK_TEXT = re.compile(r"<(p|pre|ul|ol|table|blockquote)(?=[\s>])")
 
 
 def render(page, repository: str, revision: str = "main", files=None) -> None:
@@ -227,10 +229,7 @@ def render(page, repository: str, revision: str = "main", files=None) -> None:
     body = notebook_publish.pinned(
         result.html.read_text(encoding="utf-8"), revision
     )
-    # Out of the search index but for its title: the index is loaded by
-    # every page, and its growth put the heaviest pages over their 0.8 MB
-    # budget; a notebook's code is its page's code, found there
-    body = f"<section data-search-exclude>{body}</section>"
+    body = NOTEBOOK_TEXT.sub(r"<\1 data-search-exclude", body)
     if files is not None:
         body = file_links(body, page.file.url, files)
     page.content = header(page, repository) + "\n" + body

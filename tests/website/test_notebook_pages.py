@@ -99,9 +99,10 @@ def _output_only_lines(nb) -> list[str]:
     return found
 
 
-def test_search_finds_a_notebook_by_its_title_only(built_site):
-    """The index, which every page loads, keeps a notebook page's title;
-    its prose, code and outputs stay out (its code is its page's)."""
+def test_search_finds_a_notebook_by_its_headings_only(built_site):
+    """The index, which every page loads, keeps a notebook page's
+    headings; its prose, code and outputs stay out (its code is its
+    page's)."""
     index = json.loads(
         (built_site / "search" / "search_index.json").read_text(
             encoding="utf-8"

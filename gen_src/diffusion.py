@@ -35,8 +35,16 @@ class DiffusionConfig(denoising.ToyDenoisingConfig):
     T: int = cfg.integer(1000, 1)  # steps of the forward process
     sampler: str = cfg.choice("ddpm", SAMPLERS)  # of the scored samples
 
+    @property
+    def method(self) -> str:
+        """Its name in the mode benchmark."""
+        return "diffusion"
+
     def check(self) -> None:
         check_steps(self.sample_steps, self.T)
+
+
+STACKS = False  # the mode benchmark trains each seed by itself
 
 
 def config_for(profile: str, **overrides) -> DiffusionConfig:

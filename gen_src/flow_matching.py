@@ -29,6 +29,14 @@ SAMPLERS = ("euler", "heun")
 class FlowConfig(denoising.ToyDenoisingConfig):
     sampler: str = cfg.choice("euler", SAMPLERS)  # of the scored samples
 
+    @property
+    def method(self) -> str:
+        """Its name in the mode benchmark."""
+        return "flow-matching"
+
+
+STACKS = False  # the mode benchmark trains each seed by itself
+
 
 def config_for(profile: str, **overrides) -> FlowConfig:
     return FlowConfig(**cfg.preset(profile, denoising.PRESETS, **overrides))

@@ -34,7 +34,11 @@ METHODS = {
     "pacgan4": ("gan", {"pack": 4}),
     "wgan-gp": ("wgan", {}),
     "nonsaturating-r1": ("gan", "R1_REMEDY"),
+    "diffusion": ("diffusion", {}),
+    "flow-matching": ("flow_matching", {}),
 }
+# the methods that are not GANs: the GAN pages' claims compare the GANs
+DENOISING = ("diffusion", "flow-matching")
 DATASETS = ("ring", "grid")
 NUMBERS = (
     "modes",
@@ -108,7 +112,9 @@ def train_one(job: tuple) -> list:
     seconds = (time.perf_counter() - started) / len(runs)
     results = []
     for config, run in zip(configs, runs):
-        m = {**run.metrics, **family.score(run, None)}
+        m = {**run.metrics}
+        if hasattr(family, "score"):
+            m.update(family.score(run, None))
         results.append(
             {
                 "method": method,
@@ -122,10 +128,27 @@ def train_one(job: tuple) -> list:
                 # a stack's wall time shared out over its runs
                 "seconds": seconds,
                 "stacked": 1 if alone else len(runs),
-                "generator_updates": m["steps"] * config.g_steps,
+                "generator_updates": m["steps"]
+                * getattr(config, "g_steps", 1),
+                **_sampling(m),
             }
         )
     return results
+
+
+def _sampling(metrics: dict) -> dict:
+    """A denoising run's sampling cost (network evaluations per sample)
+    and its quality against its samplers' steps: sweep {SAMPLER: {STEPS:
+    [modes, high_quality]}}; nothing for a GAN (one evaluation)."""
+    if "evaluations" not in metrics:
+        return {}
+    sweep: dict = {}
+    for key, value in metrics.items():
+        if key.startswith("sweep_") and key.endswith("_hq"):
+            _, sampler, steps, _ = key.split("_")
+            modes = metrics[f"sweep_{sampler}_{steps}_modes"]
+            sweep.setdefault(sampler, {})[steps] = [modes, value]
+    return {"evaluations": metrics["evaluations"], "sweep": sweep}
 
 
 def jobs_for(

@@ -136,9 +136,12 @@ def fit(
     device: str = "auto",
     progress: bool = True,
     label: str = "denoising",
+    batches: data.Batches | None = None,
+    num_epochs: int = 1,
 ) -> tuple[loop.State, torch.device, nn.Module]:
-    """Adam on the family's loss over fresh batches of the data; the
-    trained model, in eval mode on the CPU. (An average of the weights,
+    """Adam on the family's loss over fresh batches of the data (or over
+    batches, num_epochs passes); the trained model, in eval mode on the
+    CPU. (An average of the weights,
     as the GANs' generators have, lowered the ring's high-quality share
     from 60% to 13% at 3,000 updates: early weights weigh too much.)"""
     dev = runtime.resolve_device(device)
@@ -154,7 +157,8 @@ def fit(
 
     state = loop.fit(
         step,
-        real_batches(config).to(dev),
+        (batches or real_batches(config)).to(dev),
+        num_epochs=num_epochs,
         progress=loop.Progress(
             every=max(1, config.num_steps // 10), label=label
         )

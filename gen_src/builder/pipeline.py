@@ -57,7 +57,11 @@ class Pipeline:
 
         if name == registry.CLASSIFIER_RUN:
             return self.keys.run_key(name, profile, None)
-        return self.keys.run_key(name, profile, judge)
+        key = self.keys.run_key(name, profile, judge)
+        upstream = registry.runs()[name].upstream
+        if upstream:  # a new upstream run is a new run of this one
+            key = cache_mod.digest(key, self.located_key(upstream))
+        return key
 
     def located_key(self, name: str) -> str:
         """The key of the entry that this build uses for the run."""
@@ -140,8 +144,11 @@ class Pipeline:
         module = keys_mod.family(name)
         config = module.RUNS[name](profile)
         log.info("training %s (%s profile) ...", name, profile)
-        run = module.train(config, device=self.settings.device)
         spec = registry.runs()[name]
+        upstream = (
+            {"upstream": self.run(spec.upstream)[0]} if spec.upstream else {}
+        )
+        run = module.train(config, device=self.settings.device, **upstream)
         on_images = keys_mod.reads_images(cfg.as_dict(config))
         if spec.scored:
             judge = self.run(registry.CLASSIFIER_RUN)[0] if on_images else None

@@ -33,6 +33,7 @@ class RunSpec:
     cost: float = 1.0  # training time against a toy GAN's (family COST)
     # the same under a profile where it differs: ((profile, cost), ...)
     costs: tuple = ()
+    upstream: str | None = None  # the run it builds on (family UPSTREAM)
 
     def cost_under(self, profile: str) -> float:
         """The run's cost under profile (its own declared, or cost)."""
@@ -198,6 +199,10 @@ def _runs(stamp: tuple) -> dict[str, RunSpec]:
         name: ast.literal_eval(value)
         for _, name, value in entries(declaring("COST", stamp), "COST")
     }
+    upstream = {
+        name: ast.literal_eval(value)
+        for _, name, value in entries(declaring("UPSTREAM", stamp), "UPSTREAM")
+    }
 
     def spec(module: str, name: str) -> RunSpec:
         """COST gives a number, or one per profile ({"quick": 6,
@@ -209,7 +214,12 @@ def _runs(stamp: tuple) -> dict[str, RunSpec]:
         else:
             by_profile = ()
         return RunSpec(
-            name, module, _defines(module, "score"), cost, by_profile
+            name,
+            module,
+            _defines(module, "score"),
+            cost,
+            by_profile,
+            upstream.get(name),
         )
 
     return {

@@ -18,7 +18,8 @@ is rewritten instead of left wrong. An operand is one of
         the runs of its stack, 1 alone, ...),
         or failed (seeds with under half of their samples of high
         quality); AGG over the seeds is mean (default), min or max;
-        METHOD max or min is the largest or smallest over the methods
+        METHOD max or min is the largest or smallest over the methods,
+        max-gan or min-gan over the GANs (not diffusion, flow matching)
     tuning:PROFILE:METHOD:DATASET:NUMBER[:AGG]   the same, on seeds 0-4,
         which the settings were chosen on (bench/modes-PROFILE.json)
     ablation:PROFILE:VARIANT:DATASET:NUMBER[:AGG]   the same, from the
@@ -106,8 +107,13 @@ def _bench(spec: str, where: str) -> float:
         elif all(isinstance(_number(r, number), (int, float)) for r in runs):
             got = [_number(r, number) for r in runs]
             values[row["method"]] = AGGREGATES[aggregate](got)
-    if method in ("max", "min") and values:  # the extreme over methods
-        return (max if method == "max" else min)(values.values())
+    extreme, _, among = method.partition("-")
+    if extreme in ("max", "min") and among in ("", "gan") and values:
+        if among:  # the GANs only
+            from gen_src.builder.bench_modes import DENOISING
+
+            values = {k: v for k, v in values.items() if k not in DENOISING}
+        return (max if extreme == "max" else min)(values.values())
     if method not in values:
         raise ClaimError(f"{where}: no {spec!r} in its benchmark's JSON")
     return values[method]

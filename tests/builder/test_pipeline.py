@@ -180,3 +180,18 @@ def test_cache_file_in_the_way_names_the_setting(tmp_path):
     blocker.write_text("not a folder")
     with pytest.raises(cache_mod.CacheError, match="GEN_CACHE_DIR"):
         cache_mod.Cache(blocker / "cache")
+
+
+def test_a_run_built_on_another_is_keyed_by_it(pipe, tmp_path):
+    """latent_flow builds on the run "vae" (its UPSTREAM): a cached full
+    VAE, which a quick build prefers, is another VAE, so another key."""
+    assert registry.runs()["latent_flow"].upstream == "vae"
+    quick = pipeline.Pipeline(
+        pipeline.Settings(profile="quick", cache_dir=tmp_path / "q")
+    )
+    before = quick.run_key("latent_flow", "quick")
+    entry = quick.cache.run_dir("vae", "full", quick.run_key("vae", "full"))
+    entry.mkdir(parents=True)
+    (entry / "record.json").write_text("{}")
+    assert quick.located_key("vae").startswith("full:")
+    assert quick.run_key("latent_flow", "quick") != before

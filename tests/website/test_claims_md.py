@@ -87,6 +87,13 @@ def test_benchmark_and_paper_operands(tmp_path, monkeypatch):
             "modes": [25, 25, 25],
             "reverse_kl": [0.01, 0.02, 0.03],
         },
+        {
+            "method": "diffusion",
+            "dataset": "grid",
+            "high_quality": [0.95, 0.96, 0.97],
+            "modes": [25, 25, 25],
+            "reverse_kl": [0.001, 0.002, 0.003],
+        },
     ]
     for row in rows:
         seconds = [10, 20, 30] if row["method"] == "wgan-gp" else [1, 2, 3]
@@ -113,9 +120,14 @@ def test_benchmark_and_paper_operands(tmp_path, monkeypatch):
     holds("bench:full:pacgan4:grid:modes > 21")  # the mean, 21.33
     holds("bench:full:wgan-gp:grid:seconds == bench:full:max:grid:seconds")
     holds(
-        "bench:full:wgan-gp:grid:reverse_kl == bench:full:min:grid:reverse_kl"
+        "bench:full:wgan-gp:grid:reverse_kl == "
+        "bench:full:min-gan:grid:reverse_kl"
     )
-    holds("bench:full:max:grid:high_quality == 0.8")  # WGAN-GP's mean
+    holds("bench:full:max-gan:grid:high_quality == 0.8")  # WGAN-GP's mean
+    holds("bench:full:max:grid:high_quality == 0.96")  # diffusion's
+    holds("bench:full:min:grid:reverse_kl == 0.002")
+    with pytest.raises(claims_md.ClaimError, match="no 'bench:full:max-vae"):
+        holds("bench:full:max-vae:grid:modes > 1")
     # PacGAN4's grid row in Lin et al.: 93.6% as a share
     holds("paper:lin2018:PacGAN4:grid:high_quality == 0.936")
     with pytest.raises(claims_md.ClaimError, match="is not <"):

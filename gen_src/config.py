@@ -146,17 +146,27 @@ def integers(default, low: int = 1, *, optional: bool = False):
 
 
 def reals(
-    default, low: float, high: float, *, length: int, optional: bool = False
+    default,
+    low: float,
+    high: float | None,
+    *,
+    length: int | None,
+    optional: bool = False,
 ):
-    """A tuple of `length` numbers in [low, high] (Adam's betas)."""
+    """A tuple of `length` numbers (any number of them, at least one, if
+    length is None) in [low, high] (Adam's betas)."""
 
     def check(name, value):
         if optional and value is None:
             return
-        if not isinstance(value, tuple) or len(value) != length:
+        if (
+            not isinstance(value, tuple)
+            or not value
+            or len(value) != (length or len(value))
+        ):
             raise ValueError(
                 f"{name}={value!r} is out of range: give a "
-                f"tuple of {length} numbers"
+                f"tuple of {length or 'one or more'} numbers"
             )
         for item in value:
             check_real(name, item, low, high)

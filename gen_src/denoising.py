@@ -44,14 +44,16 @@ class TimeMLP(nn.Module):
     """f(x, t): a point x (N, dim) and its time t (N,) -> a vector like x
     (the noise in x for diffusion, the velocity for flow matching)."""
 
-    def __init__(self, dim: int = 2, hidden=(256, 256, 256), embed: int = 32):
+    def __init__(
+        self, dim: int = 2, hidden=(256, 256, 256), embed: int = 32, out=None
+    ):
         super().__init__()
         self.embed = TimeEmbedding(embed)
         layers, width = [], dim + embed
         for h in hidden:
             layers += [nn.Linear(width, h), nn.SiLU()]
             width = h
-        self.net = nn.Sequential(*layers, nn.Linear(width, dim))
+        self.net = nn.Sequential(*layers, nn.Linear(width, out or dim))
 
     def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
         return self.net(torch.cat([x, self.embed(t)], dim=1))
@@ -131,7 +133,7 @@ def cooldown(config: ToyDenoisingConfig, optimizer) -> object:
 def fit(
     config: ToyDenoisingConfig,
     model: nn.Module,
-    loss: Callable[[nn.Module, torch.Tensor], torch.Tensor],
+    loss: Callable[..., torch.Tensor],  # (model, batch...) -> loss
     *,
     device: str = "auto",
     progress: bool = True,
@@ -149,15 +151,15 @@ def fit(
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     schedule = cooldown(config, optimizer)
 
-    def step(x0: torch.Tensor) -> dict[str, torch.Tensor]:
-        value = loss(model, x0)
+    def step(*batch: torch.Tensor) -> dict[str, torch.Tensor]:
+        value = loss(model, *batch)  # a batch of data (and its labels)
         loop.update(optimizer, value)
         schedule.step()
         return {"loss": value.detach()}
 
     state = loop.fit(
         step,
-        (batches or real_batches(config)).to(dev),
+        (real_batches(config) if batches is None else batches).to(dev),
         num_epochs=num_epochs,
         progress=loop.Progress(
             every=max(1, config.num_steps // 10), label=label

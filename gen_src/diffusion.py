@@ -140,6 +140,9 @@ def sample(
         x0 = (x - math.sqrt(1 - a_t) * eps) / math.sqrt(a_t)
         if clip is not None:  # near t = T, x0's estimate divides by ~0
             x0 = x0.clamp(-clip, clip)
+            # the noise that agrees with the clipped x0: the raw one, far
+            # from the data, grows with x and throws points out of range
+            eps = (x - math.sqrt(a_t) * x0) / math.sqrt(1 - a_t)
         if sampler == "ddpm" and prev > 0:
             var = (1 - a_prev) / (1 - a_t) * (1 - a_t / a_prev)
             direction = math.sqrt(1 - a_prev - var) * eps

@@ -33,10 +33,10 @@ A *plot module* (gen_src/plots/*.py) draws the site's figures:
 
     WIDGETS = {"NAME": (KIND, STILL, ((GROUP, (RUN, ...)), ...))}
 
-    optional, a live figure: (its kind, "latent", "conditional" or
-    "replay"; the figure of this module that stands in for it, which
-    draws exactly its runs; its groups of runs, (name, runs), shown
-    together, the first with the page).
+    optional, a live figure: (its kind, "latent", "conditional",
+    "replay" or "sampler"; the figure of this module that stands in for
+    it, which draws exactly its runs; its groups of runs, (name, runs),
+    shown together, the first with the page).
 
 The build finds every module of the course that defines RUNS or FIGURES
 (gen_src.builder.registry) and refuses one that breaks the contract,

@@ -218,3 +218,25 @@ def test_the_scale_gives_the_data_unit_variance():
 def test_a_bad_setting_is_named(make, field):
     with pytest.raises(ValueError, match=field):
         make()
+
+
+@pytest.mark.parametrize("sampler", diffusion.SAMPLERS)
+def test_a_clipped_step_keeps_far_points_from_escaping(sampler):
+    """A network that extrapolates eps ~ 1.5 x far from the data (as the
+    trained ones do) threw DDIM's points out to 1e15 while the clip held
+    x0: the step now uses the noise that agrees with the clipped x0."""
+
+    class Extrapolating(torch.nn.Module):
+        def forward(self, x, t):
+            return 1.5 * x
+
+    abar = diffusion.alpha_bar("cosine", 1000)
+    z = torch.tensor([[40.0, -25.0], [3.0, 1.0]])
+    gen = torch.Generator().manual_seed(0)
+    paths = diffusion.sample(
+        Extrapolating(), z, abar, 100, sampler, clip=3.0, generator=gen,
+        path=True,
+    )  # fmt: skip
+    assert paths.isfinite().all()
+    assert paths.abs().max() <= z.abs().max() + 6.0
+    assert paths[-1].abs().max() <= 3.0  # the last step lands on x0

@@ -57,6 +57,7 @@ def test_scores_set_the_flow_beside_the_vaes_prior(runs):
         assert scores[key] >= 0 and scores[f"prior_{key}"] >= 0
     assert scores["frechet_samples"] == run.config.num_samples
     assert scores["frechet"] != scores["prior_frechet"]
+    assert scores["reconstructed_frechet"] >= 0
 
 
 def test_a_vae_of_another_size_is_refused(runs):

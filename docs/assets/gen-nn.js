@@ -1,9 +1,10 @@
 /* The site's own forward pass, for the live figures (no runtime, no CDN).
  *
  * An export (gen_src/builder/export.py) is a manifest and one buffer of
- * named blocks: float16 weights of dense layers, uint8 or uint32 data.
- * Decoder computes dense -> ReLU -> dense -> sigmoid in float32, as
- * PyTorch does; sha256 checks the buffer against its manifest. Runs in the
+ * named blocks: float16 or float32 weights of dense layers, uint8 or
+ * uint32 data, float64 constants. Dense computes dense layers with ReLU,
+ * SiLU or sigmoid in float32, as PyTorch does; Decoder feeds it a latent
+ * code (and label); sha256 checks the buffer against its manifest. Runs in the
  * browser (window.genNN) and in Node (require), where the tests use it.
  */
 (function (root) {
@@ -27,7 +28,7 @@
     return HALF;
   }
 
-  const SIZES = { float16: 2, uint8: 1, uint32: 4 };
+  const SIZES = { float16: 2, float32: 4, float64: 8, uint8: 1, uint32: 4 };
 
   /* The blocks of buffer (an ArrayBuffer or Uint8Array) as typed arrays:
      float16 becomes Float32Array. */
@@ -48,6 +49,14 @@
         arr = new Float32Array(n);
         for (let i = 0; i < n; i++)
           arr[i] = t[view.getUint16(b.offset + 2 * i, true)];
+      } else if (b.dtype === "float32") {
+        arr = new Float32Array(n);
+        for (let i = 0; i < n; i++)
+          arr[i] = view.getFloat32(b.offset + 4 * i, true);
+      } else if (b.dtype === "float64") {
+        arr = new Float64Array(n);
+        for (let i = 0; i < n; i++)
+          arr[i] = view.getFloat64(b.offset + 8 * i, true);
       } else if (b.dtype === "uint8") {
         arr = bytes.slice(b.offset, b.offset + n);
       } else {
@@ -60,15 +69,15 @@
     return out;
   }
 
-  /* A decoder: dense layers, each weight (out, in) as PyTorch stores it.
-     The input is z, followed by a one-hot label when num_labels > 0. */
-  class Decoder {
-    constructor(manifest, blocks) {
-      this.latentDim = manifest.latent_dim;
-      this.numLabels = manifest.num_labels || 0;
-      this.layers = manifest.layers.map((l) => {
+  /* Dense layers, each weight (out, in) as PyTorch stores it, each
+     followed by its activation (ReLU, SiLU, sigmoid or none). */
+  class Dense {
+    constructor(described, blocks) {
+      this.layers = described.map((l) => {
         const w = blocks[l.weight], b = blocks[l.bias];
         const [outDim, inDim] = w.shape;
+        if (l.activation && !ACTIVATIONS.includes(l.activation))
+          throw new Error(`unknown activation ${l.activation}`);
         // transposed (in, out): an input's column is contiguous, and the
         // inputs ReLU set to zero are skipped
         const wt = new Float32Array(inDim * outDim);
@@ -76,12 +85,95 @@
           for (let i = 0; i < inDim; i++)
             wt[i * outDim + o] = w.data[o * inDim + i];
         return {
-          inDim, outDim, wt, bias: b.data,
+          inDim, outDim, wt, w: w.data, bias: b.data,
           act: l.activation, out: new Float32Array(outDim),
         };
       });
-      this.input = new Float32Array(this.layers[0].inDim);
+      this.inDim = this.layers[0].inDim;
       this.outDim = this.layers[this.layers.length - 1].outDim;
+      this.batch = { count: 0, outs: [] };
+    }
+
+    /* The outputs (count, outDim) for count inputs h (count, inDim), four
+       at a time: each weight read serves four inputs. The result is
+       overwritten by the next call. */
+    forwardMany(h, count) {
+      if (this.batch.count !== count) {
+        this.batch = { count, outs: this.layers.map((l) =>
+          new Float32Array(count * l.outDim)) };
+      }
+      this.layers.forEach((layer, k) => {
+        const y = this.batch.outs[k];
+        const n = layer.inDim, m = layer.outDim, w = layer.w, b = layer.bias;
+        for (let p = 0; p < count; p += 4) {
+          // the last block repeats its last input where count runs out
+          const a0 = p * n, a1 = Math.min(p + 1, count - 1) * n;
+          const a2 = Math.min(p + 2, count - 1) * n;
+          const a3 = Math.min(p + 3, count - 1) * n;
+          for (let o = 0; o < m; o++) {
+            let s0 = b[o], s1 = s0, s2 = s0, s3 = s0;
+            const row = o * n;
+            for (let i = 0; i < n; i++) {
+              const v = w[row + i];
+              s0 += v * h[a0 + i];
+              s1 += v * h[a1 + i];
+              s2 += v * h[a2 + i];
+              s3 += v * h[a3 + i];
+            }
+            const q = p * m + o;
+            y[q] = s0;
+            if (p + 1 < count) y[q + m] = s1;
+            if (p + 2 < count) y[q + 2 * m] = s2;
+            if (p + 3 < count) y[q + 3 * m] = s3;
+          }
+        }
+        activate(y, layer.act);
+        h = y;
+      });
+      return h;
+    }
+
+    /* The last layer's output for input x: a Float32Array that the next
+       call overwrites. */
+    forward(x) {
+      let h = x;
+      for (const layer of this.layers) {
+        const y = layer.out, n = layer.outDim, wt = layer.wt;
+        y.set(layer.bias);
+        for (let i = 0; i < layer.inDim; i++) {
+          const v = h[i];
+          if (v === 0) continue;
+          const row = i * n;
+          for (let o = 0; o < n; o++) y[o] += v * wt[row + o];
+        }
+        activate(y, layer.act);
+        h = y;
+      }
+      return h;
+    }
+  }
+  const ACTIVATIONS = ["relu", "silu", "sigmoid"];
+
+  function activate(y, act) {
+    const n = y.length;
+    if (act === "relu") {
+      for (let o = 0; o < n; o++) if (y[o] < 0) y[o] = 0;
+    } else if (act === "silu") {
+      for (let o = 0; o < n; o++) y[o] = y[o] / (1 + Math.exp(-y[o]));
+    } else if (act === "sigmoid") {
+      for (let o = 0; o < n; o++) y[o] = 1 / (1 + Math.exp(-y[o]));
+    }
+  }
+
+  /* A decoder: its input is z, followed by a one-hot label when
+     num_labels > 0. */
+  class Decoder {
+    constructor(manifest, blocks) {
+      this.latentDim = manifest.latent_dim;
+      this.numLabels = manifest.num_labels || 0;
+      this.net = new Dense(manifest.layers, blocks);
+      this.input = new Float32Array(this.net.inDim);
+      this.outDim = this.net.outDim;
     }
 
     /* The image for code z (and label), written into out (a new
@@ -95,27 +187,8 @@
           throw new Error(`label ${label} is not in 0..${this.numLabels - 1}`);
         x[this.latentDim + label] = 1;
       }
-      let h = x;
-      for (const layer of this.layers) {
-        const y = layer.out, n = layer.outDim, wt = layer.wt;
-        y.set(layer.bias);
-        for (let i = 0; i < layer.inDim; i++) {
-          const v = h[i];
-          if (v === 0) continue;
-          const row = i * n;
-          for (let o = 0; o < n; o++) y[o] += v * wt[row + o];
-        }
-        if (layer.act === "relu") {
-          for (let o = 0; o < n; o++) if (y[o] < 0) y[o] = 0;
-        } else if (layer.act === "sigmoid") {
-          for (let o = 0; o < n; o++) y[o] = 1 / (1 + Math.exp(-y[o]));
-        } else if (layer.act) {
-          throw new Error(`unknown activation ${layer.act}`);
-        }
-        h = y;
-      }
       const result = out || new Float32Array(this.outDim);
-      result.set(h);
+      result.set(this.net.forward(x));
       return result;
     }
   }
@@ -181,7 +254,7 @@
     return new Uint8Array(Buffer.from(text, "base64")); // Node
   }
 
-  const api = { readBlocks, Decoder, sha256, base64Bytes, halfTable };
+  const api = { readBlocks, Dense, Decoder, sha256, base64Bytes, halfTable };
   if (typeof module === "object" && module.exports) module.exports = api;
   else root.genNN = api;
 })(typeof self !== "undefined" ? self : this);

@@ -1,5 +1,6 @@
 /* The site's live figures: the latent explorers (and, with
- * widgets-replay.js, the GAN replay).
+ * widgets-replay.js, the GAN replay; with widgets-sampler.js, the
+ * diffusion and flow matching sampler).
  *
  * Each `.gen-widget` holds a still figure (made by the build) and, in
  * data-config, what its live version needs: the exports of its runs
@@ -10,7 +11,8 @@
  * same data comes as a script. Every file is checked against its sha256;
  * on any failure an error box names the file and the still stays.
  *
- * The replay's code is in widgets-replay.js, loaded only where one is.
+ * The replay's and the sampler's code is in their own scripts, loaded
+ * only where one is.
  *
  * For tests and the curious: window.genExplorer.decode(run, z, label)
  * returns the decoded image (Float32Array, 784 values in [0, 1]);

@@ -2,8 +2,9 @@
 
 A live figure (WIDGETS of a plot module, gen_src/plots/*.py, read by
 live_figures.py) shows runs; the browser gets, for each, one export made
-from the cached run (export_contents.py: a decoder, or a replay), in the
-files export_format.py writes.
+from the cached run (export_contents.py: a decoder, or a replay;
+export_sampler.py: a diffusion or flow matching network), in the files
+export_format.py writes.
 
 Each export is a cache entry keyed by the run's key and these modules'
 sources, so a warm build exports nothing again. The export refuses
@@ -19,10 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import cache as cache_mod
-from . import export_contents, export_format, live_figures
+from . import export_contents, export_format, export_sampler, live_figures
 
 log = logging.getLogger("gen_src.export")
 FOLDER = "widgets"  # where the site publishes the exports
+MAKERS = {**export_contents.MAKERS, **export_sampler.MAKERS}
 
 
 # -- results and the cache --------------------------------------------------
@@ -57,6 +59,7 @@ _SOURCES = (
     Path(__file__),
     _HERE / "export_format.py",
     _HERE / "export_contents.py",
+    _HERE / "export_sampler.py",
     _HERE / "float16_rounding.py",
     _HERE.parent / "plots" / "common.py",
 )
@@ -100,7 +103,7 @@ class Exporter:
     def _make(self, run, kind, stem, entry: Path) -> Export:
         started = time.perf_counter()
         loaded, record = self.pipe.run(run)
-        blocks, extra = export_contents.MAKERS[kind](loaded, record)
+        blocks, extra = MAKERS[kind](loaded, record)
         self.pipe.cache.write_entry(
             entry,
             lambda tmp: export_format.write(

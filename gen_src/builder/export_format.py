@@ -1,7 +1,8 @@
 """The files of one live figure's export: what the browser loads.
 
 - a binary file of named blocks, packed one after the other (a decoder's
-  float16 weights with the test images' codes, or a replay's frames);
+  float16 weights with the test images' codes, a replay's frames, or a
+  sampler's float32 network and starting noise);
 - a JSON manifest: the blocks (dtype, shape, offset), the sha256 of the
   binary file, what the kind adds (layers, view, ...), and the run's
   record (its config, metrics, device: the widget's provenance);
@@ -19,7 +20,7 @@ from pathlib import Path
 
 FORMAT = 1  # bump when the files change shape: the JS reads this
 ALIGN = 8  # every block starts at a multiple of this many bytes
-DTYPES = ("float16", "uint8", "uint32")
+DTYPES = ("float16", "float32", "float64", "uint8", "uint32")
 
 
 class Blocks:

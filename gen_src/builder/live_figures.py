@@ -17,7 +17,14 @@ from dataclasses import dataclass
 
 from . import registry
 
-KINDS = ("latent", "conditional", "replay")
+KINDS = ("latent", "conditional", "replay", "sampler")
+# kind -> the export its runs need (export.py's MAKERS)
+EXPORTS = {
+    "latent": "decoder",
+    "conditional": "decoder",
+    "replay": "replay",
+    "sampler": "sampler",
+}
 
 
 @dataclass(frozen=True)
@@ -39,7 +46,7 @@ class Widget:
 
     @property
     def export_kind(self) -> str:
-        return "replay" if self.kind == "replay" else "decoder"
+        return EXPORTS[self.kind]
 
 
 class UnknownWidgetError(KeyError):

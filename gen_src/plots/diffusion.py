@@ -7,6 +7,11 @@ data by the trained models, a row per data set: DDPM's ancestral chain
 (jittered by its noise), DDIM's deterministic steps on the same network,
 and flow matching's Euler steps. diffusion_steps: the high-quality share
 against the network evaluations a sample costs, per sampler.
+
+The live sampler (WIDGETS) runs the same networks in the reader's browser
+from the same starting noise, with the sampler, data set and steps the
+reader picks; diffusion_sampler, the end of each network's path with
+every particle, stands in for it.
 """
 
 from __future__ import annotations
@@ -82,6 +87,32 @@ def paths(diffusion_ring, flow_ring, diffusion_grid, flow_grid):
     return fig
 
 
+def sampler_still(diffusion_ring, flow_ring, diffusion_grid, flow_grid):
+    """The live sampler's still: each network's scored sampler at the
+    build's steps, every particle, as the widget draws them."""
+    runs = (diffusion_ring, flow_ring, diffusion_grid, flow_grid)
+    fig, axes = figure(9.6, 2.9, ncols=4, squeeze=False)
+    for ax, run in zip(axes[0], runs):
+        p = run.tensors["paths"]  # (steps + 1, particles, 2)
+        ax.scatter(*p[0].T, s=1, color="0.6", alpha=0.6)
+        ax.plot(p[:, :SHOWN, 0], p[:, :SHOWN, 1], color="0.55", lw=0.4)
+        ax.scatter(*p[-1].T, s=2, color="tab:orange")
+        centres = toy.modes(run.config.dataset)
+        ax.scatter(*centres.T, s=12, marker="x", color="black", lw=0.8)
+        name = tr(SAMPLER_NAMES[run.config.sampler])
+        ax.set_title(
+            tr("{name}, {n} steps").format(
+                name=name, n=run.config.sample_steps
+            ),
+            fontsize=8,
+        )
+        lim = toy.LIMITS[run.config.dataset] * 1.6
+        ax.set_xlim(-lim, lim), ax.set_ylim(-lim, lim)
+        ax.set_aspect("equal"), ax.tick_params(labelsize=7)
+    fig.tight_layout()
+    return fig
+
+
 SAMPLER_NAMES = {
     "ddpm": "DDPM",
     "ddim": "DDIM",
@@ -126,5 +157,23 @@ FIGURES = {
     "diffusion_steps": (
         ("diffusion_ring", "flow_ring", "diffusion_grid", "flow_grid"),
         steps,
+    ),
+    "diffusion_sampler": (
+        ("diffusion_ring", "flow_ring", "diffusion_grid", "flow_grid"),
+        sampler_still,
+    ),
+}
+WIDGETS = {
+    # a group per network, loaded when the reader picks its sampler or
+    # data set: a page loads one network
+    "diffusion_sampler": (
+        "sampler",
+        "diffusion_sampler",
+        (
+            ("ring_diffusion", ("diffusion_ring",)),
+            ("ring_flow", ("flow_ring",)),
+            ("grid_diffusion", ("diffusion_grid",)),
+            ("grid_flow", ("flow_grid",)),
+        ),
     ),
 }

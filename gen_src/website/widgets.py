@@ -35,7 +35,10 @@ WIDGET_REF = re.compile(
 )
 SCRIPTS = ("assets/gen-nn.js", "assets/widgets.js")
 # the scripts of a kind beyond widgets.js, loaded only where one is
-KIND_SCRIPTS = {"replay": ("assets/widgets-replay.js",)}
+KIND_SCRIPTS = {
+    "replay": ("assets/widgets-replay.js",),
+    "sampler": ("assets/gen-sampling.js", "assets/widgets-sampler.js"),
+}
 # the interface strings each kind uses (a page carries only those)
 COMMON_STRINGS = ("loading", "error")
 KIND_STRINGS = {
@@ -58,6 +61,27 @@ KIND_STRINGS = {
         "samples",
         "modes",
         "hint_replay",
+    ),
+    "sampler": (
+        "sampler",
+        "sampler_ddpm",
+        "sampler_ddim",
+        "sampler_euler",
+        "sampler_heun",
+        "data",
+        "group_ring",
+        "group_grid",
+        "steps",
+        "play",
+        "pause",
+        "step",
+        "timeline_sampler",
+        "computing",
+        "evaluations",
+        "noise_start",
+        "particles",
+        "modes",
+        "hint_sampler",
     ),
 }
 

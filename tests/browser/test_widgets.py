@@ -27,8 +27,17 @@ BUDGET = 700_000  # bytes a page's live figures may add to its transfer
 FPS = 30
 # what only the live figures bring to a page (the stills of the CVAE
 # explorer and of the replay are new figures, so they count too)
-ADDED = ("/widgets/", "/assets/gen-nn.js", "/assets/widgets")
-NEW_STILLS = ("/figures/cvae_explorer.png", "/figures/gan_replay.png")
+ADDED = (
+    "/widgets/",
+    "/assets/gen-nn.js",
+    "/assets/gen-sampling.js",
+    "/assets/widgets",
+)
+NEW_STILLS = (
+    "/figures/cvae_explorer.png",
+    "/figures/gan_replay.png",
+    "/figures/diffusion_sampler.png",
+)
 
 
 @pytest.fixture(scope="module")
@@ -491,7 +500,7 @@ def served_bytes(path: Path) -> int:
     return len(data)
 
 
-@pytest.mark.parametrize("name", ["vae", "cvae", "gan"])
+@pytest.mark.parametrize("name", ["vae", "cvae", "gan", "diffusion"])
 def test_live_figures_add_at_most_700_kb_to_a_page(
     built_site, server, visit, name
 ):

@@ -29,5 +29,9 @@ def test_blocks_are_aligned_little_endian_and_refuse_other_dtypes():
     data = blocks.bytes()
     start = blocks.index["b"]["offset"]
     assert np.frombuffer(data[start:], "<f2")[0] == 1.5
-    with pytest.raises(TypeError, match="float64"):
-        blocks.add("c", np.zeros(2))
+    blocks.add("c", np.array([0.1], dtype=">f8"))  # a sampler's schedule
+    start = blocks.index["c"]["offset"]
+    assert start % export_format.ALIGN == 0
+    assert np.frombuffer(blocks.bytes()[start:], "<f8")[0] == 0.1
+    with pytest.raises(TypeError, match="int64"):
+        blocks.add("d", np.zeros(2, dtype=np.int64))

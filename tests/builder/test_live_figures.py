@@ -17,6 +17,8 @@ def test_every_widget_has_a_still_that_draws_its_runs():
         assert set(spec.runs) <= set(runs), spec.name
     assert live_figures.exports_needed()["vae2d"] == "decoder"
     assert live_figures.exports_needed()["toy_ring_k3_mm"] == "replay"
+    for run in ("diffusion_ring", "flow_ring", "diffusion_grid", "flow_grid"):
+        assert live_figures.exports_needed()[run] == "sampler"
 
 
 def test_unknown_widget_names_the_page():

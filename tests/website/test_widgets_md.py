@@ -154,3 +154,51 @@ def test_a_replay_brings_its_own_script_and_only_its_strings(tmp_path):
         PageContext("vae.md", "vae/", "en", False, exports=exports(tmp_path)),
     )
     assert "play" not in config_of(latent)["strings"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_sampler_brings_its_scripts_and_its_words(tmp_path, lang):
+    spec = live_figures.widgets()["diffusion_sampler"]
+    made = {}
+    for run in spec.runs:
+        folder = tmp_path / run
+        folder.mkdir()
+        (folder / "manifest.json").write_text("{}")
+        (folder / "data.bin").write_bytes(b"")
+        made[run] = export.Export(run, "sampler", f"{run}-k", folder, {})
+    src = "diffusion.md" if lang == "en" else "diffusion.zh.md"
+    url = "diffusion/" if lang == "en" else "zh/diffusion/"
+    out = widgets.expand(
+        "![Live](widget:diffusion_sampler)",
+        PageContext(src, url, lang, False, exports=made),
+    )
+    up = "../" if lang == "en" else "../../"
+    assert re.findall(r'<script src="([^"]+)"', out) == [
+        f"{up}assets/{name}"
+        for name in (
+            "gen-nn.js",
+            "widgets.js",
+            "gen-sampling.js",
+            "widgets-sampler.js",
+        )
+    ]
+    config = config_of(out)
+    assert config["kind"] == "sampler"
+    assert [g["name"] for g in config["groups"]] == [
+        "ring_diffusion",
+        "ring_flow",
+        "grid_diffusion",
+        "grid_flow",
+    ]
+    words = config["strings"]
+    assert set(words) == {
+        *widgets.COMMON_STRINGS,
+        *widgets.KIND_STRINGS["sampler"],
+    }
+    assert all(words.values())
+    chinese = {"sampler_euler": "流匹配，欧拉法", "steps": "步数"}
+    english = {"sampler_euler": "Flow matching, Euler", "steps": "Steps"}
+    for key, text in (chinese if lang == "zh" else english).items():
+        assert words[key] == text
+    if lang == "zh":  # full-width punctuation only
+        assert not re.search(r"[,;:()]", "".join(words.values()))

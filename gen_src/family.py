@@ -20,6 +20,11 @@ A *family* is a module of gen_src (gan.py, vae.py, ...) that trains runs:
                                                   3, "full": 1.2}}; the
                                                   costliest train first,
                                                   and shards balance it
+    UPSTREAM = {"latent_flow": "vae"}             optional: the run each run
+                                                  builds on; train() gets
+                                                  it as upstream=Run, and
+                                                  its cache key is part of
+                                                  this run's
     explorer(run) -> Explorer                     optional: the run's 2-D
                                                   latent plane can be
                                                   explored live on the site

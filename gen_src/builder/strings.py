@@ -28,12 +28,17 @@ HIDDEN_METRICS = frozenset(
         "test_mse_pixel",
         "d_gap_start",
         "d_gap_end",
+        "train_codes",
+        "frechet_ratio",
+        "reconstructed_ratio",
     }
 )
 # ... and families of them: the importance-weighted bounds of the VAE
 # (iwae_k1, iwae_k10, ...), shown on the evaluation page instead.
-# and the samplers' quality against their steps (diffusion, flow matching)
-HIDDEN_PREFIXES = ("iwae_", "sweep_")
+# and the samplers' quality against their steps (diffusion, flow matching),
+# the VAE prior's scores beside the latent flow's, and the guided flow's
+# scores at each guidance scale: their figures and pages give them
+HIDDEN_PREFIXES = ("iwae_", "sweep_", "prior_", "guidance_")
 # ... and the Dirac GAN's per-method numbers, and the other samplers'
 # straightness, which their pages state
 HIDDEN_SUFFIXES = ("_distance", "_converged", "_straightness")

@@ -16,7 +16,7 @@ NAMES = {"torch", "CPU", "Fashion-MNIST", "MNIST", "ELBO", "KL", "Fréchet"}
 LATIN_WORD = r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f-]+"
 # ... and on a figure: the methods' names, and Heun's (Heun 法)
 FIGURE_NAMES = {"GAN", "PacGAN", "WGAN", "WGAN-GP", "EMA", "VAE"}
-FIGURE_NAMES |= {"DDPM", "DDIM", "Heun"}
+FIGURE_NAMES |= {"DDPM", "DDIM", "Heun", "CVAE", "Fréchet"}
 
 
 def _worded(site) -> set[str]:

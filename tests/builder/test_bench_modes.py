@@ -169,3 +169,32 @@ def test_on_a_gpu_the_jobs_train_here_one_after_another(monkeypatch):
     jobs = [("a",), ("b",), ("c",)]
     trained = list(bench_modes._trained(jobs, torch.device("cuda"), 4))
     assert trained == [[("a",)], [("b",)], [("c",)]]
+
+
+@pytest.mark.parametrize("profile", ["quick", "full"])
+@pytest.mark.parametrize("method", sorted(bench_modes.SAMPLING))
+def test_each_denoising_method_is_scored_with_its_best_sampler(
+    profile, method
+):
+    """SAMPLING holds, for the seeds the settings were chosen on (0-4),
+    the sampler and steps (at most 100) whose mean high-quality share
+    over both data sets is the highest in the runs' sweeps."""
+    from gen_src.builder import bench
+
+    path = bench.out_dir() / f"modes-{profile}.json"
+    rows = [
+        r
+        for r in json.loads(path.read_text())["rows"]
+        if r["method"] == method
+    ]
+    assert {r["dataset"] for r in rows} == set(bench_modes.DATASETS)
+    shares: dict = {}
+    for row in rows:
+        assert row["seeds"] == [0, 1, 2, 3, 4]
+        for run in row["runs"]:
+            for sampler, by_steps in run["sweep"].items():
+                for steps, (_, high_quality) in by_steps.items():
+                    key = (sampler, int(steps))
+                    shares.setdefault(key, []).append(high_quality)
+    mean = {k: sum(v) / len(v) for k, v in shares.items() if k[1] <= 100}
+    assert max(mean, key=mean.get) == bench_modes.SAMPLING[method][profile]

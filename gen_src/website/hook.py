@@ -44,6 +44,7 @@ from gen_src.website import (
     protocol_md,
     search_index,
     session,
+    steps_md,
     values_md,
     widgets,
 )
@@ -58,6 +59,7 @@ DIRECTIVES = (
     benchmark_md,
     protocol_md,
     ablation_md,
+    steps_md,
     claims_md,
     figures_md,
     offline,

@@ -10,7 +10,7 @@ the unconditional one v(z, t). Sampling follows the guided field
 w = 0 unconditional, w = 1 conditional, w > 1 guided past it: samples
 that look more like their class, at the cost of variety. It builds on
 the run "vae" (UPSTREAM), like gen_src/latent_flow.py, and is taught on
-the page docs/diffusion.md.
+the page docs/latent_diffusion.md.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ where no image's code lies decodes to a blur. Here flow matching learns
 where the codes of real images lie (their encoder means), and its
 samples go through the same decoder. The VAE is not trained again: the
 run builds on the run "vae" (UPSTREAM) and keeps a copy of its weights.
-Taught on the page docs/diffusion.md.
+Taught on the page docs/latent_diffusion.md.
 """
 
 from __future__ import annotations

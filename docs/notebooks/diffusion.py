@@ -14,9 +14,10 @@
 # # Hands-on: diffusion and flow matching
 #
 # This notebook goes with the page
-# [Diffusion and flow matching](../../diffusion/). Everything happens in two
-# dimensions, on the ring of eight Gaussians, where every sample can be
-# plotted and every mode counted. You will watch the forward process
+# [Diffusion and flow matching](../../diffusion/). Most of it happens in
+# two dimensions, on the ring of eight Gaussians, where every sample can be
+# plotted and every mode counted; the last two sections move to
+# Fashion-MNIST. You will watch the forward process
 # destroy the ring under two noise schedules, compute both losses on a
 # batch, check the diffusion sampler against a model whose answer is known
 # exactly, and train a flow matching model in a few seconds. Then you will
@@ -408,8 +409,10 @@ pipeline.draw("diffusion_steps")
 # The same flow matching, on the 20-number codes of Fashion-MNIST images
 # under the site's VAE: the flow learns where the codes of real images
 # lie, and its samples go through the VAE's decoder. `trained` loads the
-# run (and the VAE it builds on) that the page shows, or trains both here.
-# The last line is the floor: the decoded codes of real training images.
+# run (and the VAE it builds on) that the
+# [latent diffusion page](../../latent_diffusion/) shows, or trains both
+# here. The last line is a mark to compare with: the decoded codes of real
+# training images.
 
 # %%
 latent, record = pipeline.trained("latent_flow")

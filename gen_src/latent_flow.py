@@ -198,7 +198,8 @@ def score(run: loop.Run, classifier_run: loop.Run) -> dict[str, float]:
     )
 
 
-# measured: 2026-12-05, against toy_ring_ns under each profile
-COST = {"latent_flow": {"quick": 2.5, "full": 1.0}}
+# measured 2026-12-05 on 2 cores, with its scores: 16.6 s under quick
+# (toy_ring_ns: 7.8 s); full estimated from 80 epochs' training (68.6 s)
+COST = {"latent_flow": {"quick": 2.1, "full": 0.85}}
 UPSTREAM = {"latent_flow": "vae"}
 RUNS = {"latent_flow": lambda profile: config_for(profile)}

@@ -246,7 +246,7 @@ def modes(
     seeds are first_seed.. (held out from those settings were chosen on),
     and the JSON's name says so. On a GPU (device) the jobs run here, one
     after another: one process owns it."""
-    from . import bench, bench_modes_report, notebook_publish
+    from . import bench, bench_modes_report
 
     runtime.check_profile(profile)
     from .. import config as cfg
@@ -298,32 +298,14 @@ def modes(
     wall = time.perf_counter() - started
     seeds_run = range(first_seed, first_seed + seeds)
     bench_modes_report.print_table(rows, profile, seeds_run, wall)
-    revision = notebook_publish.revision()
-    clean = bench.code_committed()
-    for row in rows:
-        row["revision"] = revision
-        row["code_committed"] = clean
     held_out = f"-seeds{first_seed}" if first_seed else ""
     out = bench.out_dir() / f"{table}-{profile}{held_out}.json"
-    out.parent.mkdir(exist_ok=True)
-    rows = bench_modes_report.merged(
-        out, rows, seeds, methods_of(table), DATASETS
+    header = {"profile": profile, "seeds": seeds, "first_seed": first_seed}
+    return bench_modes_report.write(
+        out,
+        rows,
+        header,
+        runtime.device_name(dev),
+        methods_of(table),
+        DATASETS,
     )
-    tmp = out.with_suffix(".json.tmp")
-    tmp.write_text(
-        json.dumps(
-            {
-                "profile": profile,
-                "seeds": seeds,
-                "first_seed": first_seed,
-                "device": runtime.device_name(dev),
-                "revision": revision,
-                "date": time.strftime("%Y-%m-%d", time.gmtime()),
-                "rows": rows,
-            },
-            indent=1,
-        )
-    )
-    os.replace(tmp, out)
-    print(f"written: {out}")
-    return rows

@@ -4,6 +4,35 @@ with those of methods not rerun (gen_src/builder/bench_modes.py)."""
 from __future__ import annotations
 
 import json
+import os
+import time
+
+
+def write(out, rows, header: dict, device: str, methods, datasets) -> list:
+    """The benchmark's JSON at out, written atomically: header, the
+    device, the code's revision, and the rows, merged with those of
+    methods not rerun; the rows as written."""
+    from . import bench, notebook_publish
+
+    revision = notebook_publish.revision()
+    clean = bench.code_committed()
+    for row in rows:
+        row["revision"] = revision
+        row["code_committed"] = clean
+    out.parent.mkdir(exist_ok=True)
+    rows = merged(out, rows, header["seeds"], methods, datasets)
+    data = {
+        **header,
+        "device": device,
+        "revision": revision,
+        "date": time.strftime("%Y-%m-%d", time.gmtime()),
+        "rows": rows,
+    }
+    tmp = out.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(data, indent=1))
+    os.replace(tmp, out)
+    print(f"written: {out}")
+    return rows
 
 
 def merged(out, rows: list[dict], seeds: int, methods, datasets) -> list[dict]:

@@ -2,15 +2,16 @@
 classifier-free guidance (Ho & Salimans 2022), beside the CVAE.
 
 One velocity network learns both the conditional field v(z, t, y) and,
-with the label dropped to a "no label" token for a share of the batch,
-the unconditional one v(z, t). Sampling follows the guided field
+with each label dropped to a "no label" token with probability
+label_dropout, the unconditional one v(z, t). Sampling follows the
+guided field
 
     v_w = v(z, t) + w (v(z, t, y) - v(z, t)),
 
 w = 0 unconditional, w = 1 conditional, w > 1 guided past it: samples
 that look more like their class, at the cost of variety. It builds on
-the run "vae" (UPSTREAM), like gen_src/latent_flow.py, and is taught on
-the page docs/latent_diffusion.md.
+the run "vae" (UPSTREAM), like gen_src/latent_flow.py. Taught on the page
+docs/latent_diffusion.md.
 """
 
 from __future__ import annotations

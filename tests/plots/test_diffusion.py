@@ -59,3 +59,37 @@ def test_the_forward_figure_ends_in_noise(runs):
     assert len(fig.axes) == 5
     assert "t = 0" in fig.axes[0].get_title()
     assert "0.00" in fig.axes[-1].get_title()  # abar_T
+
+
+def test_the_forward_figure_noises_real_images_to_noise(runs):
+    from gen_src.plots import diffusion_fields as plots
+
+    fig = plots.images_forward(runs["diffusion_ring"])
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert (
+        labels[0] == "t = 0"
+        and labels[-1] == f"t = {diffusion.DiffusionConfig().T}"
+    )
+    picture = ax.get_images()[0].get_array()
+    width = picture.shape[1] // len(labels)
+    clean, noised = picture[:, :width], picture[:, -width:]
+
+    # pure noise at t = T: neighbouring pixels no longer agree
+    def roughness(p):
+        return abs(p[:, 1:] - p[:, :-1]).mean()
+
+    assert roughness(noised) > 2 * roughness(clean)
+
+
+def test_the_fields_show_both_networks_at_every_time(runs):
+    from gen_src.plots import common
+    from gen_src.plots import diffusion_fields as plots
+
+    with common.words({}) as used:
+        fig = plots.fields(runs["diffusion_ring"], runs["flow_ring"])
+    assert len(fig.axes) == 2 * len(plots.PROGRESS)
+    for ax in fig.axes:
+        arrows = [c for c in ax.collections if hasattr(c, "U")][0]
+        assert len(arrows.U) == 17 * 17
+    assert {"score (diffusion)", "velocity (flow)"} <= used

@@ -181,6 +181,11 @@ def scored(samples: torch.Tensor, dataset: str) -> dict[str, float]:
     return modes.score(samples * data_scale(dataset), dataset)
 
 
+def parameters(*models: nn.Module) -> int:
+    """The networks' learned numbers: a sample's cost grows with them."""
+    return sum(p.numel() for m in models for p in m.parameters())
+
+
 def straightness(paths: torch.Tensor) -> float:
     """How straight particles travel, (steps + 1, N, 2): the mean over
     particles of the distance from start to end over the length of the
@@ -225,6 +230,7 @@ def finish(
     metrics = {
         "steps": state.step,
         "evaluations": evaluations,
+        "parameters": parameters(*models.values()),
         **scored(scored_paths[-1], config.dataset),
         "straightness": straightness(scored_paths[:, :keep]),
     }

@@ -142,7 +142,11 @@ def train(
         config=config,
         models={k: m.eval() for k, m in models.items()},
         history=state.history,
-        metrics={"steps": state.step, "evaluations": evaluations(config)},
+        metrics={
+            "steps": state.step,
+            "evaluations": evaluations(config),
+            "parameters": denoising.parameters(velocity),
+        },
         tensors={},
         seconds=state.seconds,
         device=runtime.device_name(dev),

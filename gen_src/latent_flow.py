@@ -157,6 +157,7 @@ def train(
         metrics={
             "steps": state.step,
             "train_codes": len(x),
+            "parameters": denoising.parameters(velocity),
             "evaluations": flow_matching.evaluations(
                 config.sample_steps, config.sampler
             ),

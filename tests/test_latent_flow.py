@@ -35,6 +35,8 @@ def test_the_flow_learns_standardised_codes(runs):
     assert torch.allclose(velocity.std, codes.std(0), atol=1e-5)
     assert run.metrics["steps"] == run.config.num_steps > 0
     assert run.metrics["evaluations"] == 2 * run.config.sample_steps - 1
+    weights = sum(p.numel() for p in velocity.net.parameters())
+    assert run.metrics["parameters"] == weights  # the buffers are not
 
 
 def test_samples_are_images_and_the_chain_ends_at_them(runs):

@@ -22,7 +22,7 @@ import torch
 from torch import nn
 
 from . import config as cfg
-from . import data, denoising, flow_matching, latent_flow, loop, runtime
+from . import denoising, flow_matching, latent_flow, loop
 from .classifier import predict
 from .metrics import frechet
 
@@ -103,13 +103,6 @@ def loss(config: GuidedFlowConfig):
     return value
 
 
-def labelled_batches(config, codes, labels, generator) -> data.Batches:
-    return data.Batches(
-        codes, labels, batch_size=config.batch_size, generator=generator
-    )
-
-
-# --8<-- [start:train]
 def train(
     config: GuidedFlowConfig,
     *,
@@ -117,43 +110,13 @@ def train(
     progress: bool = True,
     upstream: loop.Run,
 ) -> loop.Run:
-    """Flow matching on the codes of the training images, with their
-    labels, under the VAE of upstream (a trained run of gen_src/vae.py)."""
-    runtime.set_seed(config.seed)
-    models = latent_flow.copy_of_vae(config, upstream, build(config))
-    velocity = models["velocity"]
-    train_set = data.load(config.dataset, "train")
-    images = train_set.images[: config.train_size]
-    labels = train_set.labels[: config.train_size]
-    z = latent_flow.codes(models["vae"].eval(), images)
-    velocity.mean.copy_(z.mean(0)), velocity.std.copy_(z.std(0))
-    batches = labelled_batches(
-        config,
-        (z - velocity.mean) / velocity.std,
-        labels,
-        torch.Generator().manual_seed(config.seed),
-    )
-    state, dev, velocity = denoising.fit(
-        config, velocity, loss(config), device=device, progress=progress,
-        label="guided-flow", batches=batches, num_epochs=config.num_epochs,
+    """Flow matching on the codes of the VAE of upstream, with their
+    labels, each dropped with probability label_dropout (loss)."""
+    return latent_flow.fit_codes(
+        config, upstream, build(config), loss(config), labels=True,
+        evaluations=evaluations(config), device=device, progress=progress,
+        label="guided-flow",
     )  # fmt: skip
-    models["velocity"] = velocity
-    return loop.Run(
-        config=config,
-        models={k: m.eval() for k, m in models.items()},
-        history=state.history,
-        metrics={
-            "steps": state.step,
-            "evaluations": evaluations(config),
-            "parameters": denoising.parameters(velocity),
-        },
-        tensors={},
-        seconds=state.seconds,
-        device=runtime.device_name(dev),
-    )
-
-
-# --8<-- [end:train]
 
 
 def evaluations(config: GuidedFlowConfig) -> int:

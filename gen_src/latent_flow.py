@@ -124,30 +124,28 @@ def copy_of_vae(config, upstream: loop.Run, models: dict) -> dict:
 
 
 # --8<-- [start:train]
-def train(
-    config: LatentFlowConfig,
-    *,
-    device: str = "auto",
-    progress: bool = True,
-    upstream: loop.Run,
-) -> loop.Run:
-    """Flow matching on the codes of the training images under the VAE
-    of upstream (a trained run of gen_src/vae.py)."""
+def fit_codes(
+    config, upstream: loop.Run, models: dict, loss, *, labels: bool,
+    evaluations: int, device: str, progress: bool, label: str,
+) -> loop.Run:  # fmt: skip
+    """Flow matching (loss) on the codes of the training images (with
+    their labels if labels) under the VAE of upstream, a trained run of
+    gen_src/vae.py; models: the family's networks, the VAE's copied in."""
     runtime.set_seed(config.seed)
-    models = copy_of_vae(config, upstream, build(config))
+    models = copy_of_vae(config, upstream, models)
     velocity = models["velocity"]
-    images = data.load(config.dataset, "train").images[: config.train_size]
-    x = codes(models["vae"].eval(), images)
+    train_set = data.load(config.dataset, "train")
+    x = codes(models["vae"].eval(), train_set.images[: config.train_size])
     velocity.mean.copy_(x.mean(0)), velocity.std.copy_(x.std(0))
     batches = data.Batches(
         (x - velocity.mean) / velocity.std,
+        *([train_set.labels[: config.train_size]] if labels else []),
         batch_size=config.batch_size,
         generator=torch.Generator().manual_seed(config.seed),
     )
     state, dev, velocity = denoising.fit(
-        config, velocity, flow_matching.loss, device=device,
-        progress=progress, label="latent-flow", batches=batches,
-        num_epochs=config.num_epochs,
+        config, velocity, loss, device=device, progress=progress,
+        label=label, batches=batches, num_epochs=config.num_epochs,
     )  # fmt: skip
     models["velocity"] = velocity
     return loop.Run(
@@ -158,14 +156,29 @@ def train(
             "steps": state.step,
             "train_codes": len(x),
             "parameters": denoising.parameters(velocity),
-            "evaluations": flow_matching.evaluations(
-                config.sample_steps, config.sampler
-            ),
+            "evaluations": evaluations,
         },
         tensors={},
         seconds=state.seconds,
         device=runtime.device_name(dev),
     )
+
+
+def train(
+    config: LatentFlowConfig,
+    *,
+    device: str = "auto",
+    progress: bool = True,
+    upstream: loop.Run,
+) -> loop.Run:
+    """Flow matching on the codes of the VAE of upstream."""
+    return fit_codes(
+        config, upstream, build(config), flow_matching.loss, labels=False,
+        evaluations=flow_matching.evaluations(
+            config.sample_steps, config.sampler
+        ),
+        device=device, progress=progress, label="latent-flow",
+    )  # fmt: skip
 
 
 # --8<-- [end:train]

@@ -222,10 +222,18 @@ def _runs(stamp: tuple) -> dict[str, RunSpec]:
             upstream.get(name),
         )
 
-    return {
+    found = {
         name: spec(module, name)
         for module, name, _ in entries(family_modules(), "RUNS")
     }
+    for name, run in found.items():
+        if run.upstream is not None and run.upstream not in found:
+            raise ValueError(
+                f"{module_path(run.module)}: UPSTREAM[{name!r}] names the "
+                f"run {run.upstream!r}, which no family defines; name one "
+                f"of {', '.join(sorted(found))}"
+            )
+    return found
 
 
 def figures() -> dict[str, FigureSpec]:

@@ -56,6 +56,21 @@ def test_a_figure_needing_an_unknown_run_is_refused(package):
         registry.figures()
 
 
+def test_a_run_built_on_an_unknown_run_is_refused(package):
+    path = package / "latent_flow.py"
+    path.write_text(
+        path.read_text().replace(
+            'UPSTREAM = {"latent_flow": "vae"}',
+            'UPSTREAM = {"latent_flow": "vea"}',
+        )
+    )
+    registry.rescan()
+    with pytest.raises(
+        ValueError, match=r"UPSTREAM\['latent_flow'\] names the run 'vea'"
+    ):
+        registry.runs()
+
+
 def test_the_same_name_twice_is_refused(package):
     (package / "plots" / "again.py").write_text(
         "def draw(run): ...\nFIGURES = {'vae_samples': (('vae',), draw)}\n"

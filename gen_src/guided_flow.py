@@ -113,7 +113,7 @@ def train(
     """Flow matching on the codes of the VAE of upstream, with their
     labels, each dropped with probability label_dropout (loss)."""
     return latent_flow.fit_codes(
-        config, upstream, build(config), loss(config), labels=True,
+        config, upstream, build, loss(config), labels=True,
         evaluations=evaluations(config), device=device, progress=progress,
         label="guided-flow",
     )  # fmt: skip

@@ -125,14 +125,15 @@ def copy_of_vae(config, upstream: loop.Run, models: dict) -> dict:
 
 # --8<-- [start:train]
 def fit_codes(
-    config, upstream: loop.Run, models: dict, loss, *, labels: bool,
+    config, upstream: loop.Run, build, loss, *, labels: bool,
     evaluations: int, device: str, progress: bool, label: str,
 ) -> loop.Run:  # fmt: skip
     """Flow matching (loss) on the codes of the training images (with
     their labels if labels) under the VAE of upstream, a trained run of
-    gen_src/vae.py; models: the family's networks, the VAE's copied in."""
+    gen_src/vae.py; build(config): the family's networks, built after
+    the seed is set, the VAE's weights copied in."""
     runtime.set_seed(config.seed)
-    models = copy_of_vae(config, upstream, models)
+    models = copy_of_vae(config, upstream, build(config))
     velocity = models["velocity"]
     train_set = data.load(config.dataset, "train")
     x = codes(models["vae"].eval(), train_set.images[: config.train_size])
@@ -173,7 +174,7 @@ def train(
 ) -> loop.Run:
     """Flow matching on the codes of the VAE of upstream."""
     return fit_codes(
-        config, upstream, build(config), flow_matching.loss, labels=False,
+        config, upstream, build, flow_matching.loss, labels=False,
         evaluations=flow_matching.evaluations(
             config.sample_steps, config.sampler
         ),

@@ -67,3 +67,16 @@ def test_a_vae_of_another_size_is_refused(runs):
     config = latent_flow.config_for("smoke", latent_dim=2)
     with pytest.raises(ValueError, match="latent_dim=2 .*set latent_dim=20"):
         latent_flow.train(config, upstream=autoencoder, progress=False)
+
+
+def test_training_repeats_whatever_ran_before(runs):
+    """The seed is set before the networks are built: a run trained
+    after other work in the same process (an upstream VAE trained just
+    before, in a shard) has the same weights as one trained first."""
+    autoencoder, run = runs
+    torch.randn(1000)  # other work moves the global generator
+    again = latent_flow.train(
+        run.config, device="cpu", progress=False, upstream=autoencoder
+    )
+    for name, weight in run.models["velocity"].state_dict().items():
+        assert torch.equal(weight, again.models["velocity"].state_dict()[name])

@@ -1,12 +1,14 @@
-"""More figures of the diffusion page: the forward process on images (a
-formula: nothing is trained), and the learned fields as arrows.
+"""More figures of diffusion: the forward process on images (a formula:
+nothing is trained; on the latent diffusion page), and the learned
+fields as arrows (on the diffusion page).
 
 diffusion_images_forward: Fashion-MNIST test images noised by the
 closed-form forward process at several times, with the schedule the
 2-D runs train with. diffusion_fields: the trained networks' fields on
 the ring's plane, from noise (left) to data (right): the score that the
 diffusion network implies, -eps / sqrt(1 - abar_t), and flow matching's
-velocity v(x, t); arrows show the direction, their shade the length.
+velocity v(x, t); an arrow's length is the square root of the field's,
+scaled per panel.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from .common import figure, image_grid, tr
 from .vae import PAD
 
 PROGRESS = (0.0, 0.25, 0.5, 0.75, 0.95)  # from noise (0) towards data (1)
+ARROWS = 13  # a side
 IMAGES = 6
 
 
@@ -54,7 +57,7 @@ def images_forward(run):
 def fields(diffusion_ring, flow_ring):
     lim = toy.LIMITS["ring"] * 1.4
     scale = diffusion.denoising.data_scale("ring")
-    axis = torch.linspace(-lim, lim, 17)
+    axis = torch.linspace(-lim, lim, ARROWS)
     grid = torch.cartesian_prod(axis, axis)  # data units
     x = grid / scale  # the models' units
     abar = diffusion.alpha_bar(
@@ -62,7 +65,7 @@ def fields(diffusion_ring, flow_ring):
     )
     T = diffusion_ring.config.T
     fig, axes = figure(
-        2.1 * len(PROGRESS), 4.5, nrows=2, ncols=len(PROGRESS), squeeze=False
+        1.8 * len(PROGRESS), 3.9, nrows=2, ncols=len(PROGRESS), squeeze=False
     )
     for col, s in enumerate(PROGRESS):
         tau = round((1 - s) * T)  # diffusion runs from T down to 0
@@ -77,10 +80,10 @@ def fields(diffusion_ring, flow_ring):
         ):
             ax = axes[row, col]
             length = arrows.norm(dim=1, keepdim=True).clamp_min(1e-8)
-            unit = arrows / length
+            # direction, and the length's square root scaled per panel
+            shown = arrows / length * (length / length.max()).sqrt()
             ax.quiver(
-                *grid.T, *unit.T, length.squeeze(1).log(), cmap="viridis",
-                scale=22, width=0.006,
+                *grid.T, *shown.T, color="0.25", scale=14, width=0.007,
             )  # fmt: skip
             centres = toy.modes("ring")
             ax.scatter(*centres.T, s=10, marker="x", color="tab:red", lw=0.8)

@@ -91,5 +91,5 @@ def test_the_fields_show_both_networks_at_every_time(runs):
     assert len(fig.axes) == 2 * len(plots.PROGRESS)
     for ax in fig.axes:
         arrows = [c for c in ax.collections if hasattr(c, "U")][0]
-        assert len(arrows.U) == 17 * 17
+        assert len(arrows.U) == plots.ARROWS**2
     assert {"score (diffusion)", "velocity (flow)"} <= used
